@@ -1,0 +1,20 @@
+package classify
+
+import "github.com/zonula/zonula/taxonomy"
+
+// Summary counts a sample's assignments for qc.json, metrics and the report.
+type Summary struct {
+	Reads        int64 `json:"reads"`        // reads given to the classifier
+	Classified   int64 `json:"classified"`   // assigned at least at domain
+	Unclassified int64 `json:"unclassified"` // no rank supported
+	Chimeras     int64 `json:"chimeras"`
+	// AssignedAt[r] counts reads assigned at rank r or deeper.
+	AssignedAt [taxonomy.NumRanks]int64 `json:"assigned_at"`
+	// BelowFloor[r] counts reads whose best identity fell below the identity
+	// floor of rank r (so they could not be assigned at r).
+	BelowFloor [taxonomy.NumRanks]int64 `json:"below_floor"`
+	// Floors[r] is the identity floor of rank r before any error adjustment.
+	Floors [taxonomy.NumRanks]float64 `json:"floors"`
+	// MeanIdentity is the mean best identity over reads with any hit.
+	MeanIdentity float64 `json:"mean_identity"`
+}
