@@ -1,0 +1,290 @@
+package classify
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/refdb"
+)
+
+// Status is the outcome of classifying one read.
+type Status int
+
+// Read statuses as written in reads.tsv.gz. Filtered is set by QC, never by
+// the classifier.
+const (
+	Unclassified Status = iota
+	Classified
+	Chimera
+	Filtered
+)
+
+// String returns the status as written in reads.tsv.gz.
+func (s Status) String() string {
+	switch s {
+	case Classified:
+		return "classified"
+	case Chimera:
+		return "chimera"
+	case Filtered:
+		return "filtered"
+	}
+	return "unclassified"
+}
+
+// YarzaFloors are the identity floors per rank from Yarza et al. 2014 (Nat Rev
+// Microbiol 12:635): the median sequence identity at which two 16S genes
+// still belong to the same taxon. Domain has no published value; 0.65 is
+// zonula's choice, low enough for any 16S gene.
+var YarzaFloors = [taxonomy.NumRanks]float64{
+	taxonomy.Domain:  0.650,
+	taxonomy.Phylum:  0.750,
+	taxonomy.Class:   0.785,
+	taxonomy.Order:   0.820,
+	taxonomy.Family:  0.865,
+	taxonomy.Genus:   0.945,
+	taxonomy.Species: 0.987,
+}
+
+// Options tune the classifier. The zero value is not valid; start from
+// DefaultOptions.
+type Options struct {
+	K             int // k-mer length for candidate search, 8..13
+	MaxCandidates int // references aligned per read
+	Floors        [taxonomy.NumRanks]float64
+	// MinKmerShare is the least fraction of a read's k-mers that its best
+	// candidate must share for the read to be aligned at all; below it the
+	// read is not 16S-like and stays unclassified.
+	MinKmerShare float64
+}
+
+// DefaultOptions returns the options zonula uses unless told otherwise.
+func DefaultOptions() Options {
+	return Options{K: 11, MaxCandidates: 12, Floors: YarzaFloors, MinKmerShare: 0.02}
+}
+
+// Classifier holds the database and its index. It is safe for concurrent use
+// through Workers, one per goroutine.
+type Classifier struct {
+	opts       Options
+	refs       []refdb.Reference
+	codes      [][]byte // references as nucCode values
+	index      *kmerIndex
+	maxPosting int // k-mers in more references than this are skipped
+}
+
+// New indexes db for classification.
+func New(db *refdb.DB, opts Options) (*Classifier, error) {
+	if opts.K < 8 || opts.K > 13 {
+		return nil, fmt.Errorf("k-mer length %d: want 8 to 13", opts.K)
+	}
+	if opts.MaxCandidates < 1 {
+		return nil, errors.New("MaxCandidates must be at least 1")
+	}
+	if len(db.Refs) == 0 {
+		return nil, errors.New("database has no references")
+	}
+	c := &Classifier{opts: opts, refs: db.Refs, index: newKmerIndex(db.Refs, opts.K)}
+	c.codes = make([][]byte, len(db.Refs))
+	for i, r := range db.Refs {
+		c.codes[i] = make([]byte, len(r.Seq))
+		for j, ch := range r.Seq {
+			c.codes[i][j] = nucCode[ch]
+		}
+	}
+	c.maxPosting = max(64, len(db.Refs)/4)
+	return c, nil
+}
+
+// Floors returns the identity floors in use.
+func (c *Classifier) Floors() [taxonomy.NumRanks]float64 { return c.opts.Floors }
+
+// Assignment is the classification of one read.
+type Assignment struct {
+	Status     Status
+	Lineage    taxonomy.Lineage // cut at Rank
+	Rank       taxonomy.Rank    // deepest supported rank; NoRank when unclassified
+	Confidence float64          // see Worker.Classify
+	Identity   float64          // best alignment identity, 0 when not aligned
+	Reference  string           // id of the best reference, "" when not aligned
+	Reverse    bool             // the read was reverse-complemented to match
+	ErrorRate  float64          // read error rate estimated from its qualities
+	// BelowFloor is the broadest rank whose (error-adjusted) floor the best
+	// identity missed; NoRank when every floor was met or nothing aligned.
+	BelowFloor taxonomy.Rank
+}
+
+// Worker classifies reads for one goroutine; it reuses its buffers.
+type Worker struct {
+	c       *Classifier
+	counts  []uint32
+	touched []uint32
+	cands   []candidate
+	al      aligner
+	rc      []byte
+}
+
+type candidate struct {
+	ref      uint32
+	hits     uint32
+	identity float64
+}
+
+// NewWorker returns a Worker for this classifier.
+func (c *Classifier) NewWorker() *Worker {
+	return &Worker{c: c, counts: make([]uint32, len(c.refs))}
+}
+
+// ErrorRate returns the mean per-base error probability implied by Phred+33
+// qualities, Σ 10^(-q/10) / n; 0 when qual is empty.
+func ErrorRate(qual []byte) float64 {
+	if len(qual) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, q := range qual {
+		sum += phredError[q]
+	}
+	return sum / float64(len(qual))
+}
+
+var phredError = func() (t [256]float64) {
+	for i := range t {
+		q := max(0, i-33)
+		t[i] = math.Pow(10, -float64(q)/10)
+	}
+	return t
+}()
+
+// Classify assigns one read.
+//
+// The read is oriented by which strand has more k-mers in the index. The
+// references sharing the most informative k-mers (those in at most a quarter
+// of the references) are aligned semi-globally; identity is 1 − d/n for edit
+// distance d over read length n. Near ties are the references within
+// δ = 0.0025 + max(e, 1−I)/4 of the best identity I, where e is the read's
+// error rate from its qualities; their lowest common ancestor gives the
+// deepest rank they agree on. The rank is then cut to the deepest whose
+// identity floor, lowered by e, the best identity reaches. Confidence is the
+// share of references within 2δ of the best that carry the assigned taxon at
+// the assigned rank.
+func (w *Worker) Classify(seq, qual []byte) Assignment {
+	c := w.c
+	a := Assignment{Rank: taxonomy.NoRank, BelowFloor: taxonomy.NoRank, ErrorRate: min(ErrorRate(qual), 0.25)}
+	k := c.opts.K
+	if len(seq) < 2*k {
+		return a
+	}
+	w.rc = reverseComplement(w.rc, seq)
+	fwd, rev := 0, 0
+	eachKmer(seq, k, func(x uint32, _ int) {
+		if c.index.start[x+1] > c.index.start[x] {
+			fwd++
+		}
+	})
+	eachKmer(w.rc, k, func(x uint32, _ int) {
+		if c.index.start[x+1] > c.index.start[x] {
+			rev++
+		}
+	})
+	read := seq
+	if rev > fwd {
+		read, a.Reverse = w.rc, true
+	}
+
+	// Count informative shared k-mers per reference.
+	nk := 0
+	eachKmer(read, k, func(x uint32, _ int) {
+		nk++
+		post := c.index.lookup(x)
+		if len(post) > c.maxPosting {
+			return
+		}
+		for _, r := range post {
+			if w.counts[r] == 0 {
+				w.touched = append(w.touched, r)
+			}
+			w.counts[r]++
+		}
+	})
+	w.cands = w.cands[:0]
+	var topHits uint32
+	for _, r := range w.touched {
+		topHits = max(topHits, w.counts[r])
+	}
+	// Only references with at least half the best support can come near the
+	// best identity; the rest are not aligned.
+	for _, r := range w.touched {
+		if 2*w.counts[r] >= topHits {
+			w.cands = append(w.cands, candidate{ref: r, hits: w.counts[r]})
+		}
+		w.counts[r] = 0
+	}
+	w.touched = w.touched[:0]
+	if len(w.cands) == 0 || float64(topHits) < max(4, c.opts.MinKmerShare*float64(nk)) {
+		return a // not 16S-like
+	}
+	slices.SortFunc(w.cands, func(x, y candidate) int {
+		return cmp.Or(cmp.Compare(y.hits, x.hits), cmp.Compare(x.ref, y.ref))
+	})
+	cands := w.cands[:min(len(w.cands), c.opts.MaxCandidates)]
+
+	w.al.setPattern(read)
+	best := 0
+	for i := range cands {
+		d := w.al.distance(c.codes[cands[i].ref])
+		cands[i].identity = max(0, 1-float64(d)/float64(len(read)))
+		if cands[i].identity > cands[best].identity {
+			best = i
+		}
+	}
+	top := cands[best]
+	a.Identity = top.identity
+	a.Reference = c.refs[top.ref].ID
+
+	delta := 0.0025 + max(a.ErrorRate, 1-top.identity)/4
+	var ties []taxonomy.Lineage
+	for _, cd := range cands {
+		if cd.identity >= top.identity-delta {
+			ties = append(ties, c.refs[cd.ref].Lineage)
+		}
+	}
+	lca := taxonomy.LCA(ties...)
+	rank := taxonomy.NoRank
+	for r := taxonomy.Domain; r <= lca.Depth(); r++ {
+		if top.identity < c.opts.Floors[r]-a.ErrorRate {
+			a.BelowFloor = r
+			break
+		}
+		rank = r
+	}
+	if a.BelowFloor == taxonomy.NoRank {
+		for r := lca.Depth() + 1; r < taxonomy.NumRanks; r++ {
+			if top.identity < c.opts.Floors[r]-a.ErrorRate {
+				a.BelowFloor = r
+				break
+			}
+		}
+	}
+	if rank == taxonomy.NoRank {
+		return a
+	}
+	a.Status = Classified
+	a.Rank = rank
+	a.Lineage = lca.Truncate(rank)
+	support, agree := 0, 0
+	for _, cd := range cands {
+		if cd.identity >= top.identity-2*delta {
+			support++
+			if c.refs[cd.ref].Lineage.Name(rank) == a.Lineage.Name(rank) {
+				agree++
+			}
+		}
+	}
+	a.Confidence = float64(agree) / float64(support)
+	return a
+}

@@ -1,0 +1,88 @@
+package classify
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// naiveSemiGlobal is the textbook O(mn) dynamic programme with a free text
+// start and end, used as the independent check of the bit-vector aligner.
+func naiveSemiGlobal(p, t []byte) int {
+	prev := make([]int, len(t)+1) // row 0: all zero
+	cur := make([]int, len(t)+1)
+	for i := 1; i <= len(p); i++ {
+		cur[0] = i
+		for j := 1; j <= len(t); j++ {
+			cost := 1
+			if nucCode[p[i-1]] < 4 && nucCode[p[i-1]] == t[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	best := prev[0]
+	for _, v := range prev {
+		best = min(best, v)
+	}
+	return best
+}
+
+func encode(s []byte) []byte {
+	out := make([]byte, len(s))
+	for i, c := range s {
+		out[i] = nucCode[c]
+	}
+	return out
+}
+
+func TestAlignerMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const bases = "ACGTN"
+	var a aligner
+	for trial := range 400 {
+		m := 1 + rng.IntN(200)
+		n := rng.IntN(260)
+		p := make([]byte, m)
+		for i := range p {
+			p[i] = bases[rng.IntN(4+trial%2)]
+		}
+		tx := make([]byte, n)
+		for i := range tx {
+			tx[i] = bases[rng.IntN(5)]
+		}
+		// Half the trials embed a mutated copy of p in t.
+		if trial%2 == 0 && n > m {
+			off := rng.IntN(n - m + 1)
+			copy(tx[off:], p)
+			for range rng.IntN(5) {
+				tx[off+rng.IntN(m)] = bases[rng.IntN(4)]
+			}
+		}
+		a.setPattern(p)
+		got, want := a.distance(encode(tx)), naiveSemiGlobal(p, encode(tx))
+		if got != want {
+			t.Fatalf("trial %d (m=%d n=%d): distance %d, naive %d", trial, m, n, got, want)
+		}
+	}
+}
+
+func TestAlignerKnown(t *testing.T) {
+	var a aligner
+	for _, c := range []struct {
+		p, t string
+		want int
+	}{
+		{"ACGT", "TTACGTTT", 0},
+		{"ACGT", "TTACTTT", 1},  // deletion of G, or substitution
+		{"ACGGT", "AACGTAA", 1}, // one G too many in the pattern
+		{"ACGT", "", 4},         // nothing to align against
+		{"acgt", "ACGT", 0},     // case does not matter
+		{"ANGT", "ACGT", 1},     // N matches nothing
+	} {
+		a.setPattern([]byte(c.p))
+		if got := a.distance(encode([]byte(c.t))); got != c.want {
+			t.Errorf("distance(%s, %s) = %d, want %d", c.p, c.t, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,47 @@
+package refdb
+
+import (
+	"github.com/zonula/zonula/taxonomy"
+)
+
+// FormatVersion is the version of the database file layout written by Write.
+const FormatVersion = 1
+
+// Reference is one reference sequence with its lineage.
+type Reference struct {
+	ID      string
+	Lineage taxonomy.Lineage
+	Seq     []byte // upper-case IUPAC nucleotides
+}
+
+// Header describes a database file: what it was built from and how to check it.
+type Header struct {
+	Format      int    `json:"format"`  // FormatVersion of the writer
+	Name        string `json:"name"`    // short name, e.g. "rrna16s-gold"
+	Version     string `json:"version"` // version of the source data
+	Source      string `json:"source"`  // where the sequences came from
+	License     string `json:"license"`
+	Built       string `json:"built,omitempty"` // build date (YYYY-MM-DD) or "" for reproducible builds
+	Sequences   int    `json:"sequences"`       // references after dereplication
+	InputSeqs   int    `json:"input_sequences"` // records read before dereplication
+	Duplicates  int    `json:"duplicates"`      // identical sequences merged
+	Genera      int    `json:"genera"`          // distinct genus names
+	Bases       int64  `json:"bases"`
+	SHA256      string `json:"sha256"` // of the uncompressed payload
+	Compression string `json:"compression"`
+}
+
+// DB is a loaded reference database.
+type DB struct {
+	Header Header
+	Refs   []Reference
+}
+
+// ShortID returns the first 12 hex digits of the payload checksum, enough to
+// tell databases apart in a report header.
+func (h Header) ShortID() string {
+	if len(h.SHA256) < 12 {
+		return h.SHA256
+	}
+	return h.SHA256[:12]
+}
