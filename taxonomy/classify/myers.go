@@ -62,7 +62,9 @@ func grow(s []uint64, n int) []uint64 {
 // distance returns the semi-global edit distance between the pattern and
 // text t: the fewest substitutions, insertions and deletions that turn the
 // whole pattern into some substring of t (text ends are free). Text bases are
-// given as nucCode values. An empty pattern gives 0.
+// given as nucCode values; an ambiguous text base (code 4) matches any
+// pattern base, while an ambiguous pattern base matches nothing, so unknown
+// read bases count against the read. An empty pattern gives 0.
 func (a *aligner) distance(t []byte) int {
 	if a.m == 0 {
 		return 0
@@ -85,7 +87,7 @@ func (a *aligner) distance(t []byte) int {
 		var hin int // row 0 is all zeros: text start is free
 		for b := 0; b < a.blocks; b++ {
 			pv, mv := a.pv[b], a.mv[b]
-			var eq uint64
+			eq := ^uint64(0) // an ambiguous reference base matches any read base
 			if c < 4 {
 				eq = a.peq[c][b]
 			}

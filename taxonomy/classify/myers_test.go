@@ -14,7 +14,7 @@ func naiveSemiGlobal(p, t []byte) int {
 		cur[0] = i
 		for j := 1; j <= len(t); j++ {
 			cost := 1
-			if nucCode[p[i-1]] < 4 && nucCode[p[i-1]] == t[j-1] {
+			if t[j-1] == 4 || (nucCode[p[i-1]] < 4 && nucCode[p[i-1]] == t[j-1]) {
 				cost = 0
 			}
 			cur[j] = min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)

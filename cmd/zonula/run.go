@@ -1,0 +1,176 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/taxonomy/classify"
+)
+
+type runOptions struct {
+	out, db, sample, formats, pageSize string
+	threads, minLength, maxLength      int
+	minQ                               float64
+	quiet                              bool
+}
+
+func newRunCommand(stdin io.Reader) *cobra.Command {
+	o := runOptions{}
+	def := qc.DefaultOptions()
+	cmd := &cobra.Command{
+		Use:   "run [flags] READS... -o DIR",
+		Short: "Run the whole chain for one sample: reads to report",
+		Long: `Read one sample's full-length 16S reads (FASTQ or FASTA; plain, gzip, zstd or
+bzip2; several files are one sample; "-" is standard input), filter them by
+length and quality, classify them against the reference database, and write
+into DIR:
+
+  report.html, report.pdf  the report
+  reads.tsv.gz             per-read status, lineage, rank, confidence, identity, reference
+  abundance.tsv            rank, taxon, lineage, reads, fraction at every rank
+  profile.biom             genus table, BIOM 1.0 JSON
+  metrics.json             alpha diversity
+  qc.json                  read counts per filter, length and quality histograms, classification summary
+  run.json                 version, database identity, options, input checksums, times
+
+Outputs appear only when all are complete.` + exitStatusHelp,
+		Args: argsBetween(1, -1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRun(cmd, o, args, stdin)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
+	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
+	f.StringVar(&o.sample, "sample", "", "sample name (default: first input's file name)")
+	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
+	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	f.IntVar(&o.threads, "threads", 0, "classification threads (default: all cores)")
+	f.IntVar(&o.minLength, "min-length", def.MinLength, "shortest read kept, in bases")
+	f.IntVar(&o.maxLength, "max-length", def.MaxLength, "longest read kept, in bases")
+	f.Float64Var(&o.minQ, "min-q", def.MinMeanQ, "lowest mean read quality kept (Phred; 0 keeps all)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) error {
+	if o.out == "" {
+		return usagef("--out is required")
+	}
+	html, pdf, err := parseFormats(o.formats)
+	if err != nil {
+		return err
+	}
+	if o.pageSize != "A4" && o.pageSize != "Letter" {
+		return usagef("--page-size %q: want A4 or Letter", o.pageSize)
+	}
+	if o.minLength < 0 || o.maxLength < o.minLength {
+		return usagef("--min-length %d and --max-length %d: want 0 ≤ min ≤ max", o.minLength, o.maxLength)
+	}
+	if o.threads < 0 {
+		return usagef("--threads %d: want 0 (all cores) or more", o.threads)
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if err := safefile.CheckNotInput(o.out, []string{in}); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	db, err := loadDB(o.db)
+	if err != nil {
+		return err
+	}
+	ver, commit := buildVersion()
+	qopts := qc.Options{MinLength: o.minLength, MaxLength: o.maxLength, MinMeanQ: o.minQ}
+	dbName := o.db
+	if dbName == "" {
+		dbName = "embedded"
+	}
+	cfg := pipeline.Config{
+		Inputs: inputs, Stdin: stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
+		Threads: o.threads, QC: qopts, Classify: classify.DefaultOptions(),
+		HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+		Options: []report.Option{
+			{Name: "db", Value: dbName},
+			{Name: "format", Value: o.formats},
+			{Name: "max-length", Value: strconv.Itoa(o.maxLength)},
+			{Name: "min-length", Value: strconv.Itoa(o.minLength)},
+			{Name: "min-q", Value: strconv.FormatFloat(o.minQ, 'g', -1, 64)},
+			{Name: "page-size", Value: o.pageSize},
+		},
+	}
+	var prog pipeline.Progress = pipeline.NoProgress{}
+	if !o.quiet {
+		prog = newLogProgress(cmd.ErrOrStderr())
+	}
+	start := time.Now()
+	res, err := pipeline.Run(cmd.Context(), cfg, prog)
+	if err != nil {
+		return err
+	}
+	if !o.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "zonula: %s: %d reads, %d passed QC, %d classified to genus; %d files in %s (%.1fs)\n",
+			res.Sample, res.QC.InputReads, res.QC.PassedReads, res.Classification.AssignedAt[5], len(res.Files), o.out, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+func parseFormats(s string) (html, pdf bool, err error) {
+	if s == "none" {
+		return false, false, nil
+	}
+	for _, f := range strings.Split(s, ",") {
+		switch strings.TrimSpace(f) {
+		case "html":
+			html = true
+		case "pdf":
+			pdf = true
+		default:
+			return false, false, usagef("--format %q: want html, pdf, html,pdf or none", s)
+		}
+	}
+	return html, pdf, nil
+}
+
+// logProgress prints a plain progress line at most every few seconds.
+type logProgress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	last  time.Time
+	every time.Duration
+}
+
+func newLogProgress(w io.Writer) *logProgress {
+	return &logProgress{w: w, last: time.Now(), every: 5 * time.Second}
+}
+
+func (p *logProgress) Reads(done, passed int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if time.Since(p.last) < p.every {
+		return
+	}
+	p.last = time.Now()
+	fmt.Fprintf(p.w, "zonula: %d reads read, %d passed QC\n", done, passed)
+}
+
+func (p *logProgress) Stage(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if slices.Contains([]string{"classifying", "report"}, name) {
+		fmt.Fprintf(p.w, "zonula: %s\n", name)
+	}
+}

@@ -1,0 +1,510 @@
+package pipeline
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/htmlout"
+	"github.com/zonula/zonula/report/knowledge"
+	"github.com/zonula/zonula/report/pdfout"
+	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/classify"
+	"github.com/zonula/zonula/taxonomy/refdb"
+)
+
+// Config is everything one sample's run depends on. The caller settles paths,
+// flags and the clock; Run reads no flags or environment.
+type Config struct {
+	Inputs   []string  // read files; "-" is Stdin
+	Stdin    io.Reader // read for the input "-"
+	OutDir   string
+	Sample   string // sample name; derived from the first input when empty
+	DB       *refdb.DB
+	DBName   string // as the user named it ("embedded" or a path)
+	Threads  int    // classification workers; ≤ 0 means all cores
+	QC       qc.Options
+	Classify classify.Options
+	HTML     bool // write report.html
+	PDF      bool // write report.pdf
+	PageSize string
+	Version  string
+	Commit   string
+	Options  []report.Option // the options as the user gave them, for provenance
+	Now      func() time.Time
+}
+
+// Result summarises a finished run.
+type Result struct {
+	Sample         string
+	QC             qc.Summary
+	Classification classify.Summary
+	Profile        *tables.Profile
+	Alpha          metrics.Alpha
+	Files          []string // outputs written, in OutDir
+}
+
+// batchSize is the number of reads a worker classifies at a time.
+const batchSize = 256
+
+// Run processes one sample and writes its outputs into cfg.OutDir. Outputs are
+// first written to a staging directory inside OutDir and renamed into place
+// only when every one of them is complete, so a failed run leaves no partial
+// outputs behind.
+func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
+	if prog == nil {
+		prog = NoProgress{}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if len(cfg.Inputs) == 0 {
+		return nil, errors.New("no input files")
+	}
+	if cfg.DB == nil {
+		return nil, errors.New("no reference database")
+	}
+	if cfg.Sample == "" {
+		cfg.Sample = SampleName(cfg.Inputs[0])
+	}
+	threads := cfg.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	started := cfg.Now()
+	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	stage, err := os.MkdirTemp(cfg.OutDir, ".zonula-partial-")
+	if err != nil {
+		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	defer os.RemoveAll(stage)
+
+	clf, err := classify.New(cfg.DB, cfg.Classify)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Sample: cfg.Sample}
+	inputs, err := runReads(ctx, cfg, clf, threads, filepath.Join(stage, "reads.tsv.gz"), res, prog)
+	if err != nil {
+		return nil, err
+	}
+
+	prog.Stage("metrics")
+	genus := res.Profile.AtRank(taxonomy.Genus)
+	counts := make([]float64, 0, len(genus))
+	for _, row := range genus {
+		if row.Taxon != tables.Unclassified {
+			counts = append(counts, row.Reads)
+		}
+	}
+	res.Alpha = metrics.AlphaOf(counts, taxonomy.Genus.String())
+
+	prov := report.Provenance{
+		Program: "zonula", Version: cfg.Version, Commit: cfg.Commit,
+		Database: DatabaseOf(cfg.DB, cfg.DBName),
+		Options:  cfg.Options, Inputs: inputs,
+		Started: started.UTC(), Finished: cfg.Now().UTC(),
+	}
+	if err := writeTables(stage, cfg, res, prov); err != nil {
+		return nil, err
+	}
+	if cfg.HTML || cfg.PDF {
+		prog.Stage("report")
+		kb, err := knowledge.Load()
+		if err != nil {
+			return nil, fmt.Errorf("knowledge base: %w", err)
+		}
+		doc, err := report.Build(report.Input{
+			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
+			QC: res.QC, Classification: res.Classification,
+		}, kb)
+		if err != nil {
+			return nil, fmt.Errorf("building report: %w", err)
+		}
+		if cfg.HTML {
+			if err := safefile.Write(filepath.Join(stage, "report.html"), func(w io.Writer) error { return htmlout.Render(w, doc) }); err != nil {
+				return nil, fmt.Errorf("report.html: %w", err)
+			}
+		}
+		if cfg.PDF {
+			opts := pdfout.Options{PageSize: cfg.PageSize}
+			if err := safefile.Write(filepath.Join(stage, "report.pdf"), func(w io.Writer) error { return pdfout.Render(w, doc, opts) }); err != nil {
+				return nil, fmt.Errorf("report.pdf: %w", err)
+			}
+		}
+	}
+	// run.json last: its presence says the outputs beside it are complete.
+	prov.Finished = cfg.Now().UTC()
+	if err := writeJSON(filepath.Join(stage, "run.json"), runRecord{Sample: cfg.Sample, Provenance: prov}); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(stage)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(stage, e.Name()), filepath.Join(cfg.OutDir, e.Name())); err != nil {
+			return nil, fmt.Errorf("moving %s into place: %w", e.Name(), err)
+		}
+		res.Files = append(res.Files, e.Name())
+	}
+	return res, nil
+}
+
+// runRecord is the content of run.json.
+type runRecord struct {
+	Sample string `json:"sample"`
+	report.Provenance
+}
+
+// SampleName derives a sample name from a reads path: the base name without
+// compression and sequence suffixes ("S01.hifi.fastq.gz" gives "S01.hifi").
+func SampleName(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	name := filepath.Base(path)
+	for _, ext := range []string{".gz", ".zst", ".bz2", ".fastq", ".fq", ".fasta", ".fa", ".fna", ".bam"} {
+		if n := len(name) - len(ext); n > 0 && name[n:] == ext {
+			name = name[:n]
+		}
+	}
+	return name
+}
+
+// DatabaseOf describes db for provenance.
+func DatabaseOf(db *refdb.DB, name string) report.Database {
+	h := db.Header
+	if name == "" {
+		name = h.Name
+	}
+	return report.Database{Name: name + " (" + h.Name + ")", Version: h.Version, Source: h.Source, Sequences: h.Sequences, SHA256: h.SHA256}
+}
+
+type batch struct {
+	recs    []*seqio.Record
+	results []readResult
+	done    chan struct{}
+}
+
+type readResult struct {
+	pass   bool
+	reason string
+	a      classify.Assignment
+}
+
+// runReads streams every input through QC and the classifier, writing
+// reads.tsv.gz in input order, and fills res's QC, classification summary and
+// profile. It returns the inputs with their checksums.
+func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads int, readsPath string, res *Result, prog Progress) ([]report.InputFile, error) {
+	collector := qc.NewCollector(cfg.QC)
+	builder := tables.NewBuilder(cfg.Sample)
+	var sum classify.Summary
+	sum.Floors = clf.Floors()
+	var identitySum float64
+	var identityN int64
+	var inputs []report.InputFile
+
+	prog.Stage("classifying")
+	err := safefile.Write(readsPath, func(out io.Writer) error {
+		gz, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
+		if err != nil {
+			return err
+		}
+		// gzip headers carry no name or time, so the file is byte-identical on re-runs.
+		fmt.Fprintln(gz, "read_id\tstatus\tlineage\trank\tconfidence\tidentity\treference")
+
+		g, gctx := errgroup.WithContext(ctx)
+		work := make(chan *batch, threads)
+		order := make(chan *batch, 2*threads)
+		g.Go(func() error {
+			defer close(work)
+			defer close(order)
+			for _, path := range cfg.Inputs {
+				f, err := readInput(gctx, path, cfg.Stdin, func(b *batch) error {
+					for _, ch := range []chan *batch{work, order} {
+						select {
+						case ch <- b:
+						case <-gctx.Done():
+							return gctx.Err()
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				inputs = append(inputs, f)
+			}
+			return nil
+		})
+		for range threads {
+			g.Go(func() error {
+				w := clf.NewWorker()
+				for b := range work {
+					for i, rec := range b.recs {
+						ok, reason := qc.Check(rec, cfg.QC)
+						r := readResult{pass: ok, reason: reason}
+						if ok {
+							r.a = w.Classify(rec.Seq, rec.Qual)
+						}
+						b.results[i] = r
+					}
+					close(b.done)
+				}
+				return nil
+			})
+		}
+		g.Go(func() error {
+			var line []byte
+			var done, passed int64
+			for b := range order {
+				select {
+				case <-b.done:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				for i, rec := range b.recs {
+					r := b.results[i]
+					collector.Add(rec, r.pass, r.reason, r.a.Reverse)
+					done++
+					line = appendReadLine(line[:0], rec.ID, r)
+					if _, err := gz.Write(line); err != nil {
+						return err
+					}
+					if !r.pass {
+						continue
+					}
+					passed++
+					sum.Reads++
+					a := r.a
+					switch a.Status {
+					case classify.Classified:
+						sum.Classified++
+						for rk := taxonomy.Domain; rk <= a.Rank; rk++ {
+							sum.AssignedAt[rk]++
+						}
+					case classify.Chimera:
+						sum.Chimeras++
+					default:
+						sum.Unclassified++
+					}
+					if a.BelowFloor != taxonomy.NoRank {
+						for rk := a.BelowFloor; rk < taxonomy.NumRanks; rk++ {
+							sum.BelowFloor[rk]++
+						}
+					}
+					if a.Reference != "" {
+						identitySum += a.Identity
+						identityN++
+					}
+					if a.Status == classify.Classified {
+						builder.Add(a.Lineage, 1)
+					} else {
+						builder.Add(taxonomy.Lineage{}, 1)
+					}
+				}
+				prog.Reads(done, passed)
+			}
+			return nil
+		})
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		return gz.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if identityN > 0 {
+		sum.MeanIdentity = identitySum / float64(identityN)
+	}
+	res.QC = collector.Summary()
+	res.Classification = sum
+	res.Profile = builder.Profile()
+	if res.QC.InputReads == 0 {
+		return nil, &seqio.ParseError{File: cfg.Inputs[0], Err: seqio.ErrEmpty}
+	}
+	return inputs, nil
+}
+
+// readInput streams one file in batches, hashing its raw bytes as they are read.
+func readInput(ctx context.Context, path string, stdin io.Reader, send func(*batch) error) (report.InputFile, error) {
+	info := report.InputFile{Path: path}
+	var raw io.Reader
+	if path == "-" {
+		if stdin == nil {
+			return info, &InputError{Path: path, Err: errors.New("standard input is not available")}
+		}
+		raw = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return info, &InputError{Path: path, Err: err}
+		}
+		defer f.Close()
+		raw = f
+	}
+	h := sha256.New()
+	counter := &countingHash{h: h}
+	dec, err := seqio.NewReader(io.TeeReader(raw, counter))
+	if err != nil {
+		return info, wrapInput(path, err)
+	}
+	sc := seqio.NewScanner(dec, path)
+	for {
+		if err := ctx.Err(); err != nil {
+			return info, err
+		}
+		b := &batch{done: make(chan struct{})}
+		for len(b.recs) < batchSize && sc.Scan() {
+			b.recs = append(b.recs, sc.Record().Clone())
+		}
+		if len(b.recs) > 0 {
+			b.results = make([]readResult, len(b.recs))
+			if err := send(b); err != nil {
+				return info, err
+			}
+		}
+		if len(b.recs) < batchSize {
+			break
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return info, wrapInput(path, err)
+	}
+	// Hash whatever the decoder left unread (e.g. trailing padding).
+	if _, err := io.Copy(counter, raw); err != nil {
+		return info, &InputError{Path: path, Err: err}
+	}
+	info.Bytes = counter.n
+	info.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return info, nil
+}
+
+type countingHash struct {
+	h hash.Hash
+	n int64
+}
+
+func (c *countingHash) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return c.h.Write(p)
+}
+
+// InputError is a problem with an input file that is not a parse error at a
+// record: missing, unreadable, or of an unknown format.
+type InputError struct {
+	Path string
+	Err  error
+}
+
+func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func wrapInput(path string, err error) error {
+	var pe *seqio.ParseError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &InputError{Path: path, Err: err}
+}
+
+func appendReadLine(b []byte, id string, r readResult) []byte {
+	b = append(b, id...)
+	b = append(b, '\t')
+	if !r.pass {
+		b = append(b, "filtered\t\tnone\t0\t0\t"...)
+		b = append(b, r.reason...)
+		return append(b, '\n')
+	}
+	a := r.a
+	b = append(b, a.Status.String()...)
+	b = append(b, '\t')
+	b = append(b, a.Lineage.String()...)
+	b = append(b, '\t')
+	b = append(b, a.Rank.String()...)
+	b = append(b, '\t')
+	b = strconv.AppendFloat(b, a.Confidence, 'f', 3, 64)
+	b = append(b, '\t')
+	b = strconv.AppendFloat(b, a.Identity, 'f', 4, 64)
+	b = append(b, '\t')
+	b = append(b, a.Reference...)
+	return append(b, '\n')
+}
+
+// writeTables writes abundance.tsv, profile.biom, metrics.json and qc.json.
+func writeTables(dir string, cfg Config, res *Result, prov report.Provenance) error {
+	if err := safefile.Write(filepath.Join(dir, "abundance.tsv"), func(w io.Writer) error {
+		return tables.WriteTSV(w, res.Profile)
+	}); err != nil {
+		return fmt.Errorf("abundance.tsv: %w", err)
+	}
+	if err := safefile.Write(filepath.Join(dir, "profile.biom"), func(w io.Writer) error {
+		return tables.WriteBIOM(w, res.Profile, taxonomy.Genus, tables.BIOMMeta{GeneratedBy: "zonula " + cfg.Version, Date: biomDate})
+	}); err != nil {
+		return fmt.Errorf("profile.biom: %w", err)
+	}
+	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha}}
+	if err := writeJSON(filepath.Join(dir, "metrics.json"), m); err != nil {
+		return err
+	}
+	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Summary: res.QC, Classification: res.Classification}
+	return writeJSON(filepath.Join(dir, "qc.json"), q)
+}
+
+type metricsRecord struct {
+	Sample   string                   `json:"sample"`
+	Version  string                   `json:"zonula_version"`
+	Database report.Database          `json:"database"`
+	Alpha    map[string]metrics.Alpha `json:"alpha"`
+}
+
+type qcRecord struct {
+	Sample         string           `json:"sample"`
+	Version        string           `json:"zonula_version"`
+	Database       report.Database  `json:"database"`
+	Options        qc.Options       `json:"options"`
+	Summary        qc.Summary       `json:"reads"`
+	Classification classify.Summary `json:"classification"`
+}
+
+func writeJSON(path string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	if err := safefile.WriteFile(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// biomDate is the date written into profile.biom. BIOM requires one, but a
+// run time would make the table differ on every re-run, so zonula writes the
+// Unix epoch; the real run time is in run.json.
+var biomDate = time.Unix(0, 0).UTC()

@@ -1,0 +1,155 @@
+package classify
+
+import (
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/refdb"
+)
+
+var (
+	defaultOnce sync.Once
+	defaultDB   *refdb.DB
+	defaultClf  *Classifier
+)
+
+func embedded(t testing.TB) (*refdb.DB, *Classifier) {
+	t.Helper()
+	defaultOnce.Do(func() {
+		db, err := refdb.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := New(db, DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defaultDB, defaultClf = db, c
+	})
+	return defaultDB, defaultClf
+}
+
+func refByGenus(db *refdb.DB, genus string) refdb.Reference {
+	for _, r := range db.Refs {
+		if r.Lineage[taxonomy.Genus] == genus && r.Lineage[taxonomy.Species] != "" {
+			return r
+		}
+	}
+	panic("no reference of genus " + genus)
+}
+
+func TestExactReferenceBothStrands(t *testing.T) {
+	db, c := embedded(t)
+	w := c.NewWorker()
+	for _, g := range []string{"Faecalibacterium", "Bacteroides", "Akkermansia", "Escherichia", "Bifidobacterium"} {
+		ref := refByGenus(db, g)
+		for _, rev := range []bool{false, true} {
+			seq := ref.Seq
+			if rev {
+				seq = reverseComplement(nil, seq)
+			}
+			a := w.Classify(seq, nil)
+			if a.Status != Classified || a.Lineage[taxonomy.Genus] != g || a.Reverse != rev {
+				t.Errorf("%s (reverse %v): got %v %s reverse=%v", g, rev, a.Status, a.Lineage, a.Reverse)
+			}
+			if a.Identity != 1 || a.Reference == "" {
+				t.Errorf("%s: identity %.4f to %q, want 1 to itself or an identical copy", g, a.Identity, a.Reference)
+			}
+		}
+	}
+}
+
+func TestJunkIsUnclassified(t *testing.T) {
+	_, c := embedded(t)
+	w := c.NewWorker()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 50 {
+		seq := make([]byte, 1500)
+		for j := range seq {
+			seq[j] = "ACGT"[rng.IntN(4)]
+		}
+		if a := w.Classify(seq, nil); a.Status != Unclassified || a.Rank != taxonomy.NoRank {
+			t.Fatalf("random sequence %d classified as %s (identity %.3f)", i, a.Lineage, a.Identity)
+		}
+	}
+	for _, s := range []string{"", "ACGT", strings.Repeat("N", 1500), strings.Repeat("A", 1500)} {
+		if a := w.Classify([]byte(s), nil); a.Status != Unclassified {
+			t.Errorf("%.10q… classified as %s", s, a.Lineage)
+		}
+	}
+}
+
+// TestNovelGenusNotGivenWrongGenus removes every reference of a genus and
+// checks its reads stop above genus instead of being forced into a neighbour.
+func TestNovelGenusNotGivenWrongGenus(t *testing.T) {
+	db, _ := embedded(t)
+	for _, g := range []string{"Faecalibacterium", "Akkermansia", "Collinsella"} {
+		var rest []refdb.Reference
+		var held []refdb.Reference
+		for _, r := range db.Refs {
+			if r.Lineage[taxonomy.Genus] == g {
+				held = append(held, r)
+			} else {
+				rest = append(rest, r)
+			}
+		}
+		c, err := New(&refdb.DB{Refs: rest}, DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := c.NewWorker()
+		for _, r := range held {
+			a := w.Classify(r.Seq, nil)
+			if a.Rank >= taxonomy.Genus {
+				t.Errorf("%s held out: read %s given genus %s at identity %.3f", g, r.ID, a.Lineage[taxonomy.Genus], a.Identity)
+			}
+		}
+	}
+}
+
+func TestErrorRate(t *testing.T) {
+	if got := ErrorRate([]byte("++++")); got != 0.1 { // Q10
+		t.Errorf("ErrorRate(Q10) = %v, want 0.1", got)
+	}
+	if got := ErrorRate(nil); got != 0 {
+		t.Errorf("ErrorRate(nil) = %v", got)
+	}
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	db, _ := embedded(t)
+	o := DefaultOptions()
+	o.K = 20
+	if _, err := New(db, o); err == nil {
+		t.Error("k = 20 accepted")
+	}
+	if _, err := New(&refdb.DB{}, DefaultOptions()); err == nil {
+		t.Error("empty database accepted")
+	}
+}
+
+func BenchmarkClassifyHiFiLike(b *testing.B) {
+	db, c := embedded(b)
+	rng := rand.New(rand.NewPCG(5, 6))
+	var reads [][]byte
+	for i := range 200 {
+		ref := db.Refs[(i*7919)%len(db.Refs)]
+		seq := append([]byte(nil), ref.Seq...)
+		for j := range seq {
+			if rng.Float64() < 0.004 {
+				seq[j] = "ACGT"[rng.IntN(4)]
+			}
+		}
+		reads = append(reads, seq)
+	}
+	w := c.NewWorker()
+	n := 0
+	for b.Loop() {
+		w.Classify(reads[n%len(reads)], nil)
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "reads/s")
+}
