@@ -122,6 +122,7 @@ type Assignment struct {
 type Worker struct {
 	c       *Classifier
 	counts  []uint32
+	left    []uint32
 	touched []uint32
 	cands   []candidate
 	al      aligner
@@ -130,13 +131,16 @@ type Worker struct {
 
 type candidate struct {
 	ref      uint32
-	hits     uint32
+	hits     uint32 // informative k-mers shared with the read
+	left     uint32 // of which in the read's left half
 	identity float64
 }
 
+func (c candidate) right() uint32 { return c.hits - c.left }
+
 // NewWorker returns a Worker for this classifier.
 func (c *Classifier) NewWorker() *Worker {
-	return &Worker{c: c, counts: make([]uint32, len(c.refs))}
+	return &Worker{c: c, counts: make([]uint32, len(c.refs)), left: make([]uint32, len(c.refs))}
 }
 
 // ErrorRate returns the mean per-base error probability implied by Phred+33
@@ -172,6 +176,11 @@ var phredError = func() (t [256]float64) {
 // identity floor, lowered by e, the best identity reaches. Confidence is the
 // share of references within 2δ of the best that carry the assigned taxon at
 // the assigned rank.
+//
+// A read is a chimera when the references best supported by its left and
+// right halves belong to different genera and, aligned half by half, explain
+// the read better than the single best reference by a margin (see
+// isChimera); it then gets no lineage.
 func (w *Worker) Classify(seq, qual []byte) Assignment {
 	c := w.c
 	a := Assignment{Rank: taxonomy.NoRank, BelowFloor: taxonomy.NoRank, ErrorRate: min(ErrorRate(qual), 0.25)}
@@ -196,33 +205,48 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 		read, a.Reverse = w.rc, true
 	}
 
-	// Count informative shared k-mers per reference.
+	// Count informative shared k-mers per reference, in total and in the
+	// read's left half (for chimera detection).
 	nk := 0
-	eachKmer(read, k, func(x uint32, _ int) {
+	half := len(read) / 2
+	eachKmer(read, k, func(x uint32, pos int) {
 		nk++
 		post := c.index.lookup(x)
 		if len(post) > c.maxPosting {
 			return
+		}
+		left := uint32(0)
+		if pos+k <= half {
+			left = 1
 		}
 		for _, r := range post {
 			if w.counts[r] == 0 {
 				w.touched = append(w.touched, r)
 			}
 			w.counts[r]++
+			w.left[r] += left
 		}
 	})
 	w.cands = w.cands[:0]
 	var topHits uint32
+	bestL, bestR := candidate{}, candidate{}
 	for _, r := range w.touched {
-		topHits = max(topHits, w.counts[r])
+		cd := candidate{ref: r, hits: w.counts[r], left: w.left[r]}
+		topHits = max(topHits, cd.hits)
+		if cd.left > bestL.left || (cd.left == bestL.left && cd.hits > bestL.hits) {
+			bestL = cd
+		}
+		if cd.right() > bestR.right() || (cd.right() == bestR.right() && cd.hits > bestR.hits) {
+			bestR = cd
+		}
 	}
 	// Only references with at least half the best support can come near the
 	// best identity; the rest are not aligned.
 	for _, r := range w.touched {
 		if 2*w.counts[r] >= topHits {
-			w.cands = append(w.cands, candidate{ref: r, hits: w.counts[r]})
+			w.cands = append(w.cands, candidate{ref: r, hits: w.counts[r], left: w.left[r]})
 		}
-		w.counts[r] = 0
+		w.counts[r], w.left[r] = 0, 0
 	}
 	w.touched = w.touched[:0]
 	if len(w.cands) == 0 || float64(topHits) < max(4, c.opts.MinKmerShare*float64(nk)) {
@@ -245,6 +269,11 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	top := cands[best]
 	a.Identity = top.identity
 	a.Reference = c.refs[top.ref].ID
+	if w.isChimera(read, top, bestL, bestR, a.ErrorRate) {
+		a.Status = Chimera
+		a.Reference = c.refs[bestL.ref].ID + "+" + c.refs[bestR.ref].ID
+		return a
+	}
 
 	delta := 0.0025 + max(a.ErrorRate, 1-top.identity)/4
 	var ties []taxonomy.Lineage
@@ -287,4 +316,31 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	}
 	a.Confidence = float64(agree) / float64(support)
 	return a
+}
+
+// chimeraGain is the least summed identity gain, over the two halves, of a
+// two-parent explanation over the best single reference for a read to be
+// called a chimera; the read's error rate is added to it.
+const chimeraGain = 0.03
+
+// isChimera tests whether read is better explained by two parents from
+// different genera, L for its left half and R for its right, than by the
+// single best reference top. Reads shorter than 600 bases are not tested.
+func (w *Worker) isChimera(read []byte, top, l, r candidate, errRate float64) bool {
+	c := w.c
+	if len(read) < 600 || l.ref == r.ref || l.hits == 0 || r.hits == 0 {
+		return false
+	}
+	gl, gr := c.refs[l.ref].Lineage.Name(taxonomy.Genus), c.refs[r.ref].Lineage.Name(taxonomy.Genus)
+	if gl == "" || gr == "" || gl == gr {
+		return false
+	}
+	half := len(read) / 2
+	identity := func(part []byte, ref uint32) float64 {
+		w.al.setPattern(part)
+		return 1 - float64(w.al.distance(c.codes[ref]))/float64(len(part))
+	}
+	gainL := identity(read[:half], l.ref) - identity(read[:half], top.ref)
+	gainR := identity(read[half:], r.ref) - identity(read[half:], top.ref)
+	return gainL+gainR >= chimeraGain+errRate
 }

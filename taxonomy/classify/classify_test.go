@@ -153,3 +153,24 @@ func BenchmarkClassifyHiFiLike(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "reads/s")
 }
+
+func TestChimeraFlagged(t *testing.T) {
+	db, c := embedded(t)
+	w := c.NewWorker()
+	pairs := [][2]string{{"Bacteroides", "Faecalibacterium"}, {"Escherichia", "Bifidobacterium"}, {"Akkermansia", "Prevotella"}}
+	for _, p := range pairs {
+		a, b := refByGenus(db, p[0]), refByGenus(db, p[1])
+		for _, cut := range []float64{0.35, 0.5, 0.65} {
+			ca, cb := int(cut*float64(len(a.Seq))), int(cut*float64(len(b.Seq)))
+			seq := append(append([]byte{}, a.Seq[:ca]...), b.Seq[cb:]...)
+			got := w.Classify(seq, nil)
+			if got.Status != Chimera || got.Rank != taxonomy.NoRank {
+				t.Errorf("%s|%s chimera cut at %.2f: status %v, lineage %s", p[0], p[1], cut, got.Status, got.Lineage)
+			}
+		}
+		// Either parent alone is not a chimera.
+		if got := w.Classify(a.Seq, nil); got.Status != Classified {
+			t.Errorf("parent %s: status %v", p[0], got.Status)
+		}
+	}
+}
