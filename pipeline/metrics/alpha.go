@@ -98,8 +98,8 @@ func proportions(counts []float64) ([]float64, float64) {
 //	H' = −Σ_i p_i ln p_i,  p_i = c_i / N,
 //
 // as vegan diversity(x, "shannon") and scikit-bio shannon(x, base=np.e).
-// Beware: scikit-bio before 0.6.1 (Debian bookworm ships 0.5.8) defaults to
-// base 2. Zero counts add nothing (0 ln 0 = 0); no pseudocount. One taxon
+// Beware: scikit-bio 0.5.8 (Debian bookworm) defaults shannon() to base 2;
+// refvalues.json records both. Zero counts add nothing (0 ln 0 = 0); no pseudocount. One taxon
 // gives 0. Empty sample: NaN (vegan gives 0). Invalid counts: NaN.
 func Shannon(counts []float64) float64 {
 	if !valid(counts) {
