@@ -1,0 +1,117 @@
+package seqio
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/pgzip"
+)
+
+// ErrBAM reports an (unaligned) BAM file, which this version cannot read.
+var ErrBAM = errors.New("BAM input is not supported yet; convert it with 'samtools fastq' first")
+
+// Open opens a reads file ("-" is standard input) and returns a reader of its
+// decompressed content. Compression is detected from the first bytes.
+func Open(path string) (io.ReadCloser, error) {
+	var f *os.File
+	if path == "-" {
+		f = os.Stdin
+	} else {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return nil, err
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("%s is a directory, not a reads file", path)
+		}
+	}
+	r, err := NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &readCloser{Reader: r, close: f.Close}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r *readCloser) Close() error { return r.close() }
+
+var (
+	magicGzip  = []byte{0x1f, 0x8b}
+	magicZstd  = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	magicBzip2 = []byte("BZh")
+	magicBAM   = []byte("BAM\x01")
+)
+
+// NewReader returns a reader of r's decompressed content: gzip (every member
+// of a multi-member or bgzip file, decompressed in parallel), zstd, bzip2, or
+// r itself when it is not compressed. A BAM file gives ErrBAM.
+func NewReader(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, err := br.Peek(4)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	switch {
+	case bytes.HasPrefix(head, magicGzip):
+		gz, err := pgzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		inner := bufio.NewReaderSize(&gzipErrors{gz}, 1<<16)
+		if h, _ := inner.Peek(4); bytes.Equal(h, magicBAM) {
+			return nil, ErrBAM
+		}
+		return inner, nil
+	case bytes.HasPrefix(head, magicZstd):
+		zr, err := zstd.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("zstd: %w", err)
+		}
+		return &zstdErrors{zr}, nil
+	case bytes.HasPrefix(head, magicBzip2):
+		return bzip2.NewReader(br), nil
+	case bytes.Equal(head, magicBAM):
+		return nil, ErrBAM
+	}
+	return br, nil
+}
+
+// ErrTruncated reports input that ends in the middle of a record or of a
+// compressed stream.
+var ErrTruncated = errors.New("unexpected end of input (truncated file?)")
+
+type gzipErrors struct{ r io.Reader }
+
+func (g *gzipErrors) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = fmt.Errorf("gzip: %w", ErrTruncated)
+	} else if err != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("gzip: %w", err)
+	}
+	return n, err
+}
+
+type zstdErrors struct{ r *zstd.Decoder }
+
+func (z *zstdErrors) Read(p []byte) (int, error) {
+	n, err := z.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = fmt.Errorf("zstd: %w", ErrTruncated)
+	} else if err != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("zstd: %w", err)
+	}
+	return n, err
+}

@@ -1,0 +1,324 @@
+package seqio
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Format is a sequence file format.
+type Format int
+
+// Formats a Scanner recognises from the first non-blank byte.
+const (
+	Unknown Format = iota
+	FASTA
+	FASTQ
+)
+
+// String returns "FASTA", "FASTQ" or "unknown".
+func (f Format) String() string {
+	switch f {
+	case FASTA:
+		return "FASTA"
+	case FASTQ:
+		return "FASTQ"
+	}
+	return "unknown"
+}
+
+// Record is one sequence. Seq is upper-case; Qual holds Phred+33 qualities
+// for FASTQ and is nil for FASTA.
+type Record struct {
+	ID   string // header up to the first space or tab
+	Desc string // rest of the header line
+	Seq  []byte
+	Qual []byte
+}
+
+// Clone returns a copy that stays valid after the Scanner moves on.
+func (r *Record) Clone() *Record {
+	c := &Record{ID: r.ID, Desc: r.Desc, Seq: append([]byte(nil), r.Seq...)}
+	if r.Qual != nil {
+		c.Qual = append(make([]byte, 0, len(r.Qual)), r.Qual...)
+	}
+	return c
+}
+
+// Errors a ParseError can wrap.
+var (
+	ErrEmpty          = errors.New("no sequences (empty input)")
+	ErrNotSequence    = errors.New("not FASTA or FASTQ: the first line must start with '>' or '@'")
+	ErrHeader         = errors.New("record header must start with '@' (FASTQ) or '>' (FASTA)")
+	ErrMissingPlus    = errors.New("missing '+' line after the sequence")
+	ErrQualityLength  = errors.New("quality length differs from sequence length")
+	ErrInvalidBase    = errors.New("invalid character in sequence")
+	ErrInvalidQuality = errors.New("invalid character in quality (want Phred+33, '!' to '~')")
+)
+
+// ParseError reports malformed input at a place a user can open in an editor.
+type ParseError struct {
+	File   string // as named by the user; "-" is standard input
+	Line   int    // 1-based line of the problem, 0 when unknown
+	Record int    // 1-based record number
+	ID     string // read id, "" if the header was not read
+	Err    error
+	Detail string // e.g. "quality length 1498, sequence length 1501"
+}
+
+func (e *ParseError) Error() string {
+	msg := e.Err.Error()
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	where := e.File
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	switch {
+	case e.Record > 0 && e.ID != "":
+		return fmt.Sprintf("%s: record %d (%s): %s", where, e.Record, e.ID, msg)
+	case e.Record > 0:
+		return fmt.Sprintf("%s: record %d: %s", where, e.Record, msg)
+	}
+	return where + ": " + msg
+}
+
+// Unwrap returns the underlying error.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Scanner reads records one at a time, like bufio.Scanner. The Record it
+// returns is reused by the next Scan; Clone it to keep it.
+type Scanner struct {
+	r       *bufio.Reader
+	name    string
+	format  Format
+	line    int // lines read so far
+	nrec    int
+	rec     Record
+	buf     []byte // long-line accumulator
+	pending []byte // FASTA header read ahead
+	pendLn  int
+	err     error
+	done    bool
+}
+
+// NewScanner returns a Scanner reading r; name is used in errors.
+func NewScanner(r io.Reader, name string) *Scanner {
+	return &Scanner{r: bufio.NewReaderSize(r, 1<<20), name: name}
+}
+
+// Format returns the detected format (Unknown before the first Scan).
+func (s *Scanner) Format() Format { return s.format }
+
+// Record returns the current record, valid until the next Scan.
+func (s *Scanner) Record() *Record { return &s.rec }
+
+// Err returns nil after a clean end of input, else the first error: a
+// *ParseError for malformed input, or an error naming the file for I/O.
+func (s *Scanner) Err() error { return s.err }
+
+func (s *Scanner) fail(line int, id string, err error, detail string) bool {
+	s.err = &ParseError{File: s.name, Line: line, Record: s.nrec, ID: id, Err: err, Detail: detail}
+	s.done = true
+	return false
+}
+
+// readLine returns the next line without its line end ("\n" or "\r\n"). At
+// the end of input it returns ok false; a read error is kept in s.err.
+func (s *Scanner) readLine() (line []byte, ok bool) {
+	s.buf = s.buf[:0]
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			s.buf = append(s.buf, chunk...)
+			continue
+		}
+		if len(s.buf) > 0 {
+			s.buf = append(s.buf, chunk...)
+			chunk = s.buf
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			s.err = &ParseError{File: s.name, Line: s.line + 1, Record: s.nrec, Err: err}
+			s.done = true
+			return nil, false
+		}
+		if len(chunk) == 0 && err != nil {
+			return nil, false
+		}
+		s.line++
+		n := len(chunk)
+		if n > 0 && chunk[n-1] == '\n' {
+			n--
+		}
+		if n > 0 && chunk[n-1] == '\r' {
+			n--
+		}
+		return chunk[:n], true
+	}
+}
+
+// nextNonBlank skips empty lines.
+func (s *Scanner) nextNonBlank() ([]byte, bool) {
+	for {
+		line, ok := s.readLine()
+		if !ok || len(line) > 0 {
+			return line, ok
+		}
+	}
+}
+
+// Scan advances to the next record and reports whether there is one.
+func (s *Scanner) Scan() bool {
+	if s.done {
+		return false
+	}
+	var header []byte
+	headerLine := 0
+	if s.pending != nil {
+		header, headerLine = s.pending, s.pendLn
+		s.pending = nil
+	} else {
+		line, ok := s.nextNonBlank()
+		if !ok {
+			s.done = true
+			if s.err == nil && s.nrec == 0 {
+				s.err = &ParseError{File: s.name, Err: ErrEmpty}
+			}
+			return false
+		}
+		header, headerLine = line, s.line
+	}
+	if s.format == Unknown {
+		switch header[0] {
+		case '@':
+			s.format = FASTQ
+		case '>':
+			s.format = FASTA
+		default:
+			s.nrec = 0
+			return s.fail(headerLine, "", ErrNotSequence, "")
+		}
+	}
+	s.nrec++
+	want := byte('@')
+	if s.format == FASTA {
+		want = '>'
+	}
+	if header[0] != want {
+		return s.fail(headerLine, "", ErrHeader, fmt.Sprintf("got %q", truncate(header)))
+	}
+	s.setHeader(header[1:])
+	s.rec.Seq = s.rec.Seq[:0]
+	if s.format == FASTA {
+		return s.scanFASTA(headerLine)
+	}
+	return s.scanFASTQ(headerLine)
+}
+
+func (s *Scanner) setHeader(h []byte) {
+	i := 0
+	for i < len(h) && h[i] != ' ' && h[i] != '\t' {
+		i++
+	}
+	s.rec.ID = string(h[:i])
+	if i < len(h) {
+		s.rec.Desc = string(h[i+1:])
+	} else {
+		s.rec.Desc = ""
+	}
+}
+
+func (s *Scanner) scanFASTA(headerLine int) bool {
+	s.rec.Qual = nil
+	for {
+		line, ok := s.readLine()
+		if !ok {
+			if s.err != nil {
+				return false
+			}
+			s.done = true
+			return true
+		}
+		if len(line) > 0 && line[0] == '>' {
+			s.pending = append(s.pending[:0:0], line...)
+			s.pendLn = s.line
+			return true
+		}
+		if !s.appendBases(line) {
+			return false
+		}
+	}
+}
+
+func (s *Scanner) scanFASTQ(headerLine int) bool {
+	for {
+		line, ok := s.readLine()
+		if !ok {
+			if s.err != nil {
+				return false
+			}
+			return s.fail(headerLine, s.rec.ID, ErrTruncated, "the file ends before the record's '+' line")
+		}
+		if len(line) > 0 && line[0] == '+' {
+			break
+		}
+		if len(line) > 0 && line[0] == '@' {
+			return s.fail(s.line, s.rec.ID, ErrMissingPlus, "")
+		}
+		if !s.appendBases(line) {
+			return false
+		}
+	}
+	if s.rec.Qual == nil {
+		s.rec.Qual = make([]byte, 0, len(s.rec.Seq))
+	}
+	s.rec.Qual = s.rec.Qual[:0]
+	for first := true; first || len(s.rec.Qual) < len(s.rec.Seq); first = false {
+		line, ok := s.readLine()
+		if !ok {
+			if s.err != nil {
+				return false
+			}
+			if len(s.rec.Qual) == 0 && len(s.rec.Seq) > 0 {
+				return s.fail(s.line, s.rec.ID, ErrTruncated, "the file ends before the quality line")
+			}
+			break
+		}
+		for _, q := range line {
+			if q < '!' || q > '~' {
+				return s.fail(s.line, s.rec.ID, ErrInvalidQuality, fmt.Sprintf("byte 0x%02x", q))
+			}
+		}
+		s.rec.Qual = append(s.rec.Qual, line...)
+	}
+	if len(s.rec.Qual) != len(s.rec.Seq) {
+		return s.fail(s.line, s.rec.ID, ErrQualityLength, fmt.Sprintf("quality length %d, sequence length %d", len(s.rec.Qual), len(s.rec.Seq)))
+	}
+	return true
+}
+
+// appendBases validates a sequence line and appends it upper-cased. Letters
+// (IUPAC codes included) and the gap characters '-', '.' and '*' are allowed.
+func (s *Scanner) appendBases(line []byte) bool {
+	for _, c := range line {
+		switch {
+		case c >= 'A' && c <= 'Z', c == '-', c == '.', c == '*':
+			s.rec.Seq = append(s.rec.Seq, c)
+		case c >= 'a' && c <= 'z':
+			s.rec.Seq = append(s.rec.Seq, c-'a'+'A')
+		case c == ' ' || c == '\t':
+		default:
+			return s.fail(s.line, s.rec.ID, ErrInvalidBase, fmt.Sprintf("byte 0x%02x", c))
+		}
+	}
+	return true
+}
+
+func truncate(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "…"
+	}
+	return string(b)
+}
