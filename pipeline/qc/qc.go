@@ -1,0 +1,162 @@
+package qc
+
+import (
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/zonula/zonula/pipeline/seqio"
+)
+
+// Options are the read filters.
+type Options struct {
+	MinLength int     `json:"min_length"`
+	MaxLength int     `json:"max_length"`
+	MinMeanQ  float64 `json:"min_mean_q"` // 0 turns the quality filter off
+}
+
+// DefaultOptions keeps reads of 1,000 to 1,800 bases, the span of a
+// full-length 16S gene with or without primers, whatever their quality.
+func DefaultOptions() Options {
+	return Options{MinLength: 1000, MaxLength: 1800}
+}
+
+// Filter reasons, as written in reads.tsv.gz and qc.json.
+const (
+	ReasonEmpty      = "empty"
+	ReasonTooShort   = "too_short"
+	ReasonTooLong    = "too_long"
+	ReasonLowQuality = "low_quality"
+)
+
+// Check applies the filters to one read. It returns ok, or the reason the
+// read was filtered. Quality is only checked for reads that have qualities.
+func Check(rec *seqio.Record, o Options) (ok bool, reason string) {
+	n := len(rec.Seq)
+	switch {
+	case n == 0:
+		return false, ReasonEmpty
+	case n < o.MinLength:
+		return false, ReasonTooShort
+	case o.MaxLength > 0 && n > o.MaxLength:
+		return false, ReasonTooLong
+	case o.MinMeanQ > 0 && len(rec.Qual) > 0 && MeanQuality(rec.Qual) < o.MinMeanQ:
+		return false, ReasonLowQuality
+	}
+	return true, ""
+}
+
+// MeanQuality returns a read's mean quality as a Phred score of its mean
+// error probability: −10·log10(Σ 10^(−q/10) / n) over Phred+33 values q.
+// Averaging probabilities, not scores, keeps a few bad bases from hiding
+// behind many good ones. An empty slice gives 0.
+func MeanQuality(qual []byte) float64 {
+	if len(qual) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, q := range qual {
+		sum += errProb[q]
+	}
+	return -10 * math.Log10(sum/float64(len(qual)))
+}
+
+var errProb = func() (t [256]float64) {
+	for i := range t {
+		t[i] = math.Pow(10, -float64(max(0, i-33))/10)
+	}
+	return t
+}()
+
+// Histogram layouts: lengths in 50-base bins from 0 to 3,000 plus one
+// overflow bin; mean qualities in 1-unit bins from 0 to 60.
+const (
+	lengthBin  = 50
+	lengthBins = 60
+	qualBins   = 60
+)
+
+// Collector accumulates a Summary one read at a time. It is not safe for
+// concurrent use.
+type Collector struct {
+	opts     Options
+	s        Summary
+	lengths  map[int]int64 // reads per exact length, for N50; bounded by distinct lengths
+	longest  int
+	lenHist  [lengthBins + 1]int64
+	qualHist [qualBins]int64
+	qualSum  float64
+	qualN    int64 // reads with qualities
+}
+
+// NewCollector returns a Collector that records the options in use.
+func NewCollector(o Options) *Collector {
+	return &Collector{opts: o, lengths: map[int]int64{}, s: Summary{Filtered: map[string]int64{}, MinLength: o.MinLength, MaxLength: o.MaxLength}}
+}
+
+// Add counts one read: whether it passed (else why not) and whether it was
+// reverse-complemented to the 16S sense strand.
+func (c *Collector) Add(rec *seqio.Record, ok bool, reason string, reverse bool) {
+	n := len(rec.Seq)
+	c.s.InputReads++
+	c.s.InputBases += int64(n)
+	c.lengths[n]++
+	c.longest = max(c.longest, n)
+	c.lenHist[min(n/lengthBin, lengthBins)]++
+	if len(rec.Qual) > 0 {
+		q := MeanQuality(rec.Qual)
+		c.s.HasQualities = true
+		c.qualSum += q
+		c.qualN++
+		c.qualHist[min(int(q), qualBins-1)]++
+	}
+	if !ok {
+		c.s.Filtered[reason]++
+		return
+	}
+	c.s.PassedReads++
+	if reverse {
+		c.s.ReverseStrand++
+	}
+}
+
+// Summary returns the run's summary. Mean length, N50 and mean quality are
+// over all input reads, before filtering (mean quality over the reads that
+// have qualities, as the mean of their MeanQuality); N50 is the length L such that
+// reads of length ≥ L hold at least half the bases.
+func (c *Collector) Summary() Summary {
+	s := c.s
+	s.Filtered = map[string]int64{}
+	for _, r := range []string{ReasonEmpty, ReasonTooShort, ReasonTooLong, ReasonLowQuality} {
+		s.Filtered[r] = c.s.Filtered[r]
+	}
+	if s.InputReads > 0 {
+		s.MeanLength = float64(s.InputBases) / float64(s.InputReads)
+	}
+	if c.qualN > 0 {
+		s.MeanQuality = c.qualSum / float64(c.qualN)
+	}
+	var acc int64
+	for _, l := range slices.Backward(slices.Sorted(maps.Keys(c.lengths))) {
+		acc += int64(l) * c.lengths[l]
+		if 2*acc >= s.InputBases {
+			s.N50 = l
+			break
+		}
+	}
+	s.LengthHist = make([]Bin, 0, lengthBins+1)
+	for i, n := range c.lenHist {
+		hi := float64((i + 1) * lengthBin)
+		if i == lengthBins { // overflow bin: up to the longest read
+			hi = float64(max(c.longest+1, (i+1)*lengthBin))
+		}
+		s.LengthHist = append(s.LengthHist, Bin{Lo: float64(i * lengthBin), Hi: hi, Count: n})
+	}
+	if s.HasQualities {
+		s.QualityHist = make([]Bin, 0, qualBins)
+		for i, n := range c.qualHist {
+			s.QualityHist = append(s.QualityHist, Bin{Lo: float64(i), Hi: float64(i + 1), Count: n})
+		}
+	}
+	return s
+}

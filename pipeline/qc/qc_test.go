@@ -1,0 +1,86 @@
+package qc
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/zonula/zonula/pipeline/seqio"
+)
+
+func rec(n int, q byte) *seqio.Record {
+	r := &seqio.Record{ID: "r", Seq: []byte(strings.Repeat("A", n))}
+	if q != 0 {
+		r.Qual = []byte(strings.Repeat(string(q), n))
+	}
+	return r
+}
+
+func TestCheck(t *testing.T) {
+	o := Options{MinLength: 1000, MaxLength: 1800, MinMeanQ: 20}
+	for _, c := range []struct {
+		r      *seqio.Record
+		ok     bool
+		reason string
+	}{
+		{rec(0, 'I'), false, ReasonEmpty},
+		{rec(999, 'I'), false, ReasonTooShort},
+		{rec(1000, 'I'), true, ""},
+		{rec(1800, 'I'), true, ""},
+		{rec(1801, 'I'), false, ReasonTooLong},
+		{rec(1500, '+'), false, ReasonLowQuality}, // Q10
+		{rec(1500, 0), true, ""},                  // FASTA: no quality filter
+	} {
+		ok, reason := Check(c.r, o)
+		if ok != c.ok || reason != c.reason {
+			t.Errorf("Check(len %d) = %v %q, want %v %q", len(c.r.Seq), ok, reason, c.ok, c.reason)
+		}
+	}
+}
+
+func TestMeanQuality(t *testing.T) {
+	// Q40 and Q10 bases: mean error (1e-4 + 1e-1)/2 = 0.05005 → Q13.006, not Q25.
+	got := MeanQuality([]byte{'I', '+'})
+	want := -10 * math.Log10(0.05005)
+	if math.Abs(got-want) > 1e-12 {
+		t.Errorf("MeanQuality = %v, want %v", got, want)
+	}
+	if MeanQuality(nil) != 0 {
+		t.Error("MeanQuality(nil) != 0")
+	}
+}
+
+func TestCollector(t *testing.T) {
+	o := DefaultOptions()
+	c := NewCollector(o)
+	for _, n := range []int{1500, 1500, 1400, 900, 2000, 0} {
+		r := rec(n, 'I')
+		ok, reason := Check(r, o)
+		c.Add(r, ok, reason, n == 1400)
+	}
+	s := c.Summary()
+	if s.InputReads != 6 || s.PassedReads != 3 || s.InputBases != 7300 || s.ReverseStrand != 1 {
+		t.Errorf("counts %+v", s)
+	}
+	if s.Filtered[ReasonTooShort] != 1 || s.Filtered[ReasonTooLong] != 1 || s.Filtered[ReasonEmpty] != 1 || s.Filtered[ReasonLowQuality] != 0 {
+		t.Errorf("filtered %v", s.Filtered)
+	}
+	// Sorted lengths 2000, 1500, 1500, ...: 2000+1500 = 3500 < 3650, +1500 = 5000 ≥ 3650.
+	if s.N50 != 1500 {
+		t.Errorf("N50 = %d, want 1500", s.N50)
+	}
+	if math.Abs(s.MeanQuality-40) > 1e-9 || !s.HasQualities {
+		t.Errorf("mean quality %v", s.MeanQuality)
+	}
+	var total int64
+	for _, b := range s.LengthHist {
+		total += b.Count
+	}
+	if total != 6 || s.LengthHist[30].Count != 2 || s.LengthHist[40].Count != 1 {
+		t.Errorf("length histogram total %d, bin 1500 %d, bin 2000 %d", total, s.LengthHist[30].Count, s.LengthHist[40].Count)
+	}
+	if _, err := json.Marshal(s); err != nil {
+		t.Errorf("summary does not encode as JSON: %v", err)
+	}
+}
