@@ -1,0 +1,131 @@
+// Package plots draws the report's figures with gonum/plot. Every function is
+// deterministic: the same data give the same figure, byte for byte, in any
+// backend. Colours are from the Okabe–Ito palette, which colour-blind readers
+// can tell apart.
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/zonula/zonula/pipeline/qc"
+)
+
+// Okabe–Ito colours (Okabe & Ito 2008).
+var (
+	blue   = color.RGBA{0, 114, 178, 255}
+	orange = color.RGBA{230, 159, 0, 255}
+	green  = color.RGBA{0, 158, 115, 255}
+	grey   = color.RGBA{153, 153, 153, 255}
+)
+
+// Share is one bar: a name and its percentage.
+type Share struct {
+	Name    string
+	Percent float64
+}
+
+// TopGenera draws a horizontal bar chart of genus shares, largest on top.
+func TopGenera(items []Share) (*plot.Plot, error) {
+	return horizontalBars(items, "Share of reads (%)", blue)
+}
+
+// Phyla draws a horizontal bar chart of phylum shares.
+func Phyla(items []Share) (*plot.Plot, error) {
+	return horizontalBars(items, "Share of reads (%)", green)
+}
+
+func horizontalBars(items []Share, xlabel string, fill color.Color) (*plot.Plot, error) {
+	if len(items) == 0 {
+		return nil, fmt.Errorf("plots: no bars to draw")
+	}
+	p := plot.New()
+	p.X.Label.Text = xlabel
+	p.X.Min = 0
+	// Bars are drawn bottom-up; reverse so the first item is on top.
+	n := len(items)
+	values := make(plotter.Values, n)
+	names := make([]string, n)
+	maxv := 0.0
+	for i, it := range items {
+		if math.IsNaN(it.Percent) || it.Percent < 0 {
+			return nil, fmt.Errorf("plots: bar %q has value %v", it.Name, it.Percent)
+		}
+		values[n-1-i] = it.Percent
+		names[n-1-i] = it.Name
+		maxv = max(maxv, it.Percent)
+	}
+	bars, err := plotter.NewBarChart(values, vg.Points(11))
+	if err != nil {
+		return nil, err
+	}
+	bars.Horizontal = true
+	bars.Color = fill
+	bars.LineStyle.Width = 0
+	p.Add(bars)
+	p.NominalY(names...)
+	p.X.Max = math.Max(1, maxv*1.08)
+	p.Add(plotter.NewGrid())
+	return p, nil
+}
+
+// LengthHistogram draws the read-length distribution from QC bins, leaving
+// out empty bins at either end.
+func LengthHistogram(bins []qc.Bin) (*plot.Plot, error) {
+	first, last := -1, -1
+	for i, b := range bins {
+		if b.Count > 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil, fmt.Errorf("plots: no reads to draw")
+	}
+	h := &plotter.Histogram{FillColor: orange}
+	h.LineStyle.Width = vg.Points(0.5)
+	h.LineStyle.Color = color.White
+	for _, b := range bins[first : last+1] {
+		h.Bins = append(h.Bins, plotter.HistogramBin{Min: b.Lo, Max: b.Hi, Weight: float64(b.Count)})
+	}
+	h.Width = bins[first].Hi - bins[first].Lo
+	p := plot.New()
+	p.X.Label.Text = "Read length (bases)"
+	p.Y.Label.Text = "Reads"
+	p.Add(plotter.NewGrid(), h)
+	return p, nil
+}
+
+// Gauge draws one value on a horizontal 0–max scale with shaded reference
+// band [lo, hi]; used where a reference range exists.
+func Gauge(value, lo, hi, maxv float64, label string) (*plot.Plot, error) {
+	if maxv <= 0 || math.IsNaN(value) {
+		return nil, fmt.Errorf("plots: gauge %q: value %v on scale 0–%v", label, value, maxv)
+	}
+	p := plot.New()
+	p.X.Label.Text = label
+	p.X.Min, p.X.Max = 0, maxv
+	p.Y.Min, p.Y.Max = 0, 1
+	p.HideY()
+	band, err := plotter.NewPolygon(plotter.XYs{{X: lo, Y: 0.2}, {X: hi, Y: 0.2}, {X: hi, Y: 0.8}, {X: lo, Y: 0.8}})
+	if err != nil {
+		return nil, err
+	}
+	band.Color = color.RGBA{220, 220, 220, 255}
+	band.LineStyle.Width = 0
+	mark, err := plotter.NewLine(plotter.XYs{{X: value, Y: 0.05}, {X: value, Y: 0.95}})
+	if err != nil {
+		return nil, err
+	}
+	mark.LineStyle.Width = vg.Points(3)
+	mark.LineStyle.Color = grey
+	p.Add(band, mark)
+	return p, nil
+}

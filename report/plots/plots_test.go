@@ -1,0 +1,68 @@
+package plots
+
+import (
+	"bytes"
+	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/zonula/zonula/pipeline/qc"
+)
+
+func svg(t *testing.T, p *plot.Plot) []byte {
+	t.Helper()
+	c := vgsvg.NewWith(vgsvg.UseWH(12*vg.Centimeter, 8*vg.Centimeter), vgsvg.EmbedFonts(true))
+	p.Draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestFiguresRenderDeterministically(t *testing.T) {
+	shares := []Share{{"Bacteroides", 22.5}, {"Faecalibacterium", 10.1}, {"other", 3}}
+	bins := []qc.Bin{{Lo: 0, Hi: 50}, {Lo: 1400, Hi: 1450, Count: 30}, {Lo: 1450, Hi: 1500, Count: 90}, {Lo: 1500, Hi: 1550, Count: 12}}
+	makers := map[string]func() (*plot.Plot, error){
+		"genera": func() (*plot.Plot, error) { return TopGenera(shares) },
+		"phyla":  func() (*plot.Plot, error) { return Phyla(shares) },
+		"length": func() (*plot.Plot, error) { return LengthHistogram(bins) },
+		"gauge":  func() (*plot.Plot, error) { return Gauge(3.2, 2.5, 4, 5, "Shannon") },
+	}
+	for name, mk := range makers {
+		p1, err := mk()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		p2, _ := mk()
+		a, b := svg(t, p1), svg(t, p2)
+		if !bytes.Equal(a, b) || len(a) < 1000 {
+			t.Errorf("%s: SVG not deterministic or empty (%d bytes)", name, len(a))
+		}
+		c := vgimg.New(6*vg.Centimeter, 4*vg.Centimeter)
+		p1.Draw(draw.New(c))
+	}
+	if !bytes.Contains(svg(t, mustPlot(TopGenera(shares))), []byte("Faecalibacterium")) {
+		t.Error("genus names missing from the SVG")
+	}
+}
+
+func mustPlot(p *plot.Plot, err error) *plot.Plot {
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func TestFigureErrors(t *testing.T) {
+	if _, err := TopGenera(nil); err == nil {
+		t.Error("no bars accepted")
+	}
+	if _, err := LengthHistogram([]qc.Bin{{Lo: 0, Hi: 50}}); err == nil {
+		t.Error("empty histogram accepted")
+	}
+}
