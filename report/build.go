@@ -1,0 +1,209 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/report/knowledge"
+	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/classify"
+)
+
+// Input is everything a sample report is built from.
+type Input struct {
+	Sample         string
+	Provenance     Provenance
+	Profile        *tables.Profile
+	Alpha          metrics.Alpha // at genus level
+	QC             qc.Summary
+	Classification classify.Summary
+}
+
+// MinReliableReads is the number of reads passing QC below which the report
+// warns that shares and diversity are imprecise (a zonula convention: at
+// 1,000 reads a 1 % taxon is about 10 reads).
+const MinReliableReads = 1000
+
+// topGenera is how many genera the composition figure and table show.
+const topGenera = 15
+
+// Build turns a sample's results into the report's content. It computes the
+// shares and indices the report states; the renderers only lay them out.
+func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
+	if in.Profile == nil {
+		return nil, fmt.Errorf("report: no profile")
+	}
+	b := &builder{in: in, kb: kb, cited: map[string]bool{}}
+	b.genus = shares(in.Profile, taxonomy.Genus)
+	b.family = shares(in.Profile, taxonomy.Family)
+	b.phylum = phylumShares(in.Profile)
+	doc := &Document{
+		Title:      "Gut microbiome report",
+		Sample:     in.Sample,
+		Provenance: in.Provenance,
+	}
+	findings := b.findings()
+	for _, f := range []func([]*Finding) (Section, error){
+		b.summary, b.quality, b.composition, b.diversity, b.barrier, b.indices, b.guidance, b.limitations,
+	} {
+		s, err := f(findings)
+		if err != nil {
+			return nil, err
+		}
+		doc.Sections = append(doc.Sections, s)
+	}
+	doc.Sections = append(doc.Sections, Section{ID: "references", Title: "References"})
+	if err := b.resolveReferences(doc); err != nil {
+		return nil, err
+	}
+	if err := checkWording(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+type builder struct {
+	in                    Input
+	kb                    *knowledge.Knowledge
+	genus, family, phylum map[string]float64 // share of all reads, 0–1
+	cited                 map[string]bool
+}
+
+// shares returns the fraction of all reads per taxon at rank r, the
+// unclassified row excluded.
+func shares(p *tables.Profile, r taxonomy.Rank) map[string]float64 {
+	m := map[string]float64{}
+	for _, row := range p.AtRank(r) {
+		if row.Taxon != tables.Unclassified {
+			m[row.Taxon] += row.Fraction
+		}
+	}
+	return m
+}
+
+// phylumShares is shares at phylum rank under current phylum names.
+func phylumShares(p *tables.Profile) map[string]float64 {
+	m := map[string]float64{}
+	for name, f := range shares(p, taxonomy.Phylum) {
+		m[taxonomy.CurrentPhylum(name)] += f
+	}
+	return m
+}
+
+func unclassifiedShare(p *tables.Profile, r taxonomy.Rank) float64 {
+	for _, row := range p.AtRank(r) {
+		if row.Taxon == tables.Unclassified {
+			return row.Fraction
+		}
+	}
+	return 0
+}
+
+// sorted returns the taxa of m by descending share, then name.
+func sorted(m map[string]float64) []string {
+	names := slices.Collect(maps.Keys(m))
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(m[b], m[a]), strings.Compare(a, b))
+	})
+	return names
+}
+
+func pct(f float64) string {
+	switch {
+	case f == 0:
+		return "0 %"
+	case f < 0.001:
+		return "< 0.1 %"
+	}
+	return fmt.Sprintf("%.1f %%", 100*f)
+}
+
+func num(v float64, prec int) string {
+	if v != v { // NaN
+		return "not defined"
+	}
+	return fmt.Sprintf("%.*f", prec, v)
+}
+
+func figure(id, caption, alt string, p *plot.Plot, h vg.Length) *Figure {
+	return &Figure{ID: id, Caption: caption, Alt: alt, Width: 16 * vg.Centimeter, Height: h, Plot: p}
+}
+
+// gradeWords explains an evidence grade in the report's words (science.md §1).
+func gradeWords(grade string) string {
+	words := map[byte]string{
+		'A': "strong evidence in people",
+		'B': "tested in people (limited)",
+		'C': "seen in people, cause not shown",
+		'D': "lab/animal evidence only",
+	}
+	var parts []string
+	seen := map[byte]bool{}
+	for i := 0; i < len(grade); i++ {
+		if w, ok := words[grade[i]]; ok && !seen[grade[i]] && (i == 0 || !isLetter(grade[i-1])) {
+			parts = append(parts, w)
+			seen[grade[i]] = true
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// GradeLabel returns "Grade C/D: seen in people, cause not shown; lab/animal evidence only".
+func GradeLabel(grade string) string {
+	return "Grade " + grade + ": " + gradeWords(grade)
+}
+
+// taxonShare sums the shares a knowledge-base taxon covers and lists the
+// genera that contributed.
+func (b *builder) taxonShare(t knowledge.Taxon) (float64, []string) {
+	var total float64
+	var drivers []string
+	for _, g := range t.Genera {
+		if f := b.genus[g]; f > 0 {
+			total += f
+			drivers = append(drivers, fmt.Sprintf("%s %s", g, pct(f)))
+		}
+	}
+	if t.Family != "" {
+		for name, f := range b.family {
+			if name == t.Family && f > 0 {
+				total += f
+				drivers = append(drivers, fmt.Sprintf("%s %s", name, pct(f)))
+			}
+		}
+	}
+	if t.Phylum != "" {
+		if f := b.phylum[t.Phylum]; f > 0 {
+			total += f
+			drivers = append(drivers, fmt.Sprintf("%s %s", t.Phylum, pct(f)))
+		}
+	}
+	if len(t.Species) > 0 {
+		sp := shares(b.in.Profile, taxonomy.Species)
+		for _, s := range t.Species {
+			if f := sp[s]; f > 0 {
+				total += f
+				drivers = append(drivers, fmt.Sprintf("%s %s", s, pct(f)))
+			}
+		}
+	}
+	return total, drivers
+}
+
+func (b *builder) taxon(id string) knowledge.Taxon {
+	if t, ok := b.kb.TaxonByID(id); ok {
+		return t
+	}
+	return knowledge.Taxon{ID: id, Name: id} // the knowledge tests keep every ID used here present
+}

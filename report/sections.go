@@ -1,0 +1,454 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
+
+	"github.com/zonula/zonula/report/knowledge"
+	"github.com/zonula/zonula/report/plots"
+	"github.com/zonula/zonula/taxonomy"
+)
+
+// Red flags (RULE-08): shown in every report, whatever the profile shows.
+var redFlags = []string{
+	"blood in your stool",
+	"weight loss you cannot explain",
+	"iron-deficiency anaemia",
+	"a lasting change in bowel habit",
+	"symptoms that wake you at night",
+	"a lump in your abdomen or back passage",
+	"a family history of bowel cancer or inflammatory bowel disease",
+	"fever with diarrhoea",
+	"six or more bloody stools a day with fever or a fast pulse (the same day)",
+	"persistent severe pain, vomiting or difficulty swallowing",
+}
+
+func (b *builder) findings() []*Finding {
+	var fs []*Finding
+	akk := b.taxon("T-07")
+	if share, _ := b.taxonShare(akk); share == 0 {
+		fs = append(fs, &Finding{
+			ID: "F-05a", Title: "Akkermansia was not detected",
+			Value:   "0 reads",
+			Range:   "Often not found in healthy adults; 0.5–5 % of stool bacteria where present",
+			Meaning: "No Akkermansia reads were found. Many healthy adults carry none, and no action follows from its absence.",
+			Grade:   "C", Refs: []string{"R-CAN17"}, Level: Info,
+		})
+	}
+	butyrate := b.butyrateTaxa()
+	share, drivers := b.sumShares(butyrate)
+	fs = append(fs, &Finding{
+		ID: "IDX-04", Title: "Butyrate-producing genera",
+		Value:    pct(share) + " of reads" + listSuffix(drivers),
+		Range:    "No reference percentiles yet; no cut-off is validated",
+		Meaning:  "These genera can make butyrate, the main fuel of the cells lining the colon. 16S shows which bacteria are present, not how much butyrate they make: the genes vary between strains. This is a zonula composite, not a published index.",
+		Barrier:  "Colon cells that burn butyrate keep the gut interior low in oxygen; in mice this held back oxygen-using Enterobacteriaceae and supported the barrier.",
+		Guidance: []string{"G-01", "G-02", "G-03", "G-06"},
+		Grade:    "C/D", Refs: []string{"R-VIT14", "R-BYN17", "R-KEL15"}, Level: Info,
+	})
+	proteo, _ := b.taxonShare(b.taxon("T-11"))
+	entero, edrivers := b.taxonShare(b.taxon("T-10"))
+	fs = append(fs, &Finding{
+		ID: "T-10/T-11", Title: "Proteobacteria and Enterobacteriaceae",
+		Value:    fmt.Sprintf("Pseudomonadota (Proteobacteria) %s; Enterobacteriaceae %s", pct(proteo), pct(entero)) + listSuffix(edrivers),
+		Range:    "Usually a low single-digit share; no reference percentiles yet",
+		Meaning:  "Larger shares of these bacteria are associated with an unsettled community in studies, for example after antibiotics. They can also grow in a sample kept warm in transit.",
+		Barrier:  "They expand when the gut lining's own use of oxygen falters, and they carry potent endotoxin (LPS).",
+		Guidance: []string{"G-01", "G-06", "G-07", "G-17"},
+		Grade:    "C/D", Refs: []string{"R-SHI15", "R-AMI17", "R-BYN17"}, Level: Info,
+	})
+	if share, drivers := b.taxonShare(b.taxon("T-09")); share > 0 {
+		fs = append(fs, &Finding{
+			ID: "F-14", Title: "Lactobacillus group detected",
+			Value:    pct(share) + " of reads" + listSuffix(drivers),
+			Range:    "Usually low and passing through",
+			Meaning:  "Lactobacilli in stool often come from fermented foods or supplements and tend not to stay.",
+			Guidance: []string{"G-04"},
+			Grade:    "C", Refs: []string{"R-ZHE20", "R-KAR10"}, Level: Info,
+		})
+	}
+	return fs
+}
+
+func listSuffix(drivers []string) string {
+	if len(drivers) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(drivers, ", ") + ")"
+}
+
+// butyrateTaxa are the genera of T-01 to T-05 (IDX-04).
+func (b *builder) butyrateTaxa() []string {
+	var genera []string
+	for _, id := range []string{"T-01", "T-02", "T-03", "T-04", "T-05"} {
+		genera = append(genera, b.taxon(id).Genera...)
+	}
+	return genera
+}
+
+func (b *builder) sumShares(genera []string) (float64, []string) {
+	var total float64
+	var drivers []string
+	for _, g := range genera {
+		if f := b.genus[g]; f > 0 {
+			total += f
+			drivers = append(drivers, g+" "+pct(f))
+		}
+	}
+	return total, drivers
+}
+
+func (b *builder) summary(fs []*Finding) (Section, error) {
+	in := b.in
+	top := sorted(b.genus)
+	top3 := top[:min(3, len(top))]
+	var tops []string
+	for _, g := range top3 {
+		tops = append(tops, fmt.Sprintf("%s (%s)", g, pct(b.genus[g])))
+	}
+	genusReads := in.Classification.AssignedAt[taxonomy.Genus]
+	used := in.QC.PassedReads
+	kv := &KeyValues{Pairs: [][2]string{
+		{"Sample", in.Sample},
+		{"Reads sequenced", fmt.Sprintf("%d", in.QC.InputReads)},
+		{"Reads used (passed quality control)", fmt.Sprintf("%d", used)},
+		{"Reads named to genus", fmt.Sprintf("%d (%s of reads used)", genusReads, pct(ratio(float64(genusReads), float64(used))))},
+		{"Most common genera", strings.Join(tops, ", ")},
+		{"Genera observed", num(in.Alpha.Observed, 0)},
+		{"Shannon diversity (genus level)", num(in.Alpha.Shannon, 2)},
+	}}
+	blocks := []Block{
+		&Callout{Level: Notice, Title: "This report is not a diagnosis",
+			Text: "It describes which bacteria were found in one stool sample and what research has associated them with. \"Leaky gut\" is not an accepted diagnosis and no validated stool or blood test for it exists; microbiome tests have no proven clinical use yet. Talk to a clinician about any health concern.",
+			Refs: []string{"R-LAC24", "R-CAM19", "R-POR25"}},
+		kv,
+		&Callout{Level: Attention, Title: "See a clinician, whatever this report shows, if you have",
+			Items: redFlags,
+			Text:  "Ask a clinician before taking supplements if you are pregnant, immunosuppressed, on regular medication, or have inflammatory bowel disease or coeliac disease.",
+			Refs:  []string{"R-NG12", "R-VAS21"}},
+		&Paragraph{Text: fmt.Sprintf("The sections below give %d observations, each with its evidence grade (A strong evidence in people; B tested in people, limited; C seen in people, cause not shown; D lab or animal evidence only) and its references.", len(fs))},
+	}
+	return Section{ID: "summary", Title: "Summary", Blocks: blocks}, nil
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func (b *builder) quality(_ []*Finding) (Section, error) {
+	q, c := b.in.QC, b.in.Classification
+	kv := &KeyValues{Pairs: [][2]string{
+		{"Reads sequenced", fmt.Sprintf("%d (%d bases)", q.InputReads, q.InputBases)},
+		{"Reads passing quality control", fmt.Sprintf("%d (%s)", q.PassedReads, pct(ratio(float64(q.PassedReads), float64(q.InputReads))))},
+		{"Length window", fmt.Sprintf("%d–%d bases", q.MinLength, q.MaxLength)},
+		{"Mean read length / N50", fmt.Sprintf("%.0f / %d bases", q.MeanLength, q.N50)},
+	}}
+	if q.HasQualities {
+		kv.Pairs = append(kv.Pairs, [2]string{"Mean read quality", fmt.Sprintf("Q%.1f", q.MeanQuality)})
+	} else {
+		kv.Pairs = append(kv.Pairs, [2]string{"Mean read quality", "not available (FASTA input)"})
+	}
+	kv.Pairs = append(kv.Pairs,
+		[2]string{"Reads reverse-complemented to the 16S strand", pct(ratio(float64(q.ReverseStrand), float64(q.PassedReads)))},
+		[2]string{"Reads matching no reference well enough (unclassified)", fmt.Sprintf("%d (%s)", c.Unclassified, pct(ratio(float64(c.Unclassified), float64(c.Reads))))},
+		[2]string{"Likely chimeras (two-parent reads), left out", fmt.Sprintf("%d (%s)", c.Chimeras, pct(ratio(float64(c.Chimeras), float64(c.Reads))))},
+		[2]string{"Mean identity to the best reference", fmt.Sprintf("%.1f %%", 100*c.MeanIdentity)},
+	)
+	reasons := slices.Sorted(func(yield func(string) bool) {
+		for r := range q.Filtered {
+			if !yield(r) {
+				return
+			}
+		}
+	})
+	rows := [][]string{}
+	for _, r := range reasons {
+		rows = append(rows, []string{strings.ReplaceAll(r, "_", " "), fmt.Sprintf("%d", q.Filtered[r])})
+	}
+	blocks := []Block{kv}
+	if q.PassedReads < MinReliableReads {
+		blocks = append(blocks, &Callout{Level: Attention, Title: "Low read depth",
+			Text: fmt.Sprintf("Only %d reads passed quality control (fewer than %d). Shares of uncommon bacteria and the diversity figures are imprecise at this depth; a repeat sequencing run is advisable before acting on them.", q.PassedReads, MinReliableReads)})
+	}
+	blocks = append(blocks, &Table{Caption: "Reads removed by quality control, by reason", Header: []string{"Reason", "Reads"}, Rows: rows, Numeric: []bool{false, true}})
+	if p, err := plots.LengthHistogram(q.LengthHist); err == nil {
+		blocks = append(blocks, figure("read-lengths", "Read-length distribution of all reads before filtering.",
+			fmt.Sprintf("Histogram of read lengths; N50 %d bases, mean %.0f bases.", q.N50, q.MeanLength), p, 7*vg.Centimeter))
+	}
+	return Section{ID: "quality", Title: "Sequencing quality", Blocks: blocks}, nil
+}
+
+func (b *builder) composition(_ []*Finding) (Section, error) {
+	order := sorted(b.genus)
+	shown := order[:min(topGenera, len(order))]
+	var bars []plots.Share
+	var other float64
+	for _, g := range order[len(shown):] {
+		other += b.genus[g]
+	}
+	phylumOf := map[string]string{}
+	readsOf := map[string]float64{}
+	for _, row := range b.in.Profile.AtRank(taxonomy.Genus) {
+		phylumOf[row.Taxon] = taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))
+		readsOf[row.Taxon] = row.Reads
+	}
+	rows := [][]string{}
+	for _, g := range shown {
+		bars = append(bars, plots.Share{Name: g, Percent: 100 * b.genus[g]})
+		rows = append(rows, []string{g, phylumOf[g], num(readsOf[g], 0), pct(b.genus[g])})
+	}
+	uncl := unclassifiedShare(b.in.Profile, taxonomy.Genus)
+	if other > 0 {
+		bars = append(bars, plots.Share{Name: fmt.Sprintf("%d other genera", len(order)-len(shown)), Percent: 100 * other})
+	}
+	bars = append(bars, plots.Share{Name: "not named to genus", Percent: 100 * uncl})
+	blocks := []Block{&Paragraph{
+		Text: "Shares are of all reads that passed quality control. They are relative: when one group rises, the others fall, so a share says nothing about absolute amounts. Reads not named to a genus matched no reference closely enough (see Limitations and methods).",
+		Refs: []string{"R-GLO17"},
+	}}
+	if p, err := plots.TopGenera(bars); err == nil {
+		blocks = append(blocks, figure("genera", fmt.Sprintf("The %d most common genera.", len(shown)),
+			"Bar chart of genus shares: "+strings.Join(shareList(bars, 5), ", ")+".", p, vg.Length(2+len(bars))*0.6*vg.Centimeter))
+	}
+	var phy []plots.Share
+	for _, name := range sorted(b.phylum) {
+		phy = append(phy, plots.Share{Name: name, Percent: 100 * b.phylum[name]})
+	}
+	if len(phy) > 0 {
+		phy = append(phy, plots.Share{Name: "not named to phylum", Percent: 100 * unclassifiedShare(b.in.Profile, taxonomy.Phylum)})
+		if p, err := plots.Phyla(phy); err == nil {
+			blocks = append(blocks, figure("phyla", "Phyla, under their current names (Bacillota was Firmicutes, Bacteroidota was Bacteroidetes, Pseudomonadota was Proteobacteria, Actinomycetota was Actinobacteria).",
+				"Bar chart of phylum shares: "+strings.Join(shareList(phy, 4), ", ")+".", p, vg.Length(2+len(phy))*0.6*vg.Centimeter))
+		}
+	}
+	blocks = append(blocks, &Table{Caption: "Most common genera", Header: []string{"Genus", "Phylum", "Reads", "Share"}, Rows: rows, Numeric: []bool{false, false, true, true}})
+	return Section{ID: "composition", Title: "Composition", Blocks: blocks}, nil
+}
+
+func shareList(s []plots.Share, n int) []string {
+	var out []string
+	for _, it := range s[:min(n, len(s))] {
+		out = append(out, fmt.Sprintf("%s %.1f %%", it.Name, it.Percent))
+	}
+	return out
+}
+
+func (b *builder) diversity(_ []*Finding) (Section, error) {
+	a := b.in.Alpha
+	rows := [][]string{
+		{"Genera observed", num(a.Observed, 0), "How many different genera were found; depends on read depth."},
+		{"Chao1 (estimated genera)", num(a.Chao1, 1), "Observed genera plus an estimate of those missed, from how many were seen once or twice."},
+		{"Shannon (natural log)", num(a.Shannon, 3), "Combines how many genera there are and how evenly reads spread across them."},
+		{"Simpson (1 − D)", num(a.Simpson, 3), "Chance that two reads drawn at random come from different genera."},
+		{"Inverse Simpson", num(a.InverseSimpson, 2), "The number of equally common genera that would give the same Simpson value."},
+		{"Pielou evenness", num(a.Pielou, 3), "Shannon divided by its maximum for this many genera (1 = perfectly even)."},
+	}
+	blocks := []Block{
+		&Table{Caption: "Alpha diversity at genus level", Header: []string{"Measure", "Value", "What it means"}, Rows: rows, Numeric: []bool{false, true, false}},
+		&Paragraph{Text: "No diversity value has a clinical cut-off: most disease comparisons find no difference in diversity, and values shift with read depth, laboratory method, database and the taxonomic level counted. Percentiles against a reference group processed the same way will be shown once zonula ships such a group.", Refs: []string{"R-MA19", "R-POR25"}},
+	}
+	return Section{ID: "diversity", Title: "Diversity", Blocks: blocks}, nil
+}
+
+func (b *builder) barrier(fs []*Finding) (Section, error) {
+	rows := [][]string{}
+	var refsCited []string
+	for _, t := range b.kb.Taxa {
+		share, _ := b.taxonShare(t)
+		val := "not detected"
+		if share > 0 {
+			val = pct(share)
+		}
+		rows = append(rows, []string{t.Name + " (" + t.ID + ")", val, t.Role, t.Grade, strings.Join(t.Refs, ", ")})
+		refsCited = append(refsCited, t.Refs...)
+	}
+	blocks := []Block{
+		&Paragraph{Text: "The gut lining is sealed by tight junctions between its cells and covered by a mucus layer. The bacteria below are those research has linked to that barrier, to inflammation or to butyrate, the colon's main fuel. These are associations: most mechanisms come from animal studies, and 16S sequencing cannot measure permeability, tight-junction state or inflammation.", Refs: []string{"R-CAM19", "R-KEL15"}},
+		&Table{Caption: "Barrier-related taxa in this sample", Header: []string{"Taxon", "Share", "What research associates it with", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, false, false, false}},
+		&Paragraph{Text: "References for the table above.", Refs: dedupe(refsCited)},
+	}
+	for _, f := range fs {
+		blocks = append(blocks, f)
+	}
+	return Section{ID: "barrier", Title: "Barrier-related taxa", Blocks: blocks}, nil
+}
+
+func dedupe(keys []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (b *builder) indices(_ []*Finding) (Section, error) {
+	butyrate, bd := b.sumShares(b.butyrateTaxa())
+	proteo, _ := b.taxonShare(b.taxon("T-11"))
+	entero, ed := b.taxonShare(b.taxon("T-10"))
+	sulfide, sd := b.sumShares(slices.Concat(b.taxon("T-12").Genera, b.taxon("T-13").Genera))
+	oral, od := b.sumShares(slices.Concat(b.taxon("T-15").Genera, b.taxon("T-16").Genera))
+	inc, incd := b.sumShares([]string{"Escherichia", "Escherichia-Shigella", "Shigella", "Fusobacterium", "Haemophilus", "Aggregatibacter", "Sutterella", "Veillonella"})
+	dec, decd := b.sumShares([]string{"Akkermansia", "Faecalibacterium", "Ruminococcus", "Bacteroides", "Parabacteroides"})
+	pseudo := 0.5 / math.Max(1, float64(b.in.QC.PassedReads))
+	mdi := math.Log((inc + pseudo) / (dec + pseudo))
+	none := func(d []string) string {
+		if len(d) == 0 {
+			return "none detected"
+		}
+		return strings.Join(d, ", ")
+	}
+	rows := [][]string{
+		{"Butyrate-producer share (zonula composite)", pct(butyrate), none(bd), "C/D", "R-VIT14, R-VAN24"},
+		{"Pseudomonadota (Proteobacteria) share", pct(proteo), "whole phylum", "C", "R-SHI15, R-AMI17"},
+		{"Enterobacteriaceae share", pct(entero), none(ed), "C/D", "R-BYN17, R-PAL18"},
+		{"Sulfide producers (Bilophila + Desulfovibrio)", pct(sulfide), none(sd), "B/D", "R-DEV12, R-IJS15"},
+		{"Mouth-type genera", pct(oral), none(od), "C", "R-GEV14, R-GUP20"},
+		{"Dysbiosis index, genus variant (MDI-g)", fmt.Sprintf("%.2f", mdi), "raised: " + none(incd) + "; lowered: " + none(decd), "C", "R-GEV14, R-WEI21"},
+	}
+	blocks := []Block{
+		&Table{Caption: "Indices computed from the profile", Header: []string{"Index", "Value", "Taxa behind it", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, false, false, false}},
+		&Paragraph{Text: fmt.Sprintf("The dysbiosis index is the natural log of the summed shares of genera raised in a study of children with new Crohn's disease over those lowered there, with %.2g added to both sums so that absent genera do not give infinity. Higher values look more like that study's patients; there is no validated cut-off, it was not built for 16S of adults, and it is not a diagnosis. Indices disagree: Sutterella counts as raised here but as health-associated in another index.", pseudo), Refs: []string{"R-GEV14", "R-WEI21", "R-GUP20"}},
+		&Paragraph{Text: "The Bacillota/Bacteroidota (Firmicutes/Bacteroidetes) ratio is deliberately not shown: meta-analyses found no consistent link with obesity, it shifts after two nights of short sleep, and an international consensus advises leaving it out of reports.", Refs: []string{"R-WAL14", "R-SZE16", "R-MAG20", "R-BEN16", "R-POR25"}},
+	}
+	var cited []string
+	for _, r := range rows {
+		cited = append(cited, strings.Split(r[4], ", ")...)
+	}
+	blocks = append(blocks, &Paragraph{Text: "References for the indices table.", Refs: dedupe(cited)})
+	return Section{ID: "indices", Title: "Indices", Blocks: blocks}, nil
+}
+
+func (b *builder) guidance(fs []*Finding) (Section, error) {
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.Guidance...)
+	}
+	ids = dedupe(ids)
+	slices.Sort(ids)
+	blocks := []Block{&Paragraph{
+		Text: "Diet and lifestyle steps that research has tied to the observations above. In short: fibre, especially inulin-type fructans and galacto-oligosaccharides, reliably raises bifidobacteria (grade A); other effects are small or differ between people (grades B and C); none has yet been shown to improve barrier outcomes in healthy people. Change diet gradually, and ask a clinician or dietitian first if you have a digestive condition.",
+		Refs: []string{"R-SO18"},
+	}}
+	for _, id := range ids {
+		g, ok := b.kb.GuidanceItem(id)
+		if !ok {
+			return Section{}, fmt.Errorf("report: guidance %s is not in the knowledge base", id)
+		}
+		blocks = append(blocks, &Callout{Level: Info, Title: g.ID + " · " + g.Title,
+			Text:  g.Summary + " " + g.Effect,
+			Items: []string{"Caveats: " + g.Caveats, GradeLabel(g.Grade)},
+			Refs:  g.Refs})
+	}
+	return Section{ID: "guidance", Title: "Guidance", Blocks: blocks}, nil
+}
+
+func (b *builder) limitations(_ []*Finding) (Section, error) {
+	var blocks []Block
+	for _, l := range b.kb.Limitations {
+		blocks = append(blocks, &Paragraph{Text: l.Text, Refs: l.Refs})
+	}
+	c := b.in.Classification
+	db := b.in.Provenance.Database
+	blocks = append(blocks, &Paragraph{Text: fmt.Sprintf(
+		"Methods. Reads outside %d–%d bases were removed. Each remaining read was oriented, its candidate references found by shared 11-base words, and the best candidates aligned; identity is the share of the read's bases matched. Near-tied references were merged to their common ancestor, and each read was named only down to the rank whose identity floor it reached (floors from Yarza et al. 2014, lowered by the read's error rate estimated from its qualities). Reference database: %s, version %s, %d sequences, sha256 %s.",
+		b.in.QC.MinLength, b.in.QC.MaxLength, db.Name, db.Version, db.Sequences, short(db.SHA256)),
+		Refs: []string{"R-YAR14"}})
+	rows := [][]string{}
+	for _, r := range taxonomy.Ranks() {
+		rows = append(rows, []string{r.String(), fmt.Sprintf("%.1f %%", 100*c.Floors[r]), fmt.Sprintf("%d (%s)", c.BelowFloor[r], pct(ratio(float64(c.BelowFloor[r]), float64(c.Reads))))})
+	}
+	blocks = append(blocks, &Table{Caption: "Identity floors and reads whose best match fell below them (so the database, not the gut, limited how far they were named)",
+		Header: []string{"Rank", "Identity floor", "Reads below the floor"}, Rows: rows, Numeric: []bool{false, true, true}})
+	return Section{ID: "limitations", Title: "Limitations and methods", Blocks: blocks}, nil
+}
+
+func short(s string) string {
+	if len(s) > 16 {
+		return s[:16] + "…"
+	}
+	return s
+}
+
+// resolveReferences fills doc.References with every cited key, in order of
+// first citation, and fails on a key the knowledge base lacks.
+func (b *builder) resolveReferences(doc *Document) error {
+	var keys []string
+	cite := func(refs []string) {
+		for _, k := range refs {
+			if !b.cited[k] {
+				b.cited[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	for _, a := range doc.Alerts {
+		cite(a.Refs)
+	}
+	for _, s := range doc.Sections {
+		for _, blk := range s.Blocks {
+			switch v := blk.(type) {
+			case *Paragraph:
+				cite(v.Refs)
+			case *Finding:
+				cite(v.Refs)
+			case *Callout:
+				cite(v.Refs)
+			}
+		}
+	}
+	for _, k := range keys {
+		r, ok := b.kb.Reference(k)
+		if !ok {
+			return fmt.Errorf("report: reference %s is cited but not in the knowledge base", k)
+		}
+		doc.References = append(doc.References, Reference{Key: r.Key, Citation: r.Citation, DOI: r.DOI})
+	}
+	return nil
+}
+
+// checkWording rejects causal or curative wording anywhere in the text zonula
+// writes (user-supplied names are not checked).
+func checkWording(doc *Document) error {
+	var errs []string
+	check := func(texts ...string) {
+		for _, t := range texts {
+			if err := knowledge.CheckWording(t); err != nil {
+				errs = append(errs, err.Error())
+			}
+		}
+	}
+	for _, s := range doc.Sections {
+		check(s.Title)
+		for _, blk := range s.Blocks {
+			switch v := blk.(type) {
+			case *Paragraph:
+				check(v.Text)
+			case *Finding:
+				check(v.Title, v.Meaning, v.Barrier, v.Range)
+			case *Callout:
+				check(v.Title, v.Text)
+				check(v.Items...)
+			case *Table:
+				check(v.Caption)
+				check(v.Header...)
+			case *Figure:
+				check(v.Caption)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("report wording: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
