@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 pkg=microbiomeutil-data
 version=20101212+dfsg1-5
 work=$(mktemp -d)
+chmod 755 "$work" # apt-get download runs as the _apt user where it can
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && apt-get download "$pkg=$version" >/dev/null)
 dpkg -x "$work"/${pkg}_*.deb "$work/x"

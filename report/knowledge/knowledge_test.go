@@ -44,7 +44,7 @@ func TestCheckWording(t *testing.T) {
 			t.Errorf("CheckWording(%q) accepted causal wording", s)
 		}
 	}
-	if err := CheckWording("is associated with lower diversity"); err != nil {
+	if err := CheckWording("is associated with lower diversity; seen in people, cause not shown"); err != nil {
 		t.Error(err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/zonula/zonula/pipeline/qc"
@@ -23,6 +24,17 @@ var (
 	green  = color.RGBA{0, 158, 115, 255}
 	grey   = color.RGBA{153, 153, 153, 255}
 )
+
+// newPlot returns a plot whose text is all in Liberation Sans, the face the
+// PDF report embeds, so that text measured while laying out the figure is the
+// text drawn.
+func newPlot() *plot.Plot {
+	p := plot.New()
+	for _, t := range []*text.Style{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
+		t.Font.Variant = "Sans"
+	}
+	return p
+}
 
 // Share is one bar: a name and its percentage.
 type Share struct {
@@ -44,7 +56,7 @@ func horizontalBars(items []Share, xlabel string, fill color.Color) (*plot.Plot,
 	if len(items) == 0 {
 		return nil, fmt.Errorf("plots: no bars to draw")
 	}
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text = xlabel
 	p.X.Min = 0
 	// Bars are drawn bottom-up; reverse so the first item is on top.
@@ -67,10 +79,11 @@ func horizontalBars(items []Share, xlabel string, fill color.Color) (*plot.Plot,
 	bars.Horizontal = true
 	bars.Color = fill
 	bars.LineStyle.Width = 0
-	p.Add(bars)
+	grid := plotter.NewGrid()
+	grid.Horizontal.Width = 0 // vertical lines only, behind the bars
+	p.Add(grid, bars)
 	p.NominalY(names...)
 	p.X.Max = math.Max(1, maxv*1.08)
-	p.Add(plotter.NewGrid())
 	return p, nil
 }
 
@@ -96,7 +109,7 @@ func LengthHistogram(bins []qc.Bin) (*plot.Plot, error) {
 		h.Bins = append(h.Bins, plotter.HistogramBin{Min: b.Lo, Max: b.Hi, Weight: float64(b.Count)})
 	}
 	h.Width = bins[first].Hi - bins[first].Lo
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text = "Read length (bases)"
 	p.Y.Label.Text = "Reads"
 	p.Add(plotter.NewGrid(), h)
@@ -109,7 +122,7 @@ func Gauge(value, lo, hi, maxv float64, label string) (*plot.Plot, error) {
 	if maxv <= 0 || math.IsNaN(value) {
 		return nil, fmt.Errorf("plots: gauge %q: value %v on scale 0–%v", label, value, maxv)
 	}
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text = label
 	p.X.Min, p.X.Max = 0, maxv
 	p.Y.Min, p.Y.Max = 0, 1

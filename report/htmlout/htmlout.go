@@ -1,0 +1,162 @@
+// Package htmlout renders a report.Document as one self-contained HTML file:
+// inline CSS and SVG, a content-security policy that forbids loading anything
+// from outside the file, a print stylesheet and a layout that reads on a
+// phone. Everything from the document is escaped by html/template.
+package htmlout
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/zonula/zonula/report"
+)
+
+//go:embed report.html.tmpl
+var pageTemplate string
+
+//go:embed style.css
+var styleSheet string
+
+//go:embed sort.js
+var sortScript string
+
+var page = template.Must(template.New("page").Funcs(template.FuncMap{
+	"level": levelClass,
+	"doi":   func(d string) string { return "https://doi.org/" + d },
+}).Parse(pageTemplate))
+
+// view is what the template renders: the document with citations numbered
+// and figures drawn.
+type view struct {
+	Doc      *report.Document
+	CSS      template.CSS
+	Script   template.JS
+	Sections []sectionView
+	Refs     []refView
+	Started  string
+	Finished string
+}
+
+type sectionView struct {
+	ID, Title string
+	Blocks    []blockView
+}
+
+type blockView struct {
+	Kind      string // paragraph, table, figure, finding, callout, keyvalues
+	Paragraph *report.Paragraph
+	Table     *report.Table
+	Figure    *report.Figure
+	SVG       template.HTML
+	Finding   *report.Finding
+	Callout   *report.Callout
+	KV        *report.KeyValues
+	Cites     []cite
+	TableID   string
+}
+
+type cite struct {
+	N   int
+	Key string
+}
+
+type refView struct {
+	N int
+	report.Reference
+}
+
+// Render writes doc as HTML. The same document always gives the same bytes.
+func Render(w io.Writer, doc *report.Document) error {
+	numbers := map[string]int{}
+	v := view{Doc: doc, CSS: template.CSS(styleSheet), Script: template.JS(sortScript)}
+	for i, r := range doc.References {
+		numbers[r.Key] = i + 1
+		v.Refs = append(v.Refs, refView{N: i + 1, Reference: r})
+	}
+	cites := func(keys []string) []cite {
+		var out []cite
+		for _, k := range keys {
+			out = append(out, cite{N: numbers[k], Key: k})
+		}
+		return out
+	}
+	if !doc.Provenance.Started.IsZero() {
+		v.Started = doc.Provenance.Started.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	tables := 0
+	for _, s := range doc.Sections {
+		sv := sectionView{ID: s.ID, Title: s.Title}
+		for _, blk := range s.Blocks {
+			var bv blockView
+			switch b := blk.(type) {
+			case *report.Paragraph:
+				bv = blockView{Kind: "paragraph", Paragraph: b, Cites: cites(b.Refs)}
+			case *report.Table:
+				tables++
+				bv = blockView{Kind: "table", Table: b, TableID: fmt.Sprintf("t%d", tables)}
+			case *report.Figure:
+				svg, err := drawSVG(b)
+				if err != nil {
+					return fmt.Errorf("figure %s: %w", b.ID, err)
+				}
+				bv = blockView{Kind: "figure", Figure: b, SVG: svg}
+			case *report.Finding:
+				bv = blockView{Kind: "finding", Finding: b, Cites: cites(b.Refs)}
+			case *report.Callout:
+				bv = blockView{Kind: "callout", Callout: b, Cites: cites(b.Refs)}
+			case *report.KeyValues:
+				bv = blockView{Kind: "keyvalues", KV: b}
+			default:
+				return fmt.Errorf("htmlout: unknown block %T", blk)
+			}
+			sv.Blocks = append(sv.Blocks, bv)
+		}
+		v.Sections = append(v.Sections, sv)
+	}
+	var buf bytes.Buffer
+	if err := page.Execute(&buf, v); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// drawSVG renders a figure as inline SVG. Its text names the Liberation Sans
+// face the plot was laid out with; the page's style sheet falls back to the
+// reader's own sans-serif fonts, so nothing is loaded and the file stays
+// small (embedding the font would add about half a megabyte per figure). The
+// XML prolog is dropped: the SVG sits inside HTML.
+func drawSVG(f *report.Figure) (template.HTML, error) {
+	c := vgsvg.NewWith(vgsvg.UseWH(f.Width, f.Height))
+	f.Plot.Draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return "", err
+	}
+	s := b.String()
+	if i := strings.Index(s, "<svg"); i > 0 {
+		s = s[i:]
+	}
+	// Scale with the page: keep the drawing's aspect ratio, fill the width.
+	s = strings.Replace(s, "<svg ", `<svg role="img" aria-label="`+template.HTMLEscapeString(f.Alt)+`" preserveAspectRatio="xMinYMin meet" `, 1)
+	return template.HTML(s), nil // drawn by gonum/plot from zonula's own data; text escaped by the SVG writer
+}
+
+func levelClass(l report.Level) string {
+	switch l {
+	case report.Notice:
+		return "notice"
+	case report.Attention:
+		return "attention"
+	case report.Urgent:
+		return "urgent"
+	}
+	return "info"
+}

@@ -1,0 +1,438 @@
+// Package pdfout renders a report.Document as a PDF: embedded Unicode fonts
+// (Liberation Sans), vector figures drawn by gonum/plot straight onto the
+// page, bookmarks per section and "page N of M" footers. The same document
+// gives the same bytes.
+package pdfout
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"codeberg.org/go-fonts/liberation/liberationsansbold"
+	"codeberg.org/go-fonts/liberation/liberationsansbolditalic"
+	"codeberg.org/go-fonts/liberation/liberationsansitalic"
+	"codeberg.org/go-fonts/liberation/liberationsansregular"
+	"codeberg.org/go-pdf/fpdf"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/zonula/zonula/report"
+)
+
+// Options choose the page.
+type Options struct {
+	PageSize string // "A4" (default) or "Letter"
+}
+
+const (
+	family  = "sans"
+	margin  = 18.0 // mm
+	lineH   = 4.8  // mm, body text
+	bodyPt  = 9.5
+	smallPt = 8.0
+)
+
+type renderer struct {
+	pdf     *fpdf.Fpdf
+	doc     *report.Document
+	numbers map[string]int
+	width   float64 // text width, mm
+	canvas  *canvas
+	figures int
+}
+
+// Render writes doc as a PDF.
+func Render(w io.Writer, doc *report.Document, opts Options) error {
+	size := opts.PageSize
+	switch size {
+	case "", "A4":
+		size = "A4"
+	case "Letter":
+	default:
+		return fmt.Errorf("pdfout: page size %q: want A4 or Letter", opts.PageSize)
+	}
+	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", SizeStr: size})
+	pdf.SetCatalogSort(true)
+	when := doc.Provenance.Finished
+	pdf.SetCreationDate(when)
+	pdf.SetModificationDate(when)
+	pdf.SetCompression(true)
+	pdf.SetTitle(doc.Title+": "+doc.Sample, true)
+	pdf.SetSubject("Gut microbiome report (not a diagnosis)", true)
+	pdf.SetCreator(doc.Provenance.Program+" "+doc.Provenance.Version, true)
+	pdf.SetAuthor(doc.Provenance.Program, true)
+	pdf.AddUTF8FontFromBytes(family, "", liberationsansregular.TTF)
+	pdf.AddUTF8FontFromBytes(family, "B", liberationsansbold.TTF)
+	pdf.AddUTF8FontFromBytes(family, "I", liberationsansitalic.TTF)
+	pdf.AddUTF8FontFromBytes(family, "BI", liberationsansbolditalic.TTF)
+	pdf.SetMargins(margin, margin, margin)
+	pdf.SetAutoPageBreak(true, margin)
+	pdf.AliasNbPages("{nb}")
+	pageW, _ := pdf.GetPageSize()
+	r := &renderer{pdf: pdf, doc: doc, numbers: map[string]int{}, width: pageW - 2*margin}
+	r.canvas = &canvas{pdf: pdf, family: family}
+	for i, ref := range doc.References {
+		r.numbers[ref.Key] = i + 1
+	}
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-12)
+		pdf.SetFont(family, "I", 7.5)
+		pdf.SetTextColor(90, 96, 104)
+		pdf.CellFormat(0, 5, fmt.Sprintf("%s · %s · %s %s · not a diagnosis · page %d of {nb}",
+			doc.Title, doc.Sample, doc.Provenance.Program, doc.Provenance.Version, pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
+	pdf.AddPage()
+	r.masthead()
+	for _, a := range doc.Alerts {
+		r.callout(a)
+	}
+	for _, s := range doc.Sections {
+		if err := r.section(s); err != nil {
+			return err
+		}
+	}
+	if err := pdf.Error(); err != nil {
+		return err
+	}
+	return pdf.Output(w)
+}
+
+func (r *renderer) font(style string, size float64) { r.pdf.SetFont(family, style, size) }
+
+// ensure starts a new page unless h mm still fit on this one.
+func (r *renderer) ensure(h float64) {
+	_, pageH := r.pdf.GetPageSize()
+	if r.pdf.GetY()+h > pageH-margin {
+		r.pdf.AddPage()
+	}
+}
+
+func (r *renderer) cites(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	nums := make([]string, len(keys))
+	for i, k := range keys {
+		nums[i] = fmt.Sprint(r.numbers[k])
+	}
+	return " [" + strings.Join(nums, ", ") + "]"
+}
+
+func (r *renderer) masthead() {
+	p, d := r.pdf, r.doc
+	r.font("", smallPt)
+	p.SetTextColor(90, 96, 104)
+	p.CellFormat(0, 4, "ZONULA · GUT MICROBIOME REPORT", "", 1, "L", false, 0, "")
+	p.SetTextColor(0, 0, 0)
+	r.font("B", 17)
+	p.MultiCell(0, 8, d.Title+": "+d.Sample, "", "L", false)
+	p.Ln(1)
+	prov := d.Provenance
+	var opts []string
+	for _, o := range prov.Options {
+		opts = append(opts, "--"+o.Name+"="+o.Value)
+	}
+	pairs := [][2]string{
+		{"Made by", strings.TrimSpace(prov.Program + " " + prov.Version + commitNote(prov.Commit))},
+		{"Database", fmt.Sprintf("%s %s, %d sequences, sha256 %.16s", prov.Database.Name, prov.Database.Version, prov.Database.Sequences, prov.Database.SHA256)},
+	}
+	if !prov.Started.IsZero() {
+		pairs = append(pairs, [2]string{"Run", prov.Started.UTC().Format("2006-01-02 15:04 UTC")})
+	}
+	pairs = append(pairs, [2]string{"Options", strings.Join(opts, " ")})
+	r.keyValues(&report.KeyValues{Pairs: pairs}, smallPt)
+	p.Ln(2)
+}
+
+func commitNote(c string) string {
+	if c == "" {
+		return ""
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	return " (" + c + ")"
+}
+
+func (r *renderer) section(s report.Section) error {
+	p := r.pdf
+	r.ensure(22)
+	p.Ln(3)
+	p.Bookmark(s.Title, 0, -1)
+	r.font("B", 14)
+	p.SetTextColor(0, 90, 140)
+	p.CellFormat(0, 8, s.Title, "", 1, "L", false, 0, "")
+	p.SetDrawColor(200, 206, 212)
+	p.SetLineWidth(0.4)
+	y := p.GetY()
+	p.Line(margin, y, margin+r.width, y)
+	p.SetTextColor(0, 0, 0)
+	p.Ln(2.5)
+	if s.ID == "references" {
+		r.references()
+	}
+	for _, blk := range s.Blocks {
+		switch b := blk.(type) {
+		case *report.Paragraph:
+			r.font("", bodyPt)
+			p.MultiCell(0, lineH, b.Text+r.cites(b.Refs), "", "L", false)
+			p.Ln(1.5)
+		case *report.KeyValues:
+			r.keyValues(b, bodyPt)
+			p.Ln(2)
+		case *report.Table:
+			r.table(b)
+		case *report.Figure:
+			if err := r.figure(b); err != nil {
+				return err
+			}
+		case *report.Finding:
+			r.finding(b)
+		case *report.Callout:
+			r.callout(b)
+		default:
+			return fmt.Errorf("pdfout: unknown block %T", blk)
+		}
+	}
+	return nil
+}
+
+// row draws cells side by side, each wrapped to its width, and returns the
+// row height. It breaks the page first when the row would not fit.
+func (r *renderer) row(cells []string, widths []float64, style string, size float64, fill bool) float64 {
+	p := r.pdf
+	r.font(style, size)
+	lh := size * 0.5
+	lines := 1
+	for i, c := range cells {
+		lines = max(lines, len(p.SplitText(c, widths[i]-2)))
+	}
+	h := float64(lines)*lh + 1.6
+	r.ensure(h)
+	x, y := p.GetX(), p.GetY()
+	if fill {
+		p.SetFillColor(238, 241, 244)
+		p.Rect(x, y, sum(widths), h, "F")
+	}
+	cx := x
+	for i, c := range cells {
+		p.SetXY(cx+1, y+0.8)
+		p.MultiCell(widths[i]-2, lh, c, "", "L", false)
+		cx += widths[i]
+	}
+	p.SetDrawColor(220, 224, 228)
+	p.SetLineWidth(0.2)
+	p.Line(x, y+h, x+sum(widths), y+h)
+	p.SetXY(x, y+h)
+	return h
+}
+
+func sum(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+func (r *renderer) keyValues(kv *report.KeyValues, size float64) {
+	key := r.width * 0.36
+	for _, pair := range kv.Pairs {
+		r.font("B", size)
+		r.rowMixed(pair[0], pair[1], []float64{key, r.width - key}, size)
+	}
+}
+
+// rowMixed is row with a bold first cell.
+func (r *renderer) rowMixed(k, v string, widths []float64, size float64) {
+	p := r.pdf
+	lh := size * 0.5
+	r.font("B", size)
+	kl := len(p.SplitText(k, widths[0]-2))
+	r.font("", size)
+	vl := len(p.SplitText(v, widths[1]-2))
+	h := float64(max(kl, vl, 1))*lh + 1.4
+	r.ensure(h)
+	x, y := p.GetX(), p.GetY()
+	r.font("B", size)
+	p.SetTextColor(70, 76, 84)
+	p.SetXY(x+1, y+0.7)
+	p.MultiCell(widths[0]-2, lh, k, "", "L", false)
+	p.SetTextColor(0, 0, 0)
+	r.font("", size)
+	p.SetXY(x+widths[0]+1, y+0.7)
+	p.MultiCell(widths[1]-2, lh, v, "", "L", false)
+	p.SetDrawColor(230, 233, 236)
+	p.SetLineWidth(0.2)
+	p.Line(x, y+h, x+widths[0]+widths[1], y+h)
+	p.SetXY(x, y+h)
+}
+
+func (r *renderer) table(t *report.Table) {
+	p := r.pdf
+	n := len(t.Header)
+	widths := columnWidths(t, r.width)
+	r.ensure(16)
+	r.font("B", bodyPt)
+	p.MultiCell(0, lineH, t.Caption, "", "L", false)
+	header := func() { r.row(t.Header, widths, "B", smallPt, true) }
+	header()
+	_, pageH := p.GetPageSize()
+	for _, cells := range t.Rows {
+		cells = append(cells[:min(len(cells), n):min(len(cells), n)], make([]string, max(0, n-len(cells)))...)
+		r.font("", smallPt)
+		lines := 1
+		for i, c := range cells {
+			lines = max(lines, len(p.SplitText(c, widths[i]-2)))
+		}
+		if p.GetY()+float64(lines)*smallPt*0.5+1.6 > pageH-margin {
+			p.AddPage()
+			header()
+		}
+		r.row(cells, widths, "", smallPt, false)
+	}
+	p.Ln(3)
+}
+
+// columnWidths shares the text width among columns in proportion to the
+// longest text each holds, within bounds.
+func columnWidths(t *report.Table, total float64) []float64 {
+	n := len(t.Header)
+	weight := make([]float64, n)
+	for i, h := range t.Header {
+		weight[i] = float64(min(len([]rune(h)), 30))
+	}
+	for _, row := range t.Rows {
+		for i := 0; i < n && i < len(row); i++ {
+			weight[i] = max(weight[i], float64(min(len([]rune(row[i])), 60)))
+		}
+	}
+	var s float64
+	for i := range weight {
+		weight[i] = max(weight[i], 6)
+		s += weight[i]
+	}
+	out := make([]float64, n)
+	for i := range weight {
+		out[i] = total * weight[i] / s
+	}
+	return out
+}
+
+func (r *renderer) figure(f *report.Figure) error {
+	p := r.pdf
+	w, h := f.Width, f.Height
+	if mm(w) > r.width {
+		scale := r.width / mm(w)
+		w, h = vg.Length(float64(w)*scale), vg.Length(float64(h)*scale)
+	}
+	r.font("I", smallPt)
+	capLines := len(p.SplitText(f.Caption, r.width))
+	r.ensure(mm(h) + float64(capLines)*4 + 4)
+	x, y := margin, p.GetY()
+	r.figures++
+	r.canvas.prefix = fmt.Sprintf("fig%d", r.figures)
+	r.canvas.begin(x, y, h)
+	f.Plot.Draw(draw.NewCanvas(r.canvas, w, h))
+	r.canvas.end()
+	p.SetTextColor(0, 0, 0)
+	p.SetXY(x, y+mm(h)+1)
+	r.font("I", smallPt)
+	p.SetTextColor(70, 76, 84)
+	p.MultiCell(0, 4, f.Caption, "", "L", false)
+	p.SetTextColor(0, 0, 0)
+	p.Ln(3)
+	return p.Error()
+}
+
+// box draws lines of (style, text) inside a bordered, optionally shaded box
+// with a coloured bar on its left, keeping the box on one page.
+func (r *renderer) box(lines [][2]string, bar [3]int, shade [3]int) {
+	p := r.pdf
+	inner := r.width - 8
+	h := 4.0
+	for _, l := range lines {
+		r.font(l[0], bodyPt)
+		h += float64(len(p.SplitText(l[1], inner))) * lineH
+	}
+	r.ensure(h + 3)
+	x, y := margin, p.GetY()
+	p.SetFillColor(shade[0], shade[1], shade[2])
+	p.SetDrawColor(210, 215, 220)
+	p.SetLineWidth(0.25)
+	p.Rect(x, y, r.width, h, "FD")
+	p.SetFillColor(bar[0], bar[1], bar[2])
+	p.Rect(x, y, 1.6, h, "F")
+	p.SetXY(x+5, y+2)
+	for _, l := range lines {
+		r.font(l[0], bodyPt)
+		p.SetX(x + 5)
+		p.MultiCell(inner, lineH, l[1], "", "L", false)
+	}
+	p.SetXY(x, y+h+3)
+}
+
+func levelColours(l report.Level) (bar, shade [3]int) {
+	switch l {
+	case report.Notice:
+		return [3]int{176, 125, 0}, [3]int{255, 246, 223}
+	case report.Attention:
+		return [3]int{179, 38, 30}, [3]int{253, 236, 234}
+	case report.Urgent:
+		return [3]int{140, 29, 24}, [3]int{251, 213, 209}
+	}
+	return [3]int{0, 90, 140}, [3]int{238, 244, 248}
+}
+
+func (r *renderer) finding(f *report.Finding) {
+	lines := [][2]string{{"B", f.ID + "  " + f.Title + "   (" + report.GradeLabel(f.Grade) + ")"}, {"", "Value: " + f.Value}}
+	if f.Range != "" {
+		lines = append(lines, [2]string{"", "Reference: " + f.Range})
+	}
+	lines = append(lines, [2]string{"", f.Meaning})
+	if f.Barrier != "" {
+		lines = append(lines, [2]string{"I", "Barrier link: " + f.Barrier})
+	}
+	if len(f.Guidance) > 0 {
+		lines = append(lines, [2]string{"", "Guidance: " + strings.Join(f.Guidance, ", ")})
+	}
+	lines = append(lines, [2]string{"I", "References:" + r.cites(f.Refs)})
+	bar, _ := levelColours(f.Level)
+	r.box(lines, bar, [3]int{255, 255, 255})
+}
+
+func (r *renderer) callout(c *report.Callout) {
+	lines := [][2]string{{"B", c.Title}}
+	for _, it := range c.Items {
+		lines = append(lines, [2]string{"", "•  " + it})
+	}
+	if c.Text != "" {
+		lines = append(lines, [2]string{"", c.Text})
+	}
+	if len(c.Refs) > 0 {
+		lines = append(lines, [2]string{"I", "References:" + r.cites(c.Refs)})
+	}
+	bar, shade := levelColours(c.Level)
+	r.box(lines, bar, shade)
+}
+
+func (r *renderer) references() {
+	p := r.pdf
+	for i, ref := range r.doc.References {
+		text := ref.Key + " · " + ref.Citation
+		if ref.DOI != "" {
+			text += " · doi:" + ref.DOI
+		}
+		r.font("", smallPt)
+		lines := len(p.SplitText(text, r.width-10))
+		r.ensure(float64(lines)*4 + 1)
+		y := p.GetY()
+		p.SetXY(margin, y)
+		p.CellFormat(9, 4, fmt.Sprintf("[%d]", i+1), "", 0, "R", false, 0, "")
+		p.SetXY(margin+10, y)
+		p.MultiCell(r.width-10, 4, text, "", "L", false)
+		p.Ln(0.8)
+	}
+}
