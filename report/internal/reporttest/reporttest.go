@@ -1,0 +1,74 @@
+// Package reporttest builds realistic report inputs and documents for the
+// report packages' tests.
+package reporttest
+
+import (
+	"time"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/classify"
+)
+
+// Genus is one genus of a hand-made profile.
+type Genus struct {
+	Phylum, Class, Order, Family, Genus string
+	Reads                               float64
+}
+
+// GutGenera is a plausible adult stool profile (reads per genus).
+var GutGenera = []Genus{
+	{"Bacteroidetes", "Bacteroidia", "Bacteroidales", "Bacteroidaceae", "Bacteroides", 450},
+	{"Firmicutes", "Clostridia", "Clostridiales", "Ruminococcaceae", "Faecalibacterium", 200},
+	{"Firmicutes", "Clostridia", "Clostridiales", "Lachnospiraceae", "Roseburia", 80},
+	{"Actinobacteria", "Actinobacteria", "Bifidobacteriales", "Bifidobacteriaceae", "Bifidobacterium", 90},
+	{"Proteobacteria", "Gammaproteobacteria", "Enterobacteriales", "Enterobacteriaceae", "Escherichia", 40},
+	{"Verrucomicrobia", "Verrucomicrobiae", "Verrucomicrobiales", "Verrucomicrobiaceae", "Akkermansia", 30},
+	{"Firmicutes", "Bacilli", "Lactobacillales", "Lactobacillaceae", "Lactobacillus", 10},
+}
+
+// Input returns a report input for the genera given, with sample name sample.
+func Input(sample string, genera []Genus) report.Input {
+	b := tables.NewBuilder(sample)
+	var counts []float64
+	var total float64
+	for _, g := range genera {
+		l := taxonomy.Lineage{"Bacteria", g.Phylum, g.Class, g.Order, g.Family, g.Genus}
+		b.Add(l, g.Reads)
+		counts = append(counts, g.Reads)
+		total += g.Reads
+	}
+	b.Add(taxonomy.Lineage{}, 20)
+	n := int64(total) + 20
+	q := qc.NewCollector(qc.DefaultOptions()).Summary()
+	q.InputReads, q.PassedReads, q.InputBases = n+5, n, (n+5)*1480
+	q.MinLength, q.MaxLength, q.MeanLength, q.N50 = 1000, 1800, 1480, 1490
+	q.HasQualities, q.MeanQuality = true, 31.2
+	q.Filtered["too_short"] = 5
+	for i := range q.LengthHist {
+		if q.LengthHist[i].Lo == 1450 {
+			q.LengthHist[i].Count = n
+		}
+	}
+	c := classify.Summary{Reads: n, Classified: int64(total), Unclassified: 20, Floors: classify.YarzaFloors, MeanIdentity: 0.991}
+	for r := range c.AssignedAt {
+		if r <= int(taxonomy.Genus) {
+			c.AssignedAt[r] = int64(total)
+		}
+	}
+	when := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	return report.Input{
+		Sample: sample,
+		Provenance: report.Provenance{Program: "zonula", Version: "test",
+			Database: report.Database{Name: "embedded (rrna16s-gold)", Version: "20101212+dfsg1-5", Sequences: 5181, SHA256: "0769041658954e25d217c093a7e5c44d3174f5a97049eb2bc6a825a042687e51"},
+			Options:  []report.Option{{Name: "min-length", Value: "1000"}},
+			Started:  when, Finished: when.Add(2 * time.Second)},
+		Profile:        b.Profile(),
+		Alpha:          metrics.AlphaOf(counts, "genus"),
+		QC:             q,
+		Classification: c,
+	}
+}
