@@ -118,13 +118,14 @@ func sorted(m map[string]float64) []string {
 }
 
 func pct(f float64) string {
+	// A no-break space keeps the number and its unit on one line.
 	switch {
 	case f == 0:
-		return "0 %"
+		return "0\u00a0%"
 	case f < 0.001:
-		return "< 0.1 %"
+		return "<\u00a00.1\u00a0%"
 	}
-	return fmt.Sprintf("%.1f %%", 100*f)
+	return fmt.Sprintf("%.1f\u00a0%%", 100*f)
 }
 
 func num(v float64, prec int) string {

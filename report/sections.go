@@ -346,9 +346,8 @@ func (b *builder) guidance(fs []*Finding) (Section, error) {
 			return Section{}, fmt.Errorf("report: guidance %s is not in the knowledge base", id)
 		}
 		blocks = append(blocks, &Callout{Level: Info, Title: g.ID + " · " + g.Title,
-			Text:  g.Summary + " " + g.Effect,
-			Items: []string{"Caveats: " + g.Caveats, GradeLabel(g.Grade)},
-			Refs:  g.Refs})
+			Text: g.Summary + " " + g.Effect + " Caveats: " + g.Caveats + " " + GradeLabel(g.Grade) + ".",
+			Refs: g.Refs})
 	}
 	return Section{ID: "guidance", Title: "Guidance", Blocks: blocks}, nil
 }

@@ -7,6 +7,7 @@ package pdfout
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"codeberg.org/go-fonts/liberation/liberationsansbold"
@@ -273,7 +274,7 @@ func (r *renderer) rowMixed(k, v string, widths []float64, size float64) {
 func (r *renderer) table(t *report.Table) {
 	p := r.pdf
 	n := len(t.Header)
-	widths := columnWidths(t, r.width)
+	widths := r.columnWidths(t)
 	r.ensure(16)
 	r.font("B", bodyPt)
 	p.MultiCell(0, lineH, t.Caption, "", "L", false)
@@ -296,27 +297,47 @@ func (r *renderer) table(t *report.Table) {
 	p.Ln(3)
 }
 
-// columnWidths shares the text width among columns in proportion to the
-// longest text each holds, within bounds.
-func columnWidths(t *report.Table, total float64) []float64 {
+// columnWidths gives each column at least the width of its longest word (so
+// no word is broken) and shares the rest of the text width in proportion to
+// how much more each column's longest cell would need to fit on one line.
+func (r *renderer) columnWidths(t *report.Table) []float64 {
+	p := r.pdf
 	n := len(t.Header)
-	weight := make([]float64, n)
+	minW := make([]float64, n)
+	want := make([]float64, n)
+	measure := func(i int, text, style string) {
+		r.font(style, smallPt)
+		for _, w := range strings.Fields(text) {
+			minW[i] = max(minW[i], p.GetStringWidth(w)+2.5)
+		}
+		want[i] = max(want[i], p.GetStringWidth(text)+2.5)
+	}
 	for i, h := range t.Header {
-		weight[i] = float64(min(len([]rune(h)), 30))
+		measure(i, h, "B")
 	}
 	for _, row := range t.Rows {
 		for i := 0; i < n && i < len(row); i++ {
-			weight[i] = max(weight[i], float64(min(len([]rune(row[i])), 60)))
+			measure(i, row[i], "")
 		}
 	}
-	var s float64
-	for i := range weight {
-		weight[i] = max(weight[i], 6)
-		s += weight[i]
+	out := slices.Clone(minW)
+	spare := r.width - sum(minW)
+	if spare <= 0 { // words wider than the page: scale down, words may break
+		for i := range out {
+			out[i] *= r.width / sum(minW)
+		}
+		return out
 	}
-	out := make([]float64, n)
-	for i := range weight {
-		out[i] = total * weight[i] / s
+	var need float64
+	for i := range want {
+		need += want[i] - minW[i]
+	}
+	for i := range out {
+		if need > 0 {
+			out[i] += spare * (want[i] - minW[i]) / need
+		} else {
+			out[i] += spare / float64(n)
+		}
 	}
 	return out
 }
