@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,26 @@ import (
 )
 
 const demoReads = "../../testdata/demo/demo.fastq.gz"
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/demo/golden")
+
+// checkGolden compares an output with its golden copy; -update rewrites it.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("../../testdata/demo/golden", name+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s (%v); if intended: go test ./cmd/zonula -update, then read the git diff", name, path, err)
+	}
+}
 
 // zonula runs the command line in-process and returns the exit code and output.
 func zonula(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -189,6 +210,13 @@ func TestDemoEndToEnd(t *testing.T) {
 	t.Logf("top-5 genera: got %v, truth %v", gotTop, wantTop)
 	if !slices.Equal(gotTop, wantTop) {
 		t.Errorf("top-5 genera %v, want %v", gotTop, wantTop)
+	}
+	for _, name := range []string{"abundance.tsv", "profile.biom", "qc.json"} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, name, b)
 	}
 	checkReport(t, out)
 }
