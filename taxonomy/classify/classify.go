@@ -74,7 +74,7 @@ type Classifier struct {
 	refs       []refdb.Reference
 	codes      [][]byte // references as nucCode values
 	index      *kmerIndex
-	maxPosting int // k-mers in more references than this are skipped
+	maxPosting int // k-mers in more references than this (1/16 of them) are skipped
 }
 
 // New indexes db for classification.
@@ -96,7 +96,7 @@ func New(db *refdb.DB, opts Options) (*Classifier, error) {
 			c.codes[i][j] = nucCode[ch]
 		}
 	}
-	c.maxPosting = max(64, len(db.Refs)/4)
+	c.maxPosting = max(64, len(db.Refs)/16)
 	return c, nil
 }
 
@@ -121,8 +121,7 @@ type Assignment struct {
 // Worker classifies reads for one goroutine; it reuses its buffers.
 type Worker struct {
 	c       *Classifier
-	counts  []uint32
-	left    []uint32
+	counts  []uint64 // per reference: shared k-mers, and in the high half those in the read's left half
 	touched []uint32
 	cands   []candidate
 	al      aligner
@@ -140,7 +139,7 @@ func (c candidate) right() uint32 { return c.hits - c.left }
 
 // NewWorker returns a Worker for this classifier.
 func (c *Classifier) NewWorker() *Worker {
-	return &Worker{c: c, counts: make([]uint32, len(c.refs)), left: make([]uint32, len(c.refs))}
+	return &Worker{c: c, counts: make([]uint64, len(c.refs))}
 }
 
 // ErrorRate returns the mean per-base error probability implied by Phred+33
@@ -215,23 +214,24 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 		if len(post) > c.maxPosting {
 			return
 		}
-		left := uint32(0)
+		// One add counts the k-mer in total (low 32 bits) and, for the
+		// read's left half, in the high 32 bits.
+		inc := uint64(1)
 		if pos+k <= half {
-			left = 1
+			inc |= 1 << 32
 		}
 		for _, r := range post {
 			if w.counts[r] == 0 {
 				w.touched = append(w.touched, r)
 			}
-			w.counts[r]++
-			w.left[r] += left
+			w.counts[r] += inc
 		}
 	})
 	w.cands = w.cands[:0]
 	var topHits uint32
 	bestL, bestR := candidate{}, candidate{}
 	for _, r := range w.touched {
-		cd := candidate{ref: r, hits: w.counts[r], left: w.left[r]}
+		cd := candidate{ref: r, hits: uint32(w.counts[r]), left: uint32(w.counts[r] >> 32)}
 		topHits = max(topHits, cd.hits)
 		if cd.left > bestL.left || (cd.left == bestL.left && cd.hits > bestL.hits) {
 			bestL = cd
@@ -243,10 +243,10 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	// Only references with at least half the best support can come near the
 	// best identity; the rest are not aligned.
 	for _, r := range w.touched {
-		if 2*w.counts[r] >= topHits {
-			w.cands = append(w.cands, candidate{ref: r, hits: w.counts[r], left: w.left[r]})
+		if hits := uint32(w.counts[r]); 2*hits >= topHits {
+			w.cands = append(w.cands, candidate{ref: r, hits: hits, left: uint32(w.counts[r] >> 32)})
 		}
-		w.counts[r], w.left[r] = 0, 0
+		w.counts[r] = 0
 	}
 	w.touched = w.touched[:0]
 	if len(w.cands) == 0 || float64(topHits) < max(4, c.opts.MinKmerShare*float64(nk)) {
@@ -257,15 +257,30 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	})
 	cands := w.cands[:min(len(w.cands), c.opts.MaxCandidates)]
 
+	// Align the best-supported candidate first; its identity tells how far
+	// the read is from the database. Only candidates whose k-mer support is
+	// within reach of a near tie are then aligned (see minSupport).
 	w.al.setPattern(read)
-	best := 0
-	for i := range cands {
-		d := w.al.distance(c.codes[cands[i].ref])
-		cands[i].identity = max(0, 1-float64(d)/float64(len(read)))
-		if cands[i].identity > cands[best].identity {
+	m := float64(len(read))
+	// Below the domain floor nothing is assigned, so larger distances need
+	// not be exact.
+	worst := int((1-(c.opts.Floors[taxonomy.Domain]-a.ErrorRate))*m) + 1
+	cands[0].identity = max(0, 1-float64(w.al.distanceWithin(c.codes[cands[0].ref], worst))/m)
+	cut := minSupport(max(a.ErrorRate, 1-cands[0].identity)) * float64(cands[0].hits)
+	best, n := 0, 1
+	for i := 1; i < len(cands) && float64(cands[i].hits) >= cut; i++ {
+		// Only identities within 2δ of the best matter (ties and confidence);
+		// anything further is computed only as "too far".
+		top := cands[best].identity
+		window := top - 2*(0.0025+max(a.ErrorRate, 1-top)/4)
+		d := w.al.distanceWithin(c.codes[cands[i].ref], int((1-window)*m)+1)
+		cands[i].identity = max(0, 1-float64(d)/m)
+		if cands[i].identity > top {
 			best = i
 		}
+		n = i + 1
 	}
+	cands = cands[:n]
 	top := cands[best]
 	a.Identity = top.identity
 	a.Reference = c.refs[top.ref].ID
@@ -316,6 +331,16 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	}
 	a.Confidence = float64(agree) / float64(support)
 	return a
+}
+
+// minSupport is the least share of the best candidate's k-mer support that
+// a candidate needs to be aligned, for a read whose error rate or divergence
+// from the database is e. Measured on simulated reads from the embedded
+// database (0.4 %, 3 % and 7.5 % error), every reference that ended within δ
+// of the best identity had at least 0.90, 0.79 and 0.68 of the top support;
+// 0.75 − 2.5e stays 0.12–0.16 below those, and never goes under 0.5.
+func minSupport(e float64) float64 {
+	return max(0.5, 0.75-2.5*e)
 }
 
 // chimeraGain is the least summed identity gain, over the two halves, of a

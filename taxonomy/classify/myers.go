@@ -44,6 +44,13 @@ func (a *aligner) setPattern(p []byte) {
 			a.peq[c][i/64] |= 1 << (i % 64)
 		}
 	}
+	// Rows below the pattern's end, padding the last block, match anything,
+	// so they never raise the block's bottom score above the pattern's.
+	if r := len(p) % 64; r != 0 {
+		for c := range 4 {
+			a.peq[c][a.blocks-1] |= ^uint64(0) << r
+		}
+	}
 	a.pv = grow(a.pv, a.blocks)
 	a.mv = grow(a.mv, a.blocks)
 	if cap(a.score) < a.blocks {
@@ -65,11 +72,21 @@ func grow(s []uint64, n int) []uint64 {
 // given as nucCode values; an ambiguous text base (code 4) matches any
 // pattern base, while an ambiguous pattern base matches nothing, so unknown
 // read bases count against the read. An empty pattern gives 0.
-func (a *aligner) distance(t []byte) int {
+func (a *aligner) distance(t []byte) int { return a.distanceWithin(t, a.m) }
+
+// distanceWithin is distance for callers that only care about distances up
+// to k: it returns the distance when it is at most k, and some value above k
+// otherwise. Blocks of rows whose scores all exceed k are not computed
+// (Ukkonen's cut-off, as in Hyyrö 2003 and edlib), which for a close match
+// skips most of the matrix below the diagonal.
+func (a *aligner) distanceWithin(t []byte, k int) int {
 	if a.m == 0 {
 		return 0
 	}
-	for b := range a.blocks {
+	k = min(max(k, 0), a.m)
+	// Blocks beyond lastBlock hold only scores above k.
+	lastBlock := min((k+1+63)/64, a.blocks) - 1
+	for b := 0; b <= lastBlock; b++ {
 		a.pv[b] = ^uint64(0)
 		a.mv[b] = 0
 		a.score[b] = (b + 1) * 64
@@ -81,45 +98,77 @@ func (a *aligner) distance(t []byte) int {
 	if r := a.m % 64; r != 0 {
 		tail = ^uint64(0) << r
 	}
-	best := a.m
-	const high = uint64(1) << 63
+	best := k + 1
+	if a.m <= k && lastBlock == last {
+		best = a.m // before any text: every pattern base unmatched
+	}
 	for _, c := range t {
 		var hin int // row 0 is all zeros: text start is free
-		for b := 0; b < a.blocks; b++ {
-			pv, mv := a.pv[b], a.mv[b]
-			eq := ^uint64(0) // an ambiguous reference base matches any read base
-			if c < 4 {
-				eq = a.peq[c][b]
-			}
-			xv := eq | mv
-			if hin < 0 {
-				eq |= 1
-			}
-			xh := (((eq & pv) + pv) ^ pv) | eq
-			ph := mv | ^(xh | pv)
-			mh := pv & xh
-			hout := 0
-			if ph&high != 0 {
-				hout = 1
-			} else if mh&high != 0 {
-				hout = -1
-			}
-			ph <<= 1
-			mh <<= 1
-			if hin < 0 {
-				mh |= 1
-			} else if hin > 0 {
-				ph |= 1
-			}
-			a.pv[b] = mh | ^(xv | ph)
-			a.mv[b] = ph & xv
-			a.score[b] += hout
-			hin = hout
+		for b := 0; b <= lastBlock; b++ {
+			hin = a.step(b, c, hin)
+			a.score[b] += hin
 		}
-		s := a.score[last] - bits.OnesCount64(a.pv[last]&tail) + bits.OnesCount64(a.mv[last]&tail)
-		if s < best {
-			best = s
+		// Ukkonen: extend by one block when the last one can still pass a
+		// score of at most k downwards, else drop blocks that cannot reach k.
+		if lastBlock < last && a.score[lastBlock]-hin <= k && (hin < 0 || a.eq(lastBlock+1, c)&1 != 0) {
+			lastBlock++
+			a.pv[lastBlock] = ^uint64(0)
+			a.mv[lastBlock] = 0
+			prev := a.score[lastBlock-1] - hin
+			a.score[lastBlock] = prev + 64 + a.step(lastBlock, c, hin)
+		} else {
+			// Block 0 always stays: row 0 is free, so its rows can drop
+			// back under k at any column.
+			for lastBlock > 0 && a.score[lastBlock] >= k+64 {
+				lastBlock--
+			}
+		}
+		if lastBlock == last {
+			s := a.score[last] - bits.OnesCount64(a.pv[last]&tail) + bits.OnesCount64(a.mv[last]&tail)
+			if s < best {
+				best = s
+			}
 		}
 	}
 	return best
+}
+
+// eq returns the match mask of pattern block b for text base c.
+func (a *aligner) eq(b int, c byte) uint64 {
+	if c < 4 {
+		return a.peq[c][b]
+	}
+	return ^uint64(0) // an ambiguous reference base matches any read base
+}
+
+// step advances block b by one text base c, given the horizontal delta hin
+// entering its top row, and returns the delta leaving its bottom row
+// (Myers 1999, in Hyyrö's formulation).
+func (a *aligner) step(b int, c byte, hin int) int {
+	const high = uint64(1) << 63
+	pv, mv := a.pv[b], a.mv[b]
+	eq := a.eq(b, c)
+	xv := eq | mv
+	if hin < 0 {
+		eq |= 1
+	}
+	xh := (((eq & pv) + pv) ^ pv) | eq
+	ph := mv | ^(xh | pv)
+	mh := pv & xh
+	hout := 0
+	if ph&high != 0 {
+		hout = 1
+	} else if mh&high != 0 {
+		hout = -1
+	}
+	ph <<= 1
+	mh <<= 1
+	if hin < 0 {
+		mh |= 1
+	} else if hin > 0 {
+		ph |= 1
+	}
+	a.pv[b] = mh | ^(xv | ph)
+	a.mv[b] = ph & xv
+	return hout
 }

@@ -86,3 +86,46 @@ func TestAlignerKnown(t *testing.T) {
 		}
 	}
 }
+
+func TestDistanceWithinMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var a aligner
+	for trial := range 600 {
+		m := 1 + rng.IntN(300)
+		p := make([]byte, m)
+		for i := range p {
+			p[i] = "ACGT"[rng.IntN(4)]
+		}
+		// A mutated copy of p inside random flanks.
+		tx := make([]byte, 0, m+80)
+		for range rng.IntN(40) {
+			tx = append(tx, "ACGTN"[rng.IntN(5)])
+		}
+		for _, c := range p {
+			switch u := rng.Float64(); {
+			case u < 0.03:
+				tx = append(tx, "ACGT"[rng.IntN(4)])
+			case u < 0.05: // deletion
+			case u < 0.07:
+				tx = append(tx, c, "ACGT"[rng.IntN(4)])
+			default:
+				tx = append(tx, c)
+			}
+		}
+		for range rng.IntN(40) {
+			tx = append(tx, "ACGT"[rng.IntN(4)])
+		}
+		enc := encode(tx)
+		a.setPattern(p)
+		want := naiveSemiGlobal(p, enc)
+		for _, k := range []int{0, want - 1, want, want + 1, want + 70, m} {
+			if k < 0 {
+				continue
+			}
+			got := a.distanceWithin(enc, k)
+			if (want <= k && got != want) || (want > k && got <= k) {
+				t.Fatalf("trial %d (m=%d, k=%d): distanceWithin %d, naive %d", trial, m, k, got, want)
+			}
+		}
+	}
+}
