@@ -45,8 +45,9 @@ type Config struct {
 	Threads  int    // classification workers; ≤ 0 means all cores
 	QC       qc.Options
 	Classify classify.Options
-	HTML     bool // write report.html
-	PDF      bool // write report.pdf
+	Metadata report.Metadata // what the person or clinician reported
+	HTML     bool            // write report.html
+	PDF      bool            // write report.pdf
 	PageSize string
 	Version  string
 	Commit   string
@@ -138,7 +139,7 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		}
 		doc, err := report.Build(report.Input{
 			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
-			QC: res.QC, Classification: res.Classification,
+			QC: res.QC, Classification: res.Classification, Metadata: cfg.Metadata,
 		}, kb)
 		if err != nil {
 			return nil, fmt.Errorf("building report: %w", err)

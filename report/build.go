@@ -26,6 +26,7 @@ type Input struct {
 	Alpha          metrics.Alpha // at genus level
 	QC             qc.Summary
 	Classification classify.Summary
+	Metadata       Metadata // what the person or clinician reported; may be empty
 }
 
 // MinReliableReads is the number of reads passing QC below which the report
@@ -51,10 +52,20 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 		Sample:     in.Sample,
 		Provenance: in.Provenance,
 	}
+	if flags := in.Metadata.RedFlagsFound(); len(flags) > 0 {
+		doc.Alerts = append(doc.Alerts, &Callout{Level: Urgent,
+			Title: "See a clinician first: you reported warning signs",
+			Items: flags,
+			Text:  "These signs need a clinician's assessment whatever this report shows. Do not wait for, or act on, microbiome results instead; if you have six or more bloody stools a day with fever or a fast pulse, seek care the same day.",
+			Refs:  []string{"R-NG12", "R-VAS21"}})
+	}
 	findings := b.findings()
-	for _, f := range []func([]*Finding) (Section, error){
-		b.summary, b.quality, b.composition, b.diversity, b.barrier, b.indices, b.guidance, b.limitations,
-	} {
+	steps := []func([]*Finding) (Section, error){b.summary, b.quality, b.composition, b.diversity, b.barrier, b.indices}
+	if in.Metadata.Labs.any() {
+		steps = append(steps, b.labs)
+	}
+	steps = append(steps, b.guidance, b.limitations)
+	for _, f := range steps {
 		s, err := f(findings)
 		if err != nil {
 			return nil, err

@@ -61,6 +61,14 @@ func (b *builder) findings() []*Finding {
 		Guidance: []string{"G-01", "G-06", "G-07", "G-17"},
 		Grade:    "C/D", Refs: []string{"R-SHI15", "R-AMI17", "R-BYN17"}, Level: Info,
 	})
+	pf := fs[len(fs)-1]
+	if b.in.Metadata.recentAntibiotics() {
+		pf.Meaning = "Antibiotics in the past three months shift the profile, so retest later before reading much into this. " + pf.Meaning
+		pf.Refs = append(pf.Refs, "R-PAL18")
+	}
+	if t := b.in.Metadata.TransitDays; t != nil && *t > 3 {
+		pf.Meaning += fmt.Sprintf(" This sample travelled %.0f days unrefrigerated, so part of this share may have grown after collection.", *t)
+	}
 	if share, drivers := b.taxonShare(b.taxon("T-09")); share > 0 {
 		fs = append(fs, &Finding{
 			ID: "F-14", Title: "Lactobacillus group detected",
@@ -130,8 +138,21 @@ func (b *builder) summary(fs []*Finding) (Section, error) {
 			Items: redFlags,
 			Text:  "Ask a clinician before taking supplements if you are pregnant, immunosuppressed, on regular medication, or have inflammatory bowel disease or coeliac disease.",
 			Refs:  []string{"R-NG12", "R-VAS21"}},
-		&Paragraph{Text: fmt.Sprintf("The sections below give %d observations, each with its evidence grade (A strong evidence in people; B tested in people, limited; C seen in people, cause not shown; D lab or animal evidence only) and its references.", len(fs))},
 	}
+	md := in.Metadata
+	if ctx := contextPairs(md); len(ctx) > 0 {
+		blocks = append(blocks, &KeyValues{Pairs: ctx})
+	}
+	if len(md.Symptoms) > 0 {
+		blocks = append(blocks, &Paragraph{Text: "You reported: " + strings.Join(md.Symptoms, ", ") + ". Symptoms such as bloating, gas, loose stools, constipation, tiredness or food sensitivities are common and non-specific; this report does not attribute them to the bacteria found.", Refs: []string{"R-POR25"}})
+	}
+	if md.recentAntibiotics() {
+		blocks = append(blocks, &Callout{Level: Notice, Title: "Recent antibiotics",
+			Text: "Antibiotics in the past three months shift the gut community: in healthy adults most of it returned within about six weeks, but some species were still missing after six months. Read this report as a snapshot of recovery and consider retesting later.",
+			Refs: []string{"R-PAL18"}})
+	}
+	blocks = append(blocks,
+		&Paragraph{Text: fmt.Sprintf("The sections below give %d observations, each with its evidence grade (A strong evidence in people; B tested in people, limited; C seen in people, cause not shown; D lab or animal evidence only) and its references.", len(fs))})
 	return Section{ID: "summary", Title: "Summary", Blocks: blocks}, nil
 }
 
@@ -450,4 +471,66 @@ func checkWording(doc *Document) error {
 		return fmt.Errorf("report wording: %s", strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// contextPairs lists what the person reported about themselves.
+func contextPairs(m Metadata) [][2]string {
+	var out [][2]string
+	if m.Age != nil {
+		out = append(out, [2]string{"Age", fmt.Sprintf("%.0f", *m.Age)})
+	}
+	if m.Sex != "" {
+		out = append(out, [2]string{"Sex", m.Sex})
+	}
+	if m.Diet != "" {
+		out = append(out, [2]string{"Diet", m.Diet})
+	}
+	var meds []string
+	if m.AntibioticsMonthsAgo != nil {
+		meds = append(meds, fmt.Sprintf("antibiotics %.0f month(s) ago", *m.AntibioticsMonthsAgo))
+	}
+	if m.ProtonPumpInhibitors {
+		meds = append(meds, "proton-pump inhibitor")
+	}
+	if m.NSAIDs {
+		meds = append(meds, "NSAIDs")
+	}
+	if len(meds) > 0 {
+		out = append(out, [2]string{"Medicines reported", strings.Join(meds, ", ")})
+	}
+	if m.TransitDays != nil {
+		out = append(out, [2]string{"Sample transit (unrefrigerated)", fmt.Sprintf("%.1f days", *m.TransitDays)})
+	}
+	return out
+}
+
+// labs shows the lab markers given in the metadata, each only as quoted
+// context with what it does and does not measure (LAB-01 to LAB-05).
+func (b *builder) labs(_ []*Finding) (Section, error) {
+	l := b.in.Metadata.Labs
+	blocks := []Block{&Paragraph{Text: "Laboratory results you supplied, quoted with what each measures. zonula does not infer any of them from the microbiome, and only the clinician who ordered a test can interpret it for you.", Refs: []string{"R-CAM19"}}}
+	add := func(id, value string) {
+		lab, ok := b.kb.Lab(id)
+		if !ok {
+			return
+		}
+		blocks = append(blocks, &Callout{Level: Info, Title: lab.Name + ": " + value,
+			Text: lab.Measures + " " + lab.Reading + " " + lab.Say, Refs: lab.Refs})
+	}
+	if v := l.CalprotectinUgG; v != nil {
+		add("LAB-01", fmt.Sprintf("%g µg/g", *v))
+	}
+	if v := l.Zonulin; v != nil {
+		add("LAB-02", strings.TrimSpace(fmt.Sprintf("%g %s (not interpreted)", *v, l.ZonulinUnit)))
+	}
+	if v := l.LactuloseMannitol; v != nil {
+		add("LAB-03", fmt.Sprintf("%g", *v))
+	}
+	if v := l.LBP; v != nil {
+		add("LAB-04", fmt.Sprintf("%g", *v))
+	}
+	if v := l.IFABP; v != nil {
+		add("LAB-05", fmt.Sprintf("%g", *v))
+	}
+	return Section{ID: "labs", Title: "Lab markers", Blocks: blocks}, nil
 }

@@ -305,3 +305,36 @@ func TestRunStdin(t *testing.T) {
 		t.Errorf("run.json does not record stdin as input: %s", b)
 	}
 }
+
+func TestRunWithMetadata(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run skipped in -short mode")
+	}
+	dir := t.TempDir()
+	md := filepath.Join(dir, "meta.yaml")
+	os.WriteFile(md, []byte("age: 62\nsymptoms: [bloating, weight loss]\nlabs:\n  calprotectin_ug_g: 240\n"), 0o644)
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("age: 62\nsymptom: [typo]\n"), 0o644)
+	if code, _, errs := zonula(t, "", "run", demoReads, "--metadata", bad, "-o", filepath.Join(dir, "bad"), "-q"); code != exitBadInput || !strings.Contains(errs, "bad.yaml") {
+		t.Errorf("misspelt metadata key: exit %d, stderr %q", code, errs)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, errs := zonula(t, "", "run", demoReads, "--metadata", md, "-o", out, "-q"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	alert := bytes.Index(html, []byte("See a clinician first"))
+	summary := bytes.Index(html, []byte(`id="summary"`))
+	if alert < 0 || summary < 0 || alert > summary {
+		t.Errorf("red-flag alert missing or after the summary (alert at %d, summary at %d)", alert, summary)
+	}
+	for _, want := range []string{"weight loss", "240 µg/g", "Lab markers"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	txt, err := exec.Command("pdftotext", filepath.Join(out, "report.pdf"), "-").Output()
+	if err == nil && !strings.Contains(string(txt), "See a clinician first") {
+		t.Error("report.pdf lacks the red-flag alert")
+	}
+}

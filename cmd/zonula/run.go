@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,10 +20,10 @@ import (
 )
 
 type runOptions struct {
-	out, db, sample, formats, pageSize string
-	threads, minLength, maxLength      int
-	minQ                               float64
-	quiet                              bool
+	out, db, sample, formats, pageSize, metadata string
+	threads, minLength, maxLength                int
+	minQ                                         float64
+	quiet                                        bool
 }
 
 func newRunCommand(stdin io.Reader) *cobra.Command {
@@ -56,6 +57,7 @@ Outputs appear only when all are complete.` + exitStatusHelp,
 	f.StringVar(&o.sample, "sample", "", "sample name (default: first input's file name)")
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with age, sex, symptoms, red flags, medicines, transit and lab markers (see README)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads (default: all cores)")
 	f.IntVar(&o.minLength, "min-length", def.MinLength, "shortest read kept, in bases")
 	f.IntVar(&o.maxLength, "max-length", def.MaxLength, "longest read kept, in bases")
@@ -89,6 +91,18 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			return usagef("%v", err)
 		}
 	}
+	var md report.Metadata
+	if o.metadata != "" {
+		f, err := os.Open(o.metadata)
+		if err != nil {
+			return &badInputError{err}
+		}
+		md, err = report.ReadMetadata(f, o.metadata)
+		f.Close()
+		if err != nil {
+			return &badInputError{err}
+		}
+	}
 	db, err := loadDB(o.db)
 	if err != nil {
 		return err
@@ -102,11 +116,12 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
 		Threads: o.threads, QC: qopts, Classify: classify.DefaultOptions(),
-		HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+		Metadata: md, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
 		Options: []report.Option{
 			{Name: "db", Value: dbName},
 			{Name: "format", Value: o.formats},
 			{Name: "max-length", Value: strconv.Itoa(o.maxLength)},
+			{Name: "metadata", Value: o.metadata},
 			{Name: "min-length", Value: strconv.Itoa(o.minLength)},
 			{Name: "min-q", Value: strconv.FormatFloat(o.minQ, 'g', -1, 64)},
 			{Name: "page-size", Value: o.pageSize},

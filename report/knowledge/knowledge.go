@@ -56,12 +56,25 @@ type Limitation struct {
 	Refs []string `json:"refs"`
 }
 
+// Lab is a laboratory marker (LAB- ID): what it measures and how the
+// report may speak of it. Lab values are quoted, never inferred.
+type Lab struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Unit     string   `json:"unit"`
+	Measures string   `json:"measures"`
+	Reading  string   `json:"reading"`
+	Say      string   `json:"say"`
+	Refs     []string `json:"refs"`
+}
+
 // Knowledge is the whole knowledge base.
 type Knowledge struct {
 	References  []Reference
 	Taxa        []Taxon
 	Guidance    []Guidance
 	Limitations []Limitation
+	Labs        []Lab
 
 	refs     map[string]Reference
 	guidance map[string]Guidance
@@ -74,7 +87,7 @@ func Load() (*Knowledge, error) {
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"references.json", &k.References}, {"taxa.json", &k.Taxa}, {"guidance.json", &k.Guidance}, {"limitations.json", &k.Limitations}} {
+	}{{"references.json", &k.References}, {"taxa.json", &k.Taxa}, {"guidance.json", &k.Guidance}, {"limitations.json", &k.Limitations}, {"labs.json", &k.Labs}} {
 		b, err := files.ReadFile(f.name)
 		if err != nil {
 			return nil, err
@@ -113,6 +126,16 @@ func (k *Knowledge) Reference(key string) (Reference, bool) {
 func (k *Knowledge) GuidanceItem(id string) (Guidance, bool) {
 	g, ok := k.guidance[id]
 	return g, ok
+}
+
+// Lab returns the lab marker with the given LAB- ID.
+func (k *Knowledge) Lab(id string) (Lab, bool) {
+	for _, l := range k.Labs {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return Lab{}, false
 }
 
 // TaxonByID returns the taxon with the given T- ID.
@@ -182,6 +205,9 @@ func (k *Knowledge) Validate() error {
 	}
 	for _, l := range k.Limitations {
 		check(l.ID, "-", l.Refs, l.Text)
+	}
+	for _, l := range k.Labs {
+		check(l.ID, "-", l.Refs, l.Name, l.Measures, l.Reading, l.Say)
 	}
 	return errors.Join(errs...)
 }

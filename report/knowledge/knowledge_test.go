@@ -10,8 +10,8 @@ func TestLoadValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(k.Taxa) != 19 || len(k.Limitations) != 10 {
-		t.Errorf("%d taxa, %d limitations; the science brief has 19 and 10", len(k.Taxa), len(k.Limitations))
+	if len(k.Taxa) != 19 || len(k.Limitations) != 10 || len(k.Labs) != 5 {
+		t.Errorf("%d taxa, %d limitations, %d lab markers; the science brief has 19, 10 and 5", len(k.Taxa), len(k.Limitations), len(k.Labs))
 	}
 	for _, id := range []string{"G-01", "G-02", "G-03", "G-06", "G-17"} {
 		if _, ok := k.GuidanceItem(id); !ok {

@@ -1,0 +1,138 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Metadata is what a person or clinician may tell zonula about the sample:
+// it shapes the report's warnings and context, never the microbiome numbers.
+// Every field is optional.
+type Metadata struct {
+	Age      *float64 `json:"age,omitempty" yaml:"age"`
+	Sex      string   `json:"sex,omitempty" yaml:"sex"`
+	Symptoms []string `json:"symptoms,omitempty" yaml:"symptoms"`
+	// RedFlags are warning signs (e.g. "blood in stool"); symptoms that name
+	// one count too.
+	RedFlags []string `json:"red_flags,omitempty" yaml:"red_flags"`
+	// NewSymptoms marks symptoms that started recently (red flag over 50).
+	NewSymptoms bool   `json:"new_symptoms,omitempty" yaml:"new_symptoms"`
+	Diet        string `json:"diet,omitempty" yaml:"diet"`
+	// AntibioticsMonthsAgo is how long ago the last antibiotic course ended.
+	AntibioticsMonthsAgo *float64 `json:"antibiotics_months_ago,omitempty" yaml:"antibiotics_months_ago"`
+	ProtonPumpInhibitors bool     `json:"proton_pump_inhibitors,omitempty" yaml:"proton_pump_inhibitors"`
+	NSAIDs               bool     `json:"nsaids,omitempty" yaml:"nsaids"`
+	// TransitDays is how long the sample travelled unrefrigerated and
+	// unpreserved.
+	TransitDays *float64 `json:"transit_days,omitempty" yaml:"transit_days"`
+	Labs        Labs     `json:"labs,omitempty" yaml:"labs"`
+}
+
+// Labs are laboratory results as the clinician's lab reported them.
+type Labs struct {
+	CalprotectinUgG   *float64 `json:"calprotectin_ug_g,omitempty" yaml:"calprotectin_ug_g"`
+	Zonulin           *float64 `json:"zonulin,omitempty" yaml:"zonulin"`
+	ZonulinUnit       string   `json:"zonulin_unit,omitempty" yaml:"zonulin_unit"`
+	LactuloseMannitol *float64 `json:"lactulose_mannitol_ratio,omitempty" yaml:"lactulose_mannitol_ratio"`
+	LBP               *float64 `json:"lbp,omitempty" yaml:"lbp"`
+	IFABP             *float64 `json:"i_fabp,omitempty" yaml:"i_fabp"`
+}
+
+// ReadMetadata reads metadata as JSON or YAML (JSON when the first non-blank
+// byte is '{'). Unknown keys are errors, so a misspelt field is not silently
+// dropped; errors name the file.
+func ReadMetadata(r io.Reader, name string) (Metadata, error) {
+	var m Metadata
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return m, fmt.Errorf("%s: %w", name, err)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&m); err != nil {
+			return m, fmt.Errorf("%s: metadata JSON: %w", name, err)
+		}
+	} else {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&m); err != nil && err != io.EOF {
+			return m, fmt.Errorf("%s: metadata YAML: %w", name, err)
+		}
+	}
+	return m, m.validate(name)
+}
+
+func (m Metadata) validate(name string) error {
+	check := func(field string, v *float64, lo, hi float64) error {
+		if v != nil && (*v < lo || *v > hi || *v != *v) {
+			return fmt.Errorf("%s: %s %v is outside %v–%v", name, field, *v, lo, hi)
+		}
+		return nil
+	}
+	for _, c := range []error{
+		check("age", m.Age, 0, 130),
+		check("antibiotics_months_ago", m.AntibioticsMonthsAgo, 0, 1200),
+		check("transit_days", m.TransitDays, 0, 365),
+		check("labs.calprotectin_ug_g", m.Labs.CalprotectinUgG, 0, 1e5),
+		check("labs.zonulin", m.Labs.Zonulin, 0, 1e6),
+		check("labs.lactulose_mannitol_ratio", m.Labs.LactuloseMannitol, 0, 100),
+		check("labs.lbp", m.Labs.LBP, 0, 1e6),
+		check("labs.i_fabp", m.Labs.IFABP, 0, 1e6),
+	} {
+		if c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// redFlagWords map words a person may write to the red flag they signal
+// (RULE-08).
+var redFlagWords = []struct{ words []string }{
+	{[]string{"blood", "bloody", "rectal bleeding", "bleeding"}},
+	{[]string{"weight loss", "losing weight", "lost weight"}},
+	{[]string{"anaemia", "anemia"}},
+	{[]string{"nocturnal", "at night", "wakes me", "night-time"}},
+	{[]string{"fever"}},
+	{[]string{"mass", "lump"}},
+	{[]string{"vomiting", "difficulty swallowing", "trouble swallowing"}},
+	{[]string{"severe pain"}},
+}
+
+// RedFlagsFound returns the warning signs the metadata reports: explicit red
+// flags, symptoms that name one, and new symptoms after age 50 (RULE-08).
+func (m Metadata) RedFlagsFound() []string {
+	var found []string
+	found = append(found, m.RedFlags...)
+	for _, s := range m.Symptoms {
+		low := strings.ToLower(s)
+		for _, f := range redFlagWords {
+			if slices.ContainsFunc(f.words, func(w string) bool { return strings.Contains(low, w) }) {
+				found = append(found, s)
+				break
+			}
+		}
+	}
+	if m.NewSymptoms && m.Age != nil && *m.Age > 50 {
+		found = append(found, "new bowel symptoms after the age of 50")
+	}
+	return dedupe(found)
+}
+
+func (l Labs) any() bool {
+	return l.CalprotectinUgG != nil || l.Zonulin != nil || l.LactuloseMannitol != nil || l.LBP != nil || l.IFABP != nil
+}
+
+// recentAntibiotics reports antibiotics within the last three months, the
+// window in which they are known to shift the profile (R-PAL18).
+func (m Metadata) recentAntibiotics() bool {
+	return m.AntibioticsMonthsAgo != nil && *m.AntibioticsMonthsAgo <= 3
+}
