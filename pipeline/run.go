@@ -11,10 +11,13 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -222,6 +225,9 @@ type readResult struct {
 func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads int, readsPath string, res *Result, prog Progress) ([]report.InputFile, error) {
 	collector := qc.NewCollector(cfg.QC)
 	builder := tables.NewBuilder(cfg.Sample)
+	// Reads that reach species level are split among their tied species by
+	// EM at the end, per genus; their genus totals are counted exactly.
+	species := map[string]map[string]*classify.TieSet{} // genus lineage → species key → tie set
 	var sum classify.Summary
 	sum.Floors = clf.Floors()
 	var identitySum float64
@@ -321,9 +327,20 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 						identitySum += a.Identity
 						identityN++
 					}
-					if a.Status == classify.Classified {
+					switch {
+					case a.Status == classify.Classified && len(a.Species) > 0:
+						g := a.Lineage.Truncate(taxonomy.Genus).String()
+						if species[g] == nil {
+							species[g] = map[string]*classify.TieSet{}
+						}
+						key := strings.Join(a.Species, "|")
+						if species[g][key] == nil {
+							species[g][key] = &classify.TieSet{Species: a.Species}
+						}
+						species[g][key].Reads++
+					case a.Status == classify.Classified:
 						builder.Add(a.Lineage, 1)
-					} else {
+					default:
 						builder.Add(taxonomy.Lineage{}, 1)
 					}
 				}
@@ -341,6 +358,22 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 	}
 	if identityN > 0 {
 		sum.MeanIdentity = identitySum / float64(identityN)
+	}
+	for _, g := range slices.Sorted(maps.Keys(species)) {
+		genus, err := taxonomy.ParsePrefixed(g)
+		if err != nil {
+			return nil, err
+		}
+		var sets []classify.TieSet
+		for _, k := range slices.Sorted(maps.Keys(species[g])) {
+			sets = append(sets, *species[g][k])
+		}
+		est := classify.SpeciesAbundance(sets)
+		for _, name := range slices.Sorted(maps.Keys(est)) {
+			l := genus
+			l[taxonomy.Species] = name
+			builder.Add(l, est[name])
+		}
 	}
 	res.QC = collector.Summary()
 	res.Classification = sum

@@ -116,6 +116,11 @@ type Assignment struct {
 	// BelowFloor is the broadest rank whose (error-adjusted) floor the best
 	// identity missed; NoRank when every floor was met or nothing aligned.
 	BelowFloor taxonomy.Rank
+	// Species lists the distinct species of the near-tied references when
+	// the read reaches the species floor and its ties share one genus and
+	// all name a species; abundance estimation splits the read among them
+	// (SpeciesAbundance). Empty otherwise.
+	Species []string
 }
 
 // Worker classifies reads for one goroutine; it reuses its buffers.
@@ -320,6 +325,9 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	a.Status = Classified
 	a.Rank = rank
 	a.Lineage = lca.Truncate(rank)
+	if rank >= taxonomy.Genus && top.identity >= c.opts.Floors[taxonomy.Species]-a.ErrorRate {
+		a.Species = tiedSpecies(ties)
+	}
 	support, agree := 0, 0
 	for _, cd := range cands {
 		if cd.identity >= top.identity-2*delta {
@@ -368,4 +376,21 @@ func (w *Worker) isChimera(read []byte, top, l, r candidate, errRate float64) bo
 	gainL := identity(read[:half], l.ref) - identity(read[:half], top.ref)
 	gainR := identity(read[half:], r.ref) - identity(read[half:], top.ref)
 	return gainL+gainR >= chimeraGain+errRate
+}
+
+// tiedSpecies returns the sorted distinct species of the tied lineages, or
+// nil when any of them names no species.
+func tiedSpecies(ties []taxonomy.Lineage) []string {
+	var out []string
+	for _, l := range ties {
+		sp := l[taxonomy.Species]
+		if sp == "" {
+			return nil
+		}
+		if !slices.Contains(out, sp) {
+			out = append(out, sp)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
