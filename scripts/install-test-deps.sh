@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests use: Chromium (HTML report checks),
 # poppler-utils (pdftotext, pdffonts, pdfinfo for the PDF report checks) and
-# python3-biom-format (profile.biom must load in the reference BIOM library).
+# python3-biom-format (profile.biom must load in the reference BIOM library),
+# and axe-core from npm (accessibility check of the HTML report).
 # Does nothing when they are already there. Needs root or sudo on Debian.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 /usr/bin/python3 -c 'import biom' >/dev/null 2>&1 || need+=(python3-biom-format)
-[ ${#need[@]} -eq 0 ] && exit 0
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# axe-core, the accessibility checker the HTML report test injects into
+# Chromium; pinned, installed into the ignored .cache/ directory.
+cd "$(dirname "$0")/.."
+axe=.cache/npm/node_modules/axe-core/axe.min.js
+if [ ! -s "$axe" ]; then
+  npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4.10.3 >/dev/null
+fi

@@ -114,6 +114,16 @@ func TestChromium(t *testing.T) {
 	var headings []string
 	var sorted string
 	var shot []byte
+	var audit struct {
+		Passes     int `json:"passes"`
+		Violations []struct {
+			ID     string `json:"id"`
+			Impact string `json:"impact"`
+			Help   string `json:"help"`
+			Nodes  int    `json:"nodes"`
+		} `json:"violations"`
+	}
+	axe := axeScript(t)
 	err := chromedp.Run(bctx,
 		network.Enable(), log.Enable(), runtime.Enable(),
 		chromedp.Navigate("file://"+page),
@@ -122,6 +132,9 @@ func TestChromium(t *testing.T) {
 		chromedp.Evaluate(`Array.from(document.querySelectorAll("main h2")).map(h => h.textContent)`, &headings),
 		chromedp.Evaluate(`(() => { const th = document.querySelector("#composition table th:nth-child(3)"); th.click(); return (th.getAttribute("tabindex") || "no-tabindex") + "/" + (th.getAttribute("aria-sort") || "unsorted") + "/" + document.querySelector("#composition table tbody tr td:nth-child(3)").textContent; })()`, &sorted),
 		chromedp.FullScreenshot(&shot, 80),
+		chromedp.Evaluate(axe, nil),
+		chromedp.Evaluate(`axe.run(document).then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))}))`, &audit,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +154,17 @@ func TestChromium(t *testing.T) {
 	if !strings.HasPrefix(sorted, "0/ascending/") {
 		t.Errorf("clicking a column header did not sort the table (aria-sort %q)", sorted)
 	}
+	if audit.Passes == 0 {
+		t.Error("axe-core ran no checks")
+	}
+	t.Logf("axe-core: %d rules passed, %d violated", audit.Passes, len(audit.Violations))
+	for _, v := range audit.Violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("accessibility (axe-core): %s %s on %d element(s): %s", v.Impact, v.ID, v.Nodes, v.Help)
+		} else {
+			t.Logf("accessibility (axe-core, %s): %s: %s", v.Impact, v.ID, v.Help)
+		}
+	}
 	if len(problems) > 0 {
 		t.Errorf("console errors or exceptions: %v", problems)
 	}
@@ -155,6 +179,20 @@ func TestChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", out, len(shot))
+}
+
+// axeScript returns axe-core's source, installed by scripts/install-test-deps.sh.
+func axeScript(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../.cache/npm/node_modules/axe-core/axe.min.js")
+	if err != nil {
+		msg := "axe-core not installed (run scripts/install-test-deps.sh): " + err.Error()
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return string(b)
 }
 
 func BenchmarkRenderHTML(b *testing.B) {
