@@ -26,7 +26,8 @@ type Section struct {
 	Blocks []Block
 }
 
-// Block is one of *Paragraph, *Table, *Figure, *Finding, *Callout or *KeyValues.
+// Block is one of *Paragraph, *Table, *Figure, *Finding, *Callout,
+// *KeyValues or *Hierarchy.
 type Block interface{ block() }
 
 // Paragraph is plain text. Refs, when given, are cited at its end.
@@ -42,6 +43,27 @@ type Table struct {
 	Rows    [][]string
 	// Numeric[i] marks column i as numbers (right-aligned, sortable as numbers).
 	Numeric []bool
+	// ScreenOnly marks a long, interactive table shown in the HTML report
+	// only; the PDF says where to find it.
+	ScreenOnly bool
+}
+
+// Hierarchy is the composition as a tree (domain to genus) for the HTML
+// report's sunburst; the PDF says where to find it.
+type Hierarchy struct {
+	Caption string
+	Alt     string
+	Root    *TreeNode
+}
+
+// TreeNode is one taxon of a Hierarchy with its share of all reads (0–1) and
+// the reads not named below it folded into an "unnamed" child.
+type TreeNode struct {
+	Name     string
+	Rank     string
+	Share    float64
+	Group    string // the phylum it belongs to, for colouring
+	Children []*TreeNode
 }
 
 // Figure is a gonum/plot figure shared by both renderers.
@@ -106,3 +128,4 @@ func (*Figure) block()    {}
 func (*Finding) block()   {}
 func (*Callout) block()   {}
 func (*KeyValues) block() {}
+func (*Hierarchy) block() {}

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/report/plots"
 	"github.com/zonula/zonula/taxonomy"
@@ -250,6 +251,22 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 		}
 	}
 	blocks = append(blocks, &Table{Caption: "Most common genera", Header: []string{"Genus", "Phylum", "Reads", "Share"}, Rows: rows, Numeric: []bool{false, false, true, true}})
+	blocks = append(blocks, &Hierarchy{
+		Caption: "Composition from domain (centre) to genus (outer ring); hover or tap a segment for its name and share. Grey segments are reads not named at that rank.",
+		Alt:     "Sunburst chart of the composition by rank; the same numbers are in the table of all taxa below.",
+		Root:    hierarchy(b.in.Profile),
+	})
+	var all [][]string
+	for _, r := range []taxonomy.Rank{taxonomy.Phylum, taxonomy.Family, taxonomy.Genus, taxonomy.Species} {
+		for _, row := range b.in.Profile.AtRank(r) {
+			name := row.Taxon
+			if r == taxonomy.Phylum && name != tables.Unclassified {
+				name = taxonomy.CurrentPhylum(name)
+			}
+			all = append(all, []string{r.String(), name, num(row.Reads, 1), pct(row.Fraction), row.Lineage.Modernize().String()})
+		}
+	}
+	blocks = append(blocks, &Table{Caption: "All taxa (click a column to sort)", Header: []string{"Rank", "Taxon", "Reads", "Share", "Lineage"}, Rows: all, Numeric: []bool{false, false, true, true, false}, ScreenOnly: true})
 	return Section{ID: "composition", Title: "Composition", Blocks: blocks}, nil
 }
 
@@ -533,4 +550,46 @@ func (b *builder) labs(_ []*Finding) (Section, error) {
 		add("LAB-05", fmt.Sprintf("%g", *v))
 	}
 	return Section{ID: "labs", Title: "Lab markers", Blocks: blocks}, nil
+}
+
+// hierarchy turns the profile into a tree from domain to genus. Reads named
+// at a rank but not below it become an "unnamed" child, so every ring sums to
+// its parent.
+func hierarchy(p *tables.Profile) *TreeNode {
+	root := &TreeNode{Name: "all reads", Rank: "root", Share: 1}
+	nodes := map[string]*TreeNode{"": root}
+	for _, r := range []taxonomy.Rank{taxonomy.Domain, taxonomy.Phylum, taxonomy.Class, taxonomy.Order, taxonomy.Family, taxonomy.Genus} {
+		for _, row := range p.AtRank(r) {
+			if row.Taxon == tables.Unclassified || row.Fraction <= 0 {
+				continue
+			}
+			parent := nodes[row.Lineage.Truncate(r-1).String()]
+			if r == taxonomy.Domain {
+				parent = root
+			}
+			if parent == nil {
+				continue
+			}
+			name := row.Taxon
+			if r == taxonomy.Phylum {
+				name = taxonomy.CurrentPhylum(name)
+			}
+			n := &TreeNode{Name: name, Rank: r.String(), Share: row.Fraction, Group: taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))}
+			parent.Children = append(parent.Children, n)
+			nodes[row.Lineage.String()] = n
+		}
+	}
+	var fill func(n *TreeNode)
+	fill = func(n *TreeNode) {
+		var named float64
+		for _, c := range n.Children {
+			named += c.Share
+			fill(c)
+		}
+		if n.Rank != "genus" && len(n.Children) > 0 && n.Share-named > 1e-9 {
+			n.Children = append(n.Children, &TreeNode{Name: "not named at the next rank", Rank: "unnamed", Share: n.Share - named, Group: n.Group})
+		}
+	}
+	fill(root)
+	return root
 }

@@ -29,6 +29,7 @@ var sortScript string
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"level": levelClass,
+	"pct":   func(f float64) string { return fmt.Sprintf("%.1f %%", 100*f) },
 	"doi":   func(d string) string { return "https://doi.org/" + d },
 }).Parse(pageTemplate))
 
@@ -58,6 +59,8 @@ type blockView struct {
 	Finding   *report.Finding
 	Callout   *report.Callout
 	KV        *report.KeyValues
+	Hierarchy *report.Hierarchy
+	Legend    []legendItem
 	Cites     []cite
 	TableID   string
 }
@@ -113,6 +116,9 @@ func Render(w io.Writer, doc *report.Document) error {
 				bv = blockView{Kind: "callout", Callout: b, Cites: cites(b.Refs)}
 			case *report.KeyValues:
 				bv = blockView{Kind: "keyvalues", KV: b}
+			case *report.Hierarchy:
+				svg, legend := sunburst(b)
+				bv = blockView{Kind: "hierarchy", Hierarchy: b, SVG: svg, Legend: legend}
 			default:
 				return fmt.Errorf("htmlout: unknown block %T", blk)
 			}

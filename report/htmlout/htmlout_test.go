@@ -208,3 +208,15 @@ func BenchmarkRenderHTML(b *testing.B) {
 		}
 	}
 }
+
+func TestSunburstAndFullTable(t *testing.T) {
+	page := render(t)
+	if n := bytes.Count(page, []byte("<path d=")); n < 10 {
+		t.Errorf("sunburst has %d segments", n)
+	}
+	for _, want := range []string{`class="sunburst"`, "Faecalibacterium (genus): ", "Bacillota (phylum): ", "All taxa (click a column to sort)"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}

@@ -184,7 +184,13 @@ func (r *renderer) section(s report.Section) error {
 			r.keyValues(b, bodyPt)
 			p.Ln(2)
 		case *report.Table:
+			if b.ScreenOnly {
+				r.note("The full table (" + strings.ToLower(b.Caption) + ") is in the HTML report.")
+				continue
+			}
 			r.table(b)
+		case *report.Hierarchy:
+			r.note("The composition by rank as an interactive sunburst is in the HTML report.")
 		case *report.Figure:
 			if err := r.figure(b); err != nil {
 				return err
@@ -437,6 +443,14 @@ func (r *renderer) callout(c *report.Callout) {
 	}
 	bar, shade := levelColours(c.Level)
 	r.box(lines, bar, shade)
+}
+
+func (r *renderer) note(text string) {
+	r.font("I", smallPt)
+	r.pdf.SetTextColor(70, 76, 84)
+	r.pdf.MultiCell(0, 4, text, "", "L", false)
+	r.pdf.SetTextColor(0, 0, 0)
+	r.pdf.Ln(2)
 }
 
 func (r *renderer) references() {
