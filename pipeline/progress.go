@@ -17,3 +17,10 @@ func (NoProgress) Reads(int64, int64) {}
 
 // Stage implements Progress.
 func (NoProgress) Stage(string) {}
+
+// ByteProgress is an optional extension of Progress: Run also reports how
+// many bytes of the input files it has read (compressed, as on disk) and
+// their total size (0 when unknown, as for standard input).
+type ByteProgress interface {
+	Bytes(read, total int64)
+}

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -233,6 +234,14 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 	var identitySum float64
 	var identityN int64
 	var inputs []report.InputFile
+	var bytesRead atomic.Int64 // raw input bytes consumed, all files
+	var bytesTotal int64
+	for _, path := range cfg.Inputs {
+		if st, err := os.Stat(path); err == nil && path != "-" && st.Mode().IsRegular() {
+			bytesTotal += st.Size()
+		}
+	}
+	byteProg, _ := prog.(ByteProgress)
 
 	prog.Stage("classifying")
 	err := safefile.Write(readsPath, func(out io.Writer) error {
@@ -250,7 +259,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 			defer close(work)
 			defer close(order)
 			for _, path := range cfg.Inputs {
-				f, err := readInput(gctx, path, cfg.Stdin, func(b *batch) error {
+				f, err := readInput(gctx, path, cfg.Stdin, &bytesRead, func(b *batch) error {
 					for _, ch := range []chan *batch{work, order} {
 						select {
 						case ch <- b:
@@ -345,6 +354,9 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 					}
 				}
 				prog.Reads(done, passed)
+				if byteProg != nil {
+					byteProg.Bytes(bytesRead.Load(), bytesTotal)
+				}
 			}
 			return nil
 		})
@@ -385,7 +397,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 }
 
 // readInput streams one file in batches, hashing its raw bytes as they are read.
-func readInput(ctx context.Context, path string, stdin io.Reader, send func(*batch) error) (report.InputFile, error) {
+func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atomic.Int64, send func(*batch) error) (report.InputFile, error) {
 	info := report.InputFile{Path: path}
 	var raw io.Reader
 	if path == "-" {
@@ -402,7 +414,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader, send func(*bat
 		raw = f
 	}
 	h := sha256.New()
-	counter := &countingHash{h: h}
+	counter := &countingHash{h: h, consumed: consumed}
 	dec, err := seqio.NewReader(io.TeeReader(raw, counter))
 	if err != nil {
 		return info, wrapInput(path, err)
@@ -438,13 +450,17 @@ func readInput(ctx context.Context, path string, stdin io.Reader, send func(*bat
 	return info, nil
 }
 
+// countingHash hashes and counts the raw bytes of one input, and adds them
+// to a run-wide counter that progress reporting reads from another goroutine.
 type countingHash struct {
-	h hash.Hash
-	n int64
+	h        hash.Hash
+	n        int64
+	consumed *atomic.Int64
 }
 
 func (c *countingHash) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
+	c.consumed.Add(int64(len(p)))
 	return c.h.Write(p)
 }
 

@@ -127,10 +127,7 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			{Name: "page-size", Value: o.pageSize},
 		},
 	}
-	var prog pipeline.Progress = pipeline.NoProgress{}
-	if !o.quiet {
-		prog = newLogProgress(cmd.ErrOrStderr())
-	}
+	prog := newProgress(cmd.ErrOrStderr(), o.quiet)
 	start := time.Now()
 	res, err := pipeline.Run(cmd.Context(), cfg, prog)
 	if err != nil {
@@ -166,10 +163,21 @@ type logProgress struct {
 	w     io.Writer
 	last  time.Time
 	every time.Duration
+	share float64 // of input bytes read, when known
 }
 
 func newLogProgress(w io.Writer) *logProgress {
 	return &logProgress{w: w, last: time.Now(), every: 5 * time.Second}
+}
+
+// Bytes implements pipeline.ByteProgress: the plain log adds the share of
+// input read when the total size is known.
+func (p *logProgress) Bytes(read, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if total > 0 {
+		p.share = float64(read) / float64(total)
+	}
 }
 
 func (p *logProgress) Reads(done, passed int64) {
@@ -179,6 +187,10 @@ func (p *logProgress) Reads(done, passed int64) {
 		return
 	}
 	p.last = time.Now()
+	if p.share > 0 {
+		fmt.Fprintf(p.w, "zonula: %d reads read (%.0f %% of input), %d passed QC\n", done, 100*p.share, passed)
+		return
+	}
 	fmt.Fprintf(p.w, "zonula: %d reads read, %d passed QC\n", done, passed)
 }
 
