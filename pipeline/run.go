@@ -67,6 +67,61 @@ type Result struct {
 	Profile        *tables.Profile
 	Alpha          metrics.Alpha
 	Files          []string // outputs written, in OutDir
+	// DuplicateIDs counts reads whose id repeats an earlier one among the
+	// first DuplicatesChecked reads (each is still processed as a read).
+	DuplicateIDs, DuplicatesChecked int64
+	// AmbiguousReads counts reads holding IUPAC ambiguity codes (N, R, Y, …),
+	// accepted as they are; AmbiguousBases counts those bases.
+	AmbiguousReads, AmbiguousBases int64
+}
+
+type ambiguity struct{ reads, bases int64 }
+
+// ambiguousBases counts the bases of seq other than A, C, G, T (and U).
+func ambiguousBases(seq []byte) int {
+	n := 0
+	for _, c := range seq {
+		switch c {
+		case 'A', 'C', 'G', 'T', 'U':
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// duplicateCheckLimit bounds the read ids remembered to spot duplicates
+// (8 bytes each): memory stays bounded whatever the input size.
+const duplicateCheckLimit = 1_000_000
+
+// duplicateCounter counts repeated read ids by their 64-bit FNV-1a hash, for
+// the first limit reads; a hash collision (about 1 in 10^7 at a million ids)
+// would count one false duplicate.
+type duplicateCounter struct {
+	seen           map[uint64]struct{}
+	limit          int
+	found, checked int64
+}
+
+func newDuplicateCounter(limit int) *duplicateCounter {
+	return &duplicateCounter{seen: make(map[uint64]struct{}), limit: limit}
+}
+
+func (d *duplicateCounter) add(id string) {
+	if len(d.seen) >= d.limit {
+		return
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	d.checked++
+	if _, ok := d.seen[h]; ok {
+		d.found++
+		return
+	}
+	d.seen[h] = struct{}{}
 }
 
 // batchSize is the number of reads a worker classifies at a time.
@@ -231,6 +286,8 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 	species := map[string]map[string]*classify.TieSet{} // genus lineage → species key → tie set
 	var sum classify.Summary
 	sum.Floors = clf.Floors()
+	dups := newDuplicateCounter(duplicateCheckLimit)
+	var ambiguous ambiguity
 	var identitySum float64
 	var identityN int64
 	var inputs []report.InputFile
@@ -305,6 +362,11 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 				for i, rec := range b.recs {
 					r := b.results[i]
 					collector.Add(rec, r.pass, r.reason, r.a.Reverse)
+					dups.add(rec.ID)
+					if n := ambiguousBases(rec.Seq); n > 0 {
+						ambiguous.reads++
+						ambiguous.bases += int64(n)
+					}
 					done++
 					line = appendReadLine(line[:0], rec.ID, r)
 					if _, err := gz.Write(line); err != nil {
@@ -388,6 +450,8 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 		}
 	}
 	res.QC = collector.Summary()
+	res.DuplicateIDs, res.DuplicatesChecked = dups.found, dups.checked
+	res.AmbiguousReads, res.AmbiguousBases = ambiguous.reads, ambiguous.bases
 	res.Classification = sum
 	res.Profile = builder.Profile()
 	if res.QC.InputReads == 0 {
@@ -521,7 +585,9 @@ func writeTables(dir string, cfg Config, res *Result, prov report.Provenance) er
 	if err := writeJSON(filepath.Join(dir, "metrics.json"), m); err != nil {
 		return err
 	}
-	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Summary: res.QC, Classification: res.Classification}
+	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Summary: res.QC, Classification: res.Classification,
+		Duplicates: duplicates{IDs: res.DuplicateIDs, Checked: res.DuplicatesChecked},
+		Ambiguous:  ambiguousRecord{Reads: res.AmbiguousReads, Bases: res.AmbiguousBases}}
 	return writeJSON(filepath.Join(dir, "qc.json"), q)
 }
 
@@ -539,6 +605,18 @@ type qcRecord struct {
 	Options        qc.Options       `json:"options"`
 	Summary        qc.Summary       `json:"reads"`
 	Classification classify.Summary `json:"classification"`
+	Duplicates     duplicates       `json:"duplicate_read_ids"`
+	Ambiguous      ambiguousRecord  `json:"ambiguous_bases"`
+}
+
+type ambiguousRecord struct {
+	Reads int64 `json:"reads"` // reads with at least one IUPAC ambiguity code
+	Bases int64 `json:"bases"`
+}
+
+type duplicates struct {
+	IDs     int64 `json:"repeated"` // reads whose id repeats an earlier one
+	Checked int64 `json:"checked"`  // reads whose ids were checked (the first million)
 }
 
 func writeJSON(path string, v any) error {

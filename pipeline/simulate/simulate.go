@@ -229,7 +229,7 @@ func mutate(rng *rand.Rand, seq []byte, p Platform) ([]byte, []byte) {
 	sub := p.ErrorRate * p.Sub
 	base := indel / (0.85 + 0.15*p.Homopolymer)
 	for i := 0; i < len(seq); i++ {
-		c := seq[i]
+		c := concrete(rng, seq[i])
 		inRun := (i >= 2 && seq[i-1] == c && seq[i-2] == c) || (i+2 < len(seq) && seq[i+1] == c && seq[i+2] == c) || (i >= 1 && i+1 < len(seq) && seq[i-1] == c && seq[i+1] == c)
 		id := base
 		if inRun {
@@ -251,6 +251,22 @@ func mutate(rng *rand.Rand, seq []byte, p Platform) ([]byte, []byte) {
 		}
 	}
 	return out, qual
+}
+
+// iupacBases lists the bases each IUPAC ambiguity code stands for.
+var iupacBases = map[byte]string{
+	'R': "AG", 'Y': "CT", 'S': "CG", 'W': "AT", 'K': "GT", 'M': "AC",
+	'B': "CGT", 'D': "AGT", 'H': "ACT", 'V': "ACG", 'N': "ACGT",
+}
+
+// concrete returns c, or for an ambiguity code in a reference sequence one of
+// the bases it allows, at random: a sequencer reads a real molecule, whose
+// bases are never ambiguous.
+func concrete(rng *rand.Rand, c byte) byte {
+	if opts, ok := iupacBases[c]; ok {
+		return opts[rng.IntN(len(opts))]
+	}
+	return c
 }
 
 func otherBase(rng *rand.Rand, c byte) byte {

@@ -97,3 +97,14 @@ func TestNewUnknownTaxon(t *testing.T) {
 		t.Error("unknown platform accepted")
 	}
 }
+
+func TestReadsHaveNoAmbiguityCodes(t *testing.T) {
+	db, _ := refdb.Default()
+	for _, r := range simulateAll(t, db, Options{Reads: 300, Seed: 2, Platform: Platforms[0]}) {
+		for _, c := range r.Seq {
+			if !strings.ContainsRune("ACGT", rune(c)) {
+				t.Fatalf("read %s holds %q; reference ambiguity codes must be resolved", r.ID, c)
+			}
+		}
+	}
+}
