@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 // Options are the read filters.
@@ -54,19 +55,8 @@ func MeanQuality(qual []byte) float64 {
 	if len(qual) == 0 {
 		return 0
 	}
-	var sum float64
-	for _, q := range qual {
-		sum += errProb[q]
-	}
-	return -10 * math.Log10(sum/float64(len(qual)))
+	return -10 * math.Log10(classify.ErrorRate(qual))
 }
-
-var errProb = func() (t [256]float64) {
-	for i := range t {
-		t[i] = math.Pow(10, -float64(max(0, i-33))/10)
-	}
-	return t
-}()
 
 // Histogram layouts: lengths in 50-base bins from 0 to 3,000 plus one
 // overflow bin; mean qualities in 1-unit bins from 0 to 60.

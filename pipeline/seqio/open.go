@@ -69,7 +69,7 @@ func NewReader(r io.Reader) (io.Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
-		inner := bufio.NewReaderSize(&gzipErrors{gz}, 1<<16)
+		inner := bufio.NewReaderSize(&streamErrors{gz, "gzip"}, 1<<16)
 		if h, _ := inner.Peek(4); bytes.Equal(h, magicBAM) {
 			return nil, ErrBAM
 		}
@@ -79,7 +79,7 @@ func NewReader(r io.Reader) (io.Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("zstd: %w", err)
 		}
-		return &zstdErrors{zr}, nil
+		return &streamErrors{zr, "zstd"}, nil
 	case bytes.HasPrefix(head, magicBzip2):
 		return bzip2.NewReader(br), nil
 	case bytes.Equal(head, magicBAM):
@@ -92,26 +92,19 @@ func NewReader(r io.Reader) (io.Reader, error) {
 // compressed stream.
 var ErrTruncated = errors.New("unexpected end of input (truncated file?)")
 
-type gzipErrors struct{ r io.Reader }
-
-func (g *gzipErrors) Read(p []byte) (int, error) {
-	n, err := g.r.Read(p)
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = fmt.Errorf("gzip: %w", ErrTruncated)
-	} else if err != nil && !errors.Is(err, io.EOF) {
-		err = fmt.Errorf("gzip: %w", err)
-	}
-	return n, err
+// streamErrors names the compression in read errors and turns an early end
+// of a compressed stream into ErrTruncated.
+type streamErrors struct {
+	r      io.Reader
+	format string
 }
 
-type zstdErrors struct{ r *zstd.Decoder }
-
-func (z *zstdErrors) Read(p []byte) (int, error) {
-	n, err := z.r.Read(p)
+func (e *streamErrors) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = fmt.Errorf("zstd: %w", ErrTruncated)
+		err = fmt.Errorf("%s: %w", e.format, ErrTruncated)
 	} else if err != nil && !errors.Is(err, io.EOF) {
-		err = fmt.Errorf("zstd: %w", err)
+		err = fmt.Errorf("%s: %w", e.format, err)
 	}
 	return n, err
 }
