@@ -13,7 +13,9 @@ import (
 	"github.com/klauspost/pgzip"
 )
 
-// ErrBAM reports an (unaligned) BAM file, which this version cannot read.
+// ErrBAM reports a BAM file read as text: NewReader's reader of BAM input
+// fails with it when read directly (a Scanner does that). NewRecordReader and
+// OpenRecords decode BAM.
 var ErrBAM = errors.New("BAM input is not supported yet; convert it with 'samtools fastq' first")
 
 // Open opens a reads file ("-" is standard input) and returns a reader of its
@@ -56,7 +58,9 @@ var (
 
 // NewReader returns a reader of r's decompressed content: gzip (every member
 // of a multi-member or bgzip file, decompressed in parallel), zstd, bzip2, or
-// r itself when it is not compressed. A BAM file gives ErrBAM.
+// r itself when it is not compressed. For BAM input (BGZF or uncompressed)
+// it returns a reader that NewRecordReader decodes as records and that, read
+// directly, fails with ErrBAM.
 func NewReader(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.Peek(4)
@@ -71,7 +75,7 @@ func NewReader(r io.Reader) (io.Reader, error) {
 		}
 		inner := bufio.NewReaderSize(&streamErrors{gz, "gzip"}, 1<<16)
 		if h, _ := inner.Peek(4); bytes.Equal(h, magicBAM) {
-			return nil, ErrBAM
+			return &bamStream{inner}, nil
 		}
 		return inner, nil
 	case bytes.HasPrefix(head, magicZstd):
@@ -83,7 +87,7 @@ func NewReader(r io.Reader) (io.Reader, error) {
 	case bytes.HasPrefix(head, magicBzip2):
 		return bzip2.NewReader(br), nil
 	case bytes.Equal(head, magicBAM):
-		return nil, ErrBAM
+		return &bamStream{br}, nil
 	}
 	return br, nil
 }
