@@ -14,6 +14,22 @@ type Options struct {
 	MinLength int     `json:"min_length"`
 	MaxLength int     `json:"max_length"`
 	MinMeanQ  float64 `json:"min_mean_q"` // 0 turns the quality filter off
+
+	// Further filters, all off at their zero value (see readstats.go).
+	// MaxExpectedErrors is the most expected errors Σ 10^(−q/10) a read may
+	// carry, an absolute count; MaxExpectedErrorsPerKb is the same per 1,000
+	// bases (EE·1000/length), which does not penalise long reads. Both apply
+	// only to reads with qualities.
+	MaxExpectedErrors      float64 `json:"max_expected_errors,omitempty"`
+	MaxExpectedErrorsPerKb float64 `json:"max_expected_errors_per_kb,omitempty"`
+	// MinKmerEntropy filters reads whose 3-mer Shannon entropy (bits, 0–6;
+	// KmerEntropy) is below it; LowComplexityEntropy is a sensible value.
+	MinKmerEntropy float64 `json:"min_kmer_entropy,omitempty"`
+	// MaxHomopolymer filters reads whose longest run of one base
+	// (LongestHomopolymer) is longer.
+	MaxHomopolymer int `json:"max_homopolymer,omitempty"`
+	// RequirePrimers filters reads in which Inspect found no primer.
+	RequirePrimers bool `json:"require_primers,omitempty"`
 }
 
 // DefaultOptions keeps reads of 1,000 to 1,800 bases, the span of a
@@ -28,7 +44,17 @@ const (
 	ReasonTooShort   = "too_short"
 	ReasonTooLong    = "too_long"
 	ReasonLowQuality = "low_quality"
+	// Reasons of the filters added with Options.MaxExpectedErrors and the
+	// fields after it; stable strings like the ones above.
+	ReasonExpectedErrors  = "expected_errors"
+	ReasonLowComplexity   = "low_complexity"
+	ReasonLongHomopolymer = "long_homopolymer"
+	ReasonNoPrimers       = "no_primers"
 )
+
+// reasons lists every filter reason in the order Check tests them.
+var reasons = []string{ReasonEmpty, ReasonTooShort, ReasonTooLong, ReasonLowQuality,
+	ReasonExpectedErrors, ReasonLowComplexity, ReasonLongHomopolymer, ReasonNoPrimers}
 
 // Check applies the filters to one read. It returns ok, or the reason the
 // read was filtered. Quality is only checked for reads that have qualities.
@@ -44,7 +70,7 @@ func Check(rec *seqio.Record, o Options) (ok bool, reason string) {
 	case o.MinMeanQ > 0 && len(rec.Qual) > 0 && MeanQuality(rec.Qual) < o.MinMeanQ:
 		return false, ReasonLowQuality
 	}
-	return true, ""
+	return checkMore(rec, o)
 }
 
 // MeanQuality returns a read's mean quality as a Phred score of its mean
@@ -77,6 +103,7 @@ type Collector struct {
 	qualHist [qualBins]int64
 	qualSum  float64
 	qualN    int64 // reads with qualities
+	more     readTotals
 }
 
 // NewCollector returns a Collector that records the options in use.
@@ -117,9 +144,15 @@ func (c *Collector) Add(rec *seqio.Record, ok bool, reason string, reverse bool)
 func (c *Collector) Summary() Summary {
 	s := c.s
 	s.Filtered = map[string]int64{}
-	for _, r := range []string{ReasonEmpty, ReasonTooShort, ReasonTooLong, ReasonLowQuality} {
+	for _, r := range reasons[:4] {
 		s.Filtered[r] = c.s.Filtered[r]
 	}
+	for _, r := range reasons[4:] { // newer reasons appear only when used
+		if n := c.s.Filtered[r]; n > 0 {
+			s.Filtered[r] = n
+		}
+	}
+	c.finishStats(&s)
 	if s.InputReads > 0 {
 		s.MeanLength = float64(s.InputBases) / float64(s.InputReads)
 	}
