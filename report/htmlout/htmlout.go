@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot/vg/draw"
@@ -29,6 +30,7 @@ var sortScript string
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"level": levelClass,
+	"num":   func(t *report.Table, i int) bool { return i < len(t.Numeric) && t.Numeric[i] },
 	"pct":   func(f float64) string { return fmt.Sprintf("%.1f %%", 100*f) },
 	"doi":   func(d string) string { return "https://doi.org/" + d },
 }).Parse(pageTemplate))
@@ -38,7 +40,9 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 type view struct {
 	Doc      *report.Document
 	CSS      template.CSS
+	Fonts    template.CSS // @font-face rules of the fonts the figures use
 	Script   template.JS
+	Alerts   []blockView
 	Sections []sectionView
 	Refs     []refView
 	Started  string
@@ -65,6 +69,8 @@ type blockView struct {
 	TableID   string
 }
 
+// cite is one citation: its number in the reference list, 0 when the key
+// is not in the list (then the key is shown unlinked).
 type cite struct {
 	N   int
 	Key string
@@ -93,8 +99,16 @@ func Render(w io.Writer, doc *report.Document) error {
 	if !doc.Provenance.Started.IsZero() {
 		v.Started = doc.Provenance.Started.UTC().Format("2006-01-02 15:04 UTC")
 	}
+	for _, a := range doc.Alerts {
+		v.Alerts = append(v.Alerts, blockView{Kind: "callout", Callout: a, Cites: cites(a.Refs)})
+	}
 	tables := 0
-	for _, s := range doc.Sections {
+	fonts := &fontSet{}
+	sections := doc.Sections
+	if len(doc.References) > 0 && !slices.ContainsFunc(sections, func(s report.Section) bool { return s.ID == "references" }) {
+		sections = append(slices.Clip(sections), report.Section{ID: "references", Title: "References"})
+	}
+	for _, s := range sections {
 		sv := sectionView{ID: s.ID, Title: s.Title}
 		for _, blk := range s.Blocks {
 			var bv blockView
@@ -105,7 +119,7 @@ func Render(w io.Writer, doc *report.Document) error {
 				tables++
 				bv = blockView{Kind: "table", Table: b, TableID: fmt.Sprintf("t%d", tables)}
 			case *report.Figure:
-				svg, err := drawSVG(b)
+				svg, err := drawSVG(b, fonts)
 				if err != nil {
 					return fmt.Errorf("figure %s: %w", b.ID, err)
 				}
@@ -126,6 +140,7 @@ func Render(w io.Writer, doc *report.Document) error {
 		}
 		v.Sections = append(v.Sections, sv)
 	}
+	v.Fonts = template.CSS(strings.Join(fonts.rules, ""))
 	var buf bytes.Buffer
 	if err := page.Execute(&buf, v); err != nil {
 		return err
@@ -134,13 +149,25 @@ func Render(w io.Writer, doc *report.Document) error {
 	return err
 }
 
-// drawSVG renders a figure as inline SVG. Its text names the Liberation Sans
-// face the plot was laid out with; the page's style sheet falls back to the
-// reader's own sans-serif fonts, so nothing is loaded and the file stays
-// small (embedding the font would add about half a megabyte per figure). The
-// XML prolog is dropped: the SVG sits inside HTML.
-func drawSVG(f *report.Figure) (template.HTML, error) {
-	c := vgsvg.NewWith(vgsvg.UseWH(f.Width, f.Height))
+// fontSet collects the @font-face rules of every font the figures use, each
+// once, for the page's style sheet: a figure's SVG would otherwise carry its
+// own copy of each font (about half a megabyte each).
+type fontSet struct {
+	rules []string
+}
+
+func (fs *fontSet) add(rule string) {
+	if !slices.Contains(fs.rules, rule) {
+		fs.rules = append(fs.rules, rule)
+	}
+}
+
+// drawSVG renders a figure as inline SVG with its fonts embedded (moved to
+// fonts), so the text is drawn in the face gonum/plot measured it with and
+// nothing is loaded. The XML prolog is dropped: the SVG sits inside HTML.
+// The figure's text alternative becomes the SVG's accessible name and title.
+func drawSVG(f *report.Figure, fonts *fontSet) (template.HTML, error) {
+	c := vgsvg.NewWith(vgsvg.UseWH(f.Width, f.Height), vgsvg.EmbedFonts(true))
 	f.Plot.Draw(draw.New(c))
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
@@ -150,9 +177,29 @@ func drawSVG(f *report.Figure) (template.HTML, error) {
 	if i := strings.Index(s, "<svg"); i > 0 {
 		s = s[i:]
 	}
+	// vgsvg writes the fonts as @font-face rules in <defs><style>.
+	if i := strings.Index(s, "<defs>"); i >= 0 {
+		j := strings.Index(s[i:], "</defs>")
+		if j < 0 {
+			return "", fmt.Errorf("htmlout: unterminated <defs> in SVG")
+		}
+		style := s[i : i+j]
+		for _, r := range strings.Split(style, "@font-face")[1:] {
+			r = strings.TrimSpace(r)
+			if k := strings.LastIndex(r, "}"); k >= 0 {
+				r = r[:k+1]
+			}
+			fonts.add("@font-face" + strings.Join(strings.Fields(r), " ") + "\n")
+		}
+		s = s[:i] + strings.TrimLeft(s[i+j+len("</defs>"):], "\n")
+	}
 	// Scale with the page: keep the drawing's aspect ratio, fill the width.
-	s = strings.Replace(s, "<svg ", `<svg role="img" aria-label="`+template.HTMLEscapeString(f.Alt)+`" preserveAspectRatio="xMinYMin meet" `, 1)
-	return template.HTML(s), nil // drawn by gonum/plot from zonula's own data; text escaped by the SVG writer
+	alt := template.HTMLEscapeString(f.Alt)
+	s = strings.Replace(s, "<svg ", `<svg role="img" aria-label="`+alt+`" preserveAspectRatio="xMinYMin meet" `, 1)
+	if k := strings.Index(s, ">"); k >= 0 {
+		s = s[:k+1] + "<title>" + alt + "</title>" + s[k+1:]
+	}
+	return template.HTML(s), nil // drawn by gonum/plot, whose SVG writer escapes text; the alt text escaped here
 }
 
 func levelClass(l report.Level) string {

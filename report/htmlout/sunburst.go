@@ -61,7 +61,7 @@ func sunburst(h *report.Hierarchy) (template.HTML, []legendItem) {
 				colour = lighten(colours[ch.Group], 0.13*float64(level-1))
 			}
 			fmt.Fprintf(&b, `<path d="%s" fill="%s" stroke="#fff" stroke-width="0.6"><title>%s (%s): %.1f %%</title></path>`,
-				sector(c, r0, r0+ring, a, a+span), colour, template.HTMLEscapeString(ch.Name), ch.Rank, 100*ch.Share)
+				sector(c, r0, r0+ring, a, a+span), colour, template.HTMLEscapeString(ch.Name), template.HTMLEscapeString(ch.Rank), 100*ch.Share)
 			draw(ch, level+1, a)
 			a += span
 		}
