@@ -60,7 +60,7 @@ func Document() *report.Document {
 			}},
 			{ID: "composition", Title: "Composition", Blocks: []report.Block{
 				&report.Figure{ID: "genera", Caption: "The five most common genera, share of reads (%).",
-					Alt: "Bar chart: Bacteroides 31.2 %, Faecalibacterium 12.4 %, Prevotella 9.8 %, Roseburia 4.1 %, Akkermansia 2.2 %.",
+					Alt:   "Bar chart: Bacteroides 31.2 %, Faecalibacterium 12.4 %, Prevotella 9.8 %, Roseburia 4.1 %, Akkermansia 2.2 %.",
 					Width: 14 * vg.Centimeter, Height: 7 * vg.Centimeter, Plot: barChart()},
 				&report.Table{Caption: "Most common genera",
 					Header:  []string{"Genus", "Phylum", "Reads", "Share"},
