@@ -1,7 +1,7 @@
-// Package knowledge is the report's embedded knowledge base: references,
-// barrier-related taxa, guidance items and limitations, with the IDs, evidence
-// grades and references of the science brief (shared/science.md). The text
-// is zonula's own wording.
+// Package knowledge is the report's embedded knowledge base: report rules,
+// indices, barrier-related taxa, findings rules, guidance items, lab markers,
+// limitations and references, with the IDs, evidence grades and references
+// of the science brief (shared/science.md). The text is zonula's own wording.
 package knowledge
 
 import (
@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -20,7 +21,8 @@ var files embed.FS
 type Reference struct {
 	Key      string `json:"key"`
 	Citation string `json:"citation"`
-	DOI      string `json:"doi"`
+	DOI      string `json:"doi"`    // without "https://doi.org/"; "" when none is known
+	Status   string `json:"status"` // how the brief verified it (✓, ✓ᵈ, ○)
 }
 
 // Taxon is a barrier-related taxon (T- ID) and what the literature says of it.
@@ -68,10 +70,84 @@ type Lab struct {
 	Refs     []string `json:"refs"`
 }
 
+// Rule is a rule every report follows (RULE- ID).
+type Rule struct {
+	ID    string   `json:"id"`
+	Title string   `json:"title"`
+	Text  string   `json:"text"`
+	Refs  []string `json:"refs"`
+}
+
+// Index is a health index computable from a profile (IDX- ID).
+type Index struct {
+	ID    string   `json:"id"`
+	Name  string   `json:"name"`
+	Text  string   `json:"text"`
+	Grade string   `json:"grade"`
+	Refs  []string `json:"refs"`
+}
+
+// Condition is one test of a finding's trigger on a metric. Exactly one of
+// its tests is set. Percentile tests (Below, Above) need a reference set;
+// the others are decided from the profile alone.
+type Condition struct {
+	// Metric names what is tested: "IDX-04" (butyrate-producer share),
+	// "IDX-02" (MDI-g), "IDX-01" (GMHI-like), "IDX-06" (community type),
+	// "shannon", "sulfide" (T-12 + T-13), "oral" (T-15 + T-16) or
+	// "taxon:T-07" (the share of a barrier-related taxon).
+	Metric string `json:"metric"`
+	// Below and Above are percentiles (0–100) of the reference set: the
+	// test holds when the sample's percentile is below or above them.
+	Below *float64 `json:"below,omitempty"`
+	Above *float64 `json:"above,omitempty"`
+	// Zero holds when the metric has no reads; Present when it has some.
+	Zero    bool `json:"zero,omitempty"`
+	Present bool `json:"present,omitempty"`
+	// Computed holds when the metric could be computed at all.
+	Computed bool `json:"computed,omitempty"`
+	// Category holds when a categorical metric takes this value.
+	Category string `json:"category,omitempty"`
+}
+
+// Trigger combines conditions: all of All must hold, or any of Any.
+type Trigger struct {
+	All []Condition `json:"all,omitempty"`
+	Any []Condition `json:"any,omitempty"`
+}
+
+// Finding is a findings rule (F- ID): when it triggers and what the report
+// then says. A finding with Describe is also shown as a plain measurement
+// when its trigger cannot be decided (no reference percentiles) or does not
+// hold.
+type Finding struct {
+	ID     string  `json:"id"`
+	Label  string  `json:"label"`  // what is measured, as a heading
+	Metric string  `json:"metric"` // the metric whose value is shown
+	When   Trigger `json:"when"`
+	// Amber, when set, is a weaker trigger shown at notice level.
+	Amber    *Trigger `json:"amber,omitempty"`
+	Title    string   `json:"title"`    // heading when triggered
+	Meaning  string   `json:"meaning"`  // plain-language meaning when triggered
+	Describe string   `json:"describe"` // meaning as a plain measurement; "" if never shown so
+	Barrier  string   `json:"barrier"`  // link to barrier function; "" when none
+	Guidance []string `json:"guidance"`
+	Rules    []string `json:"rules"` // RULE- IDs whose text goes with it (F-11: RULE-08)
+	Grade    string   `json:"grade"`
+	Refs     []string `json:"refs"`
+	Level    string   `json:"level"` // info, notice or attention when triggered
+	// Modifiers name metadata that qualifies the finding: "antibiotics"
+	// (recent antibiotics shift the profile), "transit" (warm transit).
+	Modifiers []string `json:"modifiers"`
+	Status    string   `json:"status"` // uncertainty kept from the brief (○, ⚠), "" when none
+}
+
 // Knowledge is the whole knowledge base.
 type Knowledge struct {
+	Rules       []Rule
+	Indices     []Index
 	References  []Reference
 	Taxa        []Taxon
+	Findings    []Finding
 	Guidance    []Guidance
 	Limitations []Limitation
 	Labs        []Lab
@@ -87,7 +163,11 @@ func Load() (*Knowledge, error) {
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"references.json", &k.References}, {"taxa.json", &k.Taxa}, {"guidance.json", &k.Guidance}, {"limitations.json", &k.Limitations}, {"labs.json", &k.Labs}} {
+	}{
+		{"rules.json", &k.Rules}, {"indices.json", &k.Indices}, {"references.json", &k.References},
+		{"taxa.json", &k.Taxa}, {"findings.json", &k.Findings}, {"guidance.json", &k.Guidance},
+		{"limitations.json", &k.Limitations}, {"labs.json", &k.Labs},
+	} {
 		b, err := files.ReadFile(f.name)
 		if err != nil {
 			return nil, err
@@ -138,15 +218,39 @@ func (k *Knowledge) Lab(id string) (Lab, bool) {
 	return Lab{}, false
 }
 
+// Rule returns the report rule with the given RULE- ID.
+func (k *Knowledge) Rule(id string) (Rule, bool) {
+	for _, r := range k.Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Index returns the index with the given IDX- ID.
+func (k *Knowledge) Index(id string) (Index, bool) {
+	for _, x := range k.Indices {
+		if x.ID == id {
+			return x, true
+		}
+	}
+	return Index{}, false
+}
+
 // TaxonByID returns the taxon with the given T- ID.
 func (k *Knowledge) TaxonByID(id string) (Taxon, bool) {
 	t, ok := k.taxa[id]
 	return t, ok
 }
 
-// causal matches wording the report must never use of microbes or advice
-// (RULE-01): claims of cause, cure or certainty.
-var causal = regexp.MustCompile(`(?i)\b(causes?|caused|causing|cures?|cured|heals?|healing|detox\w*|guarantee\w*|fix(es|ed)?|repairs?)\b`)
+// ForbiddenWords are word stems the report must never use of microbes,
+// foods or advice (RULE-01): claims of cause, cure or certainty. Each matches
+// as a whole word with the endings listed in forbidden.
+var ForbiddenWords = []string{"cause", "cure", "heal", "detox", "guarantee", "fix", "repair"}
+
+// forbidden matches ForbiddenWords and their usual endings.
+var forbidden = regexp.MustCompile(`(?i)\b(caus(e|es|ed|ing)|cur(e|es|ed|ing)|heal(s|ed|ing)?|detox\w*|guarante\w*|fix(es|ed|ing)?|repair(s|ed|ing)?)\b`)
 
 // negations are phrases that deny causation, which report text may use (the
 // evidence grade C wording is "seen in people, cause not shown").
@@ -155,7 +259,7 @@ var negations = regexp.MustCompile(`(?i)\bcause not shown\b`)
 // CheckWording returns an error naming the first causal or curative word in
 // text, which report text must not contain.
 func CheckWording(text string) error {
-	if m := causal.FindString(negations.ReplaceAllString(text, "")); m != "" {
+	if m := forbidden.FindString(negations.ReplaceAllString(text, "")); m != "" {
 		return fmt.Errorf("claims causation or cure (%q) in %q", m, text)
 	}
 	return nil
@@ -163,23 +267,42 @@ func CheckWording(text string) error {
 
 var gradeRE = regexp.MustCompile(`^[ABCD]`)
 
-// Validate checks that every item has an ID, a grade and at least one
-// reference, that every reference key resolves, and that no text uses causal
-// or curative wording.
+// metricRE matches the metrics a finding's condition may test.
+var metricRE = regexp.MustCompile(`^(IDX-0[1246]|shannon|sulfide|oral|taxon:T-\d\d)$`)
+
+// Validate checks that every item has a unique ID, every graded item a grade
+// and at least one reference, that every reference key, guidance ID, rule ID
+// and taxon a finding names resolves, that triggers are well formed, and that
+// no text uses causal or curative wording.
 func (k *Knowledge) Validate() error {
 	var errs []error
-	check := func(id, grade string, refs []string, texts ...string) {
+	seen := map[string]bool{}
+	refs := map[string]bool{}
+	for _, r := range k.References {
+		if r.Key == "" || r.Citation == "" {
+			errs = append(errs, fmt.Errorf("reference %q without key or citation", r.Key))
+		}
+		if refs[r.Key] {
+			errs = append(errs, fmt.Errorf("reference %s listed twice", r.Key))
+		}
+		refs[r.Key] = true
+	}
+	check := func(id, grade string, refKeys []string, texts ...string) {
 		if id == "" {
 			errs = append(errs, errors.New("item without an ID"))
 		}
+		if seen[id] {
+			errs = append(errs, fmt.Errorf("%s: ID used twice", id))
+		}
+		seen[id] = true
 		if grade != "-" && !gradeRE.MatchString(grade) {
 			errs = append(errs, fmt.Errorf("%s: evidence grade %q does not start with A–D", id, grade))
 		}
-		if len(refs) == 0 {
+		if len(refKeys) == 0 {
 			errs = append(errs, fmt.Errorf("%s: no reference", id))
 		}
-		for _, r := range refs {
-			if _, ok := k.refs[r]; !ok {
+		for _, r := range refKeys {
+			if !refs[r] {
 				errs = append(errs, fmt.Errorf("%s: reference %s is not in references.json", id, r))
 			}
 		}
@@ -189,15 +312,83 @@ func (k *Knowledge) Validate() error {
 			}
 		}
 	}
-	for _, r := range k.References {
-		if r.Key == "" || r.Citation == "" {
-			errs = append(errs, fmt.Errorf("reference %q without key or citation", r.Key))
-		}
+	for _, r := range k.Rules {
+		check(r.ID, "-", r.Refs, r.Title, r.Text)
 	}
+	for _, x := range k.Indices {
+		check(x.ID, x.Grade, x.Refs, x.Name, x.Text)
+	}
+	taxa := map[string]bool{}
 	for _, t := range k.Taxa {
-		check(t.ID, t.Grade, t.Refs, t.Role, t.Typical)
+		check(t.ID, t.Grade, t.Refs, t.Name, t.Role, t.Typical)
+		taxa[t.ID] = true
 		if len(t.Genera) == 0 && t.Family == "" && t.Phylum == "" && len(t.Species) == 0 {
 			errs = append(errs, fmt.Errorf("%s: names no genus, family, phylum or species", t.ID))
+		}
+	}
+	guidance := map[string]bool{}
+	for _, g := range k.Guidance {
+		guidance[g.ID] = true
+	}
+	rules := map[string]bool{}
+	for _, r := range k.Rules {
+		rules[r.ID] = true
+	}
+	for _, f := range k.Findings {
+		check(f.ID, f.Grade, f.Refs, f.Label, f.Title, f.Meaning, f.Describe, f.Barrier)
+		for _, g := range f.Guidance {
+			if !guidance[g] {
+				errs = append(errs, fmt.Errorf("%s: guidance %s is not in guidance.json", f.ID, g))
+			}
+		}
+		for _, r := range f.Rules {
+			if !rules[r] {
+				errs = append(errs, fmt.Errorf("%s: rule %s is not in rules.json", f.ID, r))
+			}
+		}
+		switch f.Level {
+		case "info", "notice", "attention":
+		default:
+			errs = append(errs, fmt.Errorf("%s: level %q is not info, notice or attention", f.ID, f.Level))
+		}
+		for _, m := range f.Modifiers {
+			if m != "antibiotics" && m != "transit" {
+				errs = append(errs, fmt.Errorf("%s: unknown modifier %q", f.ID, m))
+			}
+		}
+		triggers := []Trigger{f.When}
+		if f.Amber != nil {
+			triggers = append(triggers, *f.Amber)
+		}
+		metrics := []string{f.Metric}
+		for _, tr := range triggers {
+			if (len(tr.All) == 0) == (len(tr.Any) == 0) {
+				errs = append(errs, fmt.Errorf("%s: a trigger needs conditions in exactly one of all or any", f.ID))
+			}
+			for _, c := range append(slices.Clone(tr.All), tr.Any...) {
+				metrics = append(metrics, c.Metric)
+				n := 0
+				for _, set := range []bool{c.Below != nil, c.Above != nil, c.Zero, c.Present, c.Computed, c.Category != ""} {
+					if set {
+						n++
+					}
+				}
+				if n != 1 {
+					errs = append(errs, fmt.Errorf("%s: condition on %s sets %d tests, want 1", f.ID, c.Metric, n))
+				}
+				for _, p := range []*float64{c.Below, c.Above} {
+					if p != nil && (*p <= 0 || *p >= 100) {
+						errs = append(errs, fmt.Errorf("%s: percentile %v outside 0–100", f.ID, *p))
+					}
+				}
+			}
+		}
+		for _, m := range metrics {
+			if !metricRE.MatchString(m) {
+				errs = append(errs, fmt.Errorf("%s: unknown metric %q", f.ID, m))
+			} else if t, ok := strings.CutPrefix(m, "taxon:"); ok && !taxa[t] {
+				errs = append(errs, fmt.Errorf("%s: metric %s names a taxon not in taxa.json", f.ID, m))
+			}
 		}
 	}
 	for _, g := range k.Guidance {
