@@ -168,7 +168,8 @@ type readTotals struct {
 }
 
 // AddInspected counts one read that went through Inspect: everything Add
-// counts (rec as trimmed), plus the read flags and primer outcomes that
+// counts, for rec as trimmed (so InputBases, lengths and N50 exclude the
+// primers; PrimerSummary.TrimmedBases holds what was cut), plus the read flags and primer outcomes that
 // Summary reports in Reads and Primers.
 func (c *Collector) AddInspected(rec *seqio.Record, res Result, reverse bool) {
 	c.Add(rec, res.OK, res.Reason, reverse)
