@@ -9,11 +9,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
-	"codeberg.org/go-fonts/liberation/liberationsansbold"
-	"codeberg.org/go-fonts/liberation/liberationsansbolditalic"
-	"codeberg.org/go-fonts/liberation/liberationsansitalic"
-	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	"codeberg.org/go-pdf/fpdf"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -27,9 +24,9 @@ type Options struct {
 }
 
 const (
-	family  = "sans"
-	margin  = 18.0 // mm
-	lineH   = 4.8  // mm, body text
+	family  = "liberationsans" // the report's text face
+	margin  = 18.0             // mm
+	lineH   = 4.8              // mm, body text
 	bodyPt  = 9.5
 	smallPt = 8.0
 )
@@ -55,7 +52,16 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	}
 	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", SizeStr: size})
 	pdf.SetCatalogSort(true)
+	// A fixed date keeps the bytes the same; fpdf would use the clock for a
+	// zero one.
 	when := doc.Provenance.Finished
+	if when.IsZero() {
+		when = doc.Provenance.Started
+	}
+	if when.IsZero() {
+		when = time.Unix(0, 0)
+	}
+	when = when.UTC()
 	pdf.SetCreationDate(when)
 	pdf.SetModificationDate(when)
 	pdf.SetCompression(true)
@@ -63,22 +69,19 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	pdf.SetSubject("Gut microbiome report (not a diagnosis)", true)
 	pdf.SetCreator(doc.Provenance.Program+" "+doc.Provenance.Version, true)
 	pdf.SetAuthor(doc.Provenance.Program, true)
-	pdf.AddUTF8FontFromBytes(family, "", liberationsansregular.TTF)
-	pdf.AddUTF8FontFromBytes(family, "B", liberationsansbold.TTF)
-	pdf.AddUTF8FontFromBytes(family, "I", liberationsansitalic.TTF)
-	pdf.AddUTF8FontFromBytes(family, "BI", liberationsansbolditalic.TTF)
+	pdf.SetLang("en")
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin)
 	pdf.AliasNbPages("{nb}")
 	pageW, _ := pdf.GetPageSize()
 	r := &renderer{pdf: pdf, doc: doc, numbers: map[string]int{}, width: pageW - 2*margin}
-	r.canvas = &canvas{pdf: pdf, family: family}
+	r.canvas = newCanvas(pdf)
 	for i, ref := range doc.References {
 		r.numbers[ref.Key] = i + 1
 	}
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
-		pdf.SetFont(family, "I", 7.5)
+		r.font("I", 7.5)
 		pdf.SetTextColor(90, 96, 104)
 		pdf.CellFormat(0, 5, fmt.Sprintf("%s · %s · %s %s · not a diagnosis · page %d of {nb}",
 			doc.Title, doc.Sample, doc.Provenance.Program, doc.Provenance.Version, pdf.PageNo()), "", 0, "C", false, 0, "")
@@ -89,7 +92,11 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	for _, a := range doc.Alerts {
 		r.callout(a)
 	}
-	for _, s := range doc.Sections {
+	sections := doc.Sections
+	if len(doc.References) > 0 && !slices.ContainsFunc(sections, func(s report.Section) bool { return s.ID == "references" }) {
+		sections = append(slices.Clip(sections), report.Section{ID: "references", Title: "References"})
+	}
+	for _, s := range sections {
 		if err := r.section(s); err != nil {
 			return err
 		}
@@ -100,7 +107,7 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	return pdf.Output(w)
 }
 
-func (r *renderer) font(style string, size float64) { r.pdf.SetFont(family, style, size) }
+func (r *renderer) font(style string, size float64) { r.canvas.setFont(family, style, size) }
 
 // ensure starts a new page unless h mm still fit on this one.
 func (r *renderer) ensure(h float64) {
@@ -116,7 +123,11 @@ func (r *renderer) cites(keys []string) string {
 	}
 	nums := make([]string, len(keys))
 	for i, k := range keys {
-		nums[i] = fmt.Sprint(r.numbers[k])
+		if n, ok := r.numbers[k]; ok {
+			nums[i] = fmt.Sprint(n)
+		} else {
+			nums[i] = k // not in the list: the key says more than a number
+		}
 	}
 	return " [" + strings.Join(nums, ", ") + "]"
 }
@@ -141,6 +152,17 @@ func (r *renderer) masthead() {
 	}
 	if !prov.Started.IsZero() {
 		pairs = append(pairs, [2]string{"Run", prov.Started.UTC().Format("2006-01-02 15:04 UTC")})
+	}
+	var inputs []string
+	for _, in := range prov.Inputs {
+		s := in.Path
+		if in.SHA256 != "" {
+			s += fmt.Sprintf(" (sha256 %.16s)", in.SHA256)
+		}
+		inputs = append(inputs, s)
+	}
+	if len(inputs) > 0 {
+		pairs = append(pairs, [2]string{"Input", strings.Join(inputs, ", ")})
 	}
 	pairs = append(pairs, [2]string{"Options", strings.Join(opts, " ")})
 	r.keyValues(&report.KeyValues{Pairs: pairs}, smallPt)
@@ -206,17 +228,47 @@ func (r *renderer) section(s report.Section) error {
 	return nil
 }
 
-// row draws cells side by side, each wrapped to its width, and returns the
-// row height. It breaks the page first when the row would not fit.
-func (r *renderer) row(cells []string, widths []float64, style string, size float64, fill bool) float64 {
+// lines returns how many lines MultiCell needs for text in width w with the
+// current font. Like MultiCell it breaks lines at ASCII spaces only, so a
+// no-break space keeps "30.4 %" together (fpdf's SplitText would break it).
+// Rounding errs towards one line more, never fewer.
+func (r *renderer) lines(text string, w float64) int {
+	p := r.pdf
+	avail := w - 2*p.GetCellMargin()
+	n := 0
+	for _, para := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		n++
+		line := 0.0
+		space := p.GetStringWidth(" ")
+		for i, word := range strings.Split(para, " ") {
+			ww := p.GetStringWidth(word)
+			switch {
+			case i == 0:
+				line = ww
+			case line+space+ww <= avail:
+				line += space + ww
+				continue
+			default:
+				n++
+				line = ww
+			}
+			for line > avail && avail > 0 { // a word wider than the line is broken
+				n++
+				line -= avail
+			}
+		}
+	}
+	return max(n, 1)
+}
+
+// row draws cells side by side, each wrapped to its width and aligned by
+// aligns ("L" or "R"), and returns the row height. It breaks the page first
+// when the row would not fit.
+func (r *renderer) row(cells []string, widths []float64, aligns []string, style string, size float64, fill bool) float64 {
 	p := r.pdf
 	r.font(style, size)
 	lh := size * 0.5
-	lines := 1
-	for i, c := range cells {
-		lines = max(lines, len(p.SplitText(c, widths[i]-2)))
-	}
-	h := float64(lines)*lh + 1.6
+	h := r.rowHeight(cells, widths, size)
 	r.ensure(h)
 	x, y := p.GetX(), p.GetY()
 	if fill {
@@ -226,7 +278,7 @@ func (r *renderer) row(cells []string, widths []float64, style string, size floa
 	cx := x
 	for i, c := range cells {
 		p.SetXY(cx+1, y+0.8)
-		p.MultiCell(widths[i]-2, lh, c, "", "L", false)
+		p.MultiCell(widths[i]-2, lh, c, "", aligns[i], false)
 		cx += widths[i]
 	}
 	p.SetDrawColor(220, 224, 228)
@@ -234,6 +286,15 @@ func (r *renderer) row(cells []string, widths []float64, style string, size floa
 	p.Line(x, y+h, x+sum(widths), y+h)
 	p.SetXY(x, y+h)
 	return h
+}
+
+// rowHeight is the height of a row of cells in the current font.
+func (r *renderer) rowHeight(cells []string, widths []float64, size float64) float64 {
+	lines := 1
+	for i, c := range cells {
+		lines = max(lines, r.lines(c, widths[i]-2))
+	}
+	return float64(lines)*size*0.5 + 1.6
 }
 
 func sum(xs []float64) float64 {
@@ -257,9 +318,9 @@ func (r *renderer) rowMixed(k, v string, widths []float64, size float64) {
 	p := r.pdf
 	lh := size * 0.5
 	r.font("B", size)
-	kl := len(p.SplitText(k, widths[0]-2))
+	kl := r.lines(k, widths[0]-2)
 	r.font("", size)
-	vl := len(p.SplitText(v, widths[1]-2))
+	vl := r.lines(v, widths[1]-2)
 	h := float64(max(kl, vl, 1))*lh + 1.4
 	r.ensure(h)
 	x, y := p.GetX(), p.GetY()
@@ -281,26 +342,43 @@ func (r *renderer) table(t *report.Table) {
 	p := r.pdf
 	n := len(t.Header)
 	widths := r.columnWidths(t)
-	r.ensure(16)
+	aligns := make([]string, n)
+	for i := range aligns {
+		aligns[i] = "L"
+		if i < len(t.Numeric) && t.Numeric[i] {
+			aligns[i] = "R"
+		}
+	}
+	// Keep the caption, the header and the first row together.
+	r.font("B", smallPt)
+	need := r.rowHeight(t.Header, widths, smallPt)
+	if len(t.Rows) > 0 {
+		r.font("", smallPt)
+		need += r.rowHeight(fit(t.Rows[0], n), widths, smallPt)
+	}
 	r.font("B", bodyPt)
+	r.ensure(float64(r.lines(t.Caption, r.width))*lineH + need)
 	p.MultiCell(0, lineH, t.Caption, "", "L", false)
-	header := func() { r.row(t.Header, widths, "B", smallPt, true) }
+	header := func() { r.row(t.Header, widths, aligns, "B", smallPt, true) }
 	header()
 	_, pageH := p.GetPageSize()
 	for _, cells := range t.Rows {
-		cells = append(cells[:min(len(cells), n):min(len(cells), n)], make([]string, max(0, n-len(cells)))...)
+		cells = fit(cells, n)
 		r.font("", smallPt)
-		lines := 1
-		for i, c := range cells {
-			lines = max(lines, len(p.SplitText(c, widths[i]-2)))
-		}
-		if p.GetY()+float64(lines)*smallPt*0.5+1.6 > pageH-margin {
+		if p.GetY()+r.rowHeight(cells, widths, smallPt) > pageH-margin {
 			p.AddPage()
-			header()
+			header() // the header again at the top of the new page
 		}
-		r.row(cells, widths, "", smallPt, false)
+		r.row(cells, widths, aligns, "", smallPt, false)
 	}
 	p.Ln(3)
+}
+
+// fit returns cells cut or padded to n.
+func fit(cells []string, n int) []string {
+	out := make([]string, n)
+	copy(out, cells)
+	return out
 }
 
 // columnWidths gives each column at least the width of its longest word (so
@@ -311,12 +389,15 @@ func (r *renderer) columnWidths(t *report.Table) []float64 {
 	n := len(t.Header)
 	minW := make([]float64, n)
 	want := make([]float64, n)
+	// A cell's text gets its width less 2 mm of padding and fpdf's cell
+	// margins on both sides; 0.3 mm more absorbs rounding.
+	pad := 2 + 2*p.GetCellMargin() + 0.3
 	measure := func(i int, text, style string) {
 		r.font(style, smallPt)
-		for _, w := range strings.Fields(text) {
-			minW[i] = max(minW[i], p.GetStringWidth(w)+2.5)
+		for _, w := range strings.Split(text, " ") { // not at no-break spaces
+			minW[i] = max(minW[i], p.GetStringWidth(w)+pad)
 		}
-		want[i] = max(want[i], p.GetStringWidth(text)+2.5)
+		want[i] = max(want[i], p.GetStringWidth(text)+pad)
 	}
 	for i, h := range t.Header {
 		measure(i, h, "B")
@@ -356,16 +437,16 @@ func (r *renderer) figure(f *report.Figure) error {
 		w, h = vg.Length(float64(w)*scale), vg.Length(float64(h)*scale)
 	}
 	r.font("I", smallPt)
-	capLines := len(p.SplitText(f.Caption, r.width))
+	capLines := r.lines(f.Caption, r.width)
 	r.ensure(mm(h) + float64(capLines)*4 + 4)
-	x, y := margin, p.GetY()
+	x, y := margin+(r.width-mm(w))/2, p.GetY()
 	r.figures++
 	r.canvas.prefix = fmt.Sprintf("fig%d", r.figures)
 	r.canvas.begin(x, y, h)
 	f.Plot.Draw(draw.NewCanvas(r.canvas, w, h))
 	r.canvas.end()
 	p.SetTextColor(0, 0, 0)
-	p.SetXY(x, y+mm(h)+1)
+	p.SetXY(margin, y+mm(h)+1)
 	r.font("I", smallPt)
 	p.SetTextColor(70, 76, 84)
 	p.MultiCell(0, 4, f.Caption, "", "L", false)
@@ -382,7 +463,7 @@ func (r *renderer) box(lines [][2]string, bar [3]int, shade [3]int) {
 	h := 4.0
 	for _, l := range lines {
 		r.font(l[0], bodyPt)
-		h += float64(len(p.SplitText(l[1], inner))) * lineH
+		h += float64(r.lines(l[1], inner)) * lineH
 	}
 	r.ensure(h + 3)
 	x, y := margin, p.GetY()
@@ -461,7 +542,7 @@ func (r *renderer) references() {
 			text += " · doi:" + ref.DOI
 		}
 		r.font("", smallPt)
-		lines := len(p.SplitText(text, r.width-10))
+		lines := r.lines(text, r.width-10)
 		r.ensure(float64(lines)*4 + 1)
 		y := p.GetY()
 		p.SetXY(margin, y)
