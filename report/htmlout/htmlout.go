@@ -1,7 +1,3 @@
-// Package htmlout renders a report.Document as one self-contained HTML file:
-// inline CSS and SVG, a content-security policy that forbids loading anything
-// from outside the file, a print stylesheet and a layout that reads on a
-// phone. Everything from the document is escaped by html/template.
 package htmlout
 
 import (

@@ -1,7 +1,3 @@
-// Package pdfout renders a report.Document as a PDF: embedded Unicode fonts
-// (Liberation Sans), vector figures drawn by gonum/plot straight onto the
-// page, bookmarks per section and "page N of M" footers. The same document
-// gives the same bytes.
 package pdfout
 
 import (
@@ -130,6 +126,20 @@ func (r *renderer) cites(keys []string) string {
 		}
 	}
 	return " [" + strings.Join(nums, ", ") + "]"
+}
+
+// citeKeys lists references by number and key, "[4] R-VIT14, [5] R-MIQ13",
+// for findings, whose sources a reader may want to look up by name.
+func (r *renderer) citeKeys(keys []string) string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		if n, ok := r.numbers[k]; ok {
+			out[i] = fmt.Sprintf("[%d] %s", n, k)
+		} else {
+			out[i] = k
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func (r *renderer) masthead() {
@@ -506,7 +516,7 @@ func (r *renderer) finding(f *report.Finding) {
 	if len(f.Guidance) > 0 {
 		lines = append(lines, [2]string{"", "Guidance: " + strings.Join(f.Guidance, ", ")})
 	}
-	lines = append(lines, [2]string{"I", "References:" + r.cites(f.Refs)})
+	lines = append(lines, [2]string{"I", "References: " + r.citeKeys(f.Refs)})
 	bar, _ := levelColours(f.Level)
 	r.box(lines, bar, [3]int{255, 255, 255})
 }

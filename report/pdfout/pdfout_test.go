@@ -122,7 +122,7 @@ func TestTextAndPages(t *testing.T) {
 			want = append(want, "Butyrate-producing genera", "Faecalibacterium", "Grade C/D")
 		case "handmade":
 			want = append(want, reporttest.FindingMeaning, "F-05a Butyrate producers lower than usual", "Grade C/D",
-				"References: [4, 5]", "See a clinician first", reporttest.Evil, "15 042", "is in the HTML report")
+				"References: [4] R-VIT14, [5] R-MIQ13", "See a clinician first", reporttest.Evil, "15 042", "is in the HTML report")
 		}
 		for size, dims := range map[string]string{"A4": "595.28 x 841.89", "Letter": "612 x 792"} {
 			p := write(t, renderDoc(t, doc, size))
