@@ -27,6 +27,9 @@ type Input struct {
 	QC             qc.Summary
 	Classification classify.Summary
 	Metadata       Metadata // what the person or clinician reported; may be empty
+	// Percentiles places the sample in a reference set; nil until zonula
+	// ships one, which leaves percentile-triggered findings undecided.
+	Percentiles Percentiles
 }
 
 // MinReliableReads is the number of reads passing QC below which the report
@@ -43,7 +46,10 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 	if in.Profile == nil {
 		return nil, fmt.Errorf("report: no profile")
 	}
-	b := &builder{in: in, kb: kb, cited: map[string]bool{}}
+	if kb == nil {
+		return nil, fmt.Errorf("report: no knowledge base")
+	}
+	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{}}
 	b.genus = shares(in.Profile, taxonomy.Genus)
 	b.family = shares(in.Profile, taxonomy.Family)
 	b.phylum = phylumShares(in.Profile)
@@ -87,6 +93,8 @@ type builder struct {
 	kb                    *knowledge.Knowledge
 	genus, family, phylum map[string]float64 // share of all reads, 0–1
 	cited                 map[string]bool
+	measured              map[string]measurement // metric → value, computed once
+	triggered             []*Finding             // findings whose rule's trigger held
 }
 
 // shares returns the fraction of all reads per taxon at rank r, the
@@ -101,11 +109,24 @@ func shares(p *tables.Profile, r taxonomy.Rank) map[string]float64 {
 	return m
 }
 
-// phylumShares is shares at phylum rank under current phylum names.
+// phylumShares is shares at phylum rank under current phylum names, with
+// the reads of the old class Deltaproteobacteria moved to Desulfobacterota.
 func phylumShares(p *tables.Profile) map[string]float64 {
 	m := map[string]float64{}
 	for name, f := range shares(p, taxonomy.Phylum) {
 		m[taxonomy.CurrentPhylum(name)] += f
+	}
+	for _, row := range p.AtRank(taxonomy.Class) {
+		if row.Taxon != tables.Unclassified && currentPhylum(row.Lineage) == "Desulfobacterota" {
+			old := taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))
+			if old != "Desulfobacterota" {
+				m[old] -= row.Fraction
+				if m[old] <= 1e-12 {
+					delete(m, old)
+				}
+			}
+			m["Desulfobacterota"] += row.Fraction
+		}
 	}
 	return m
 }
@@ -176,41 +197,66 @@ func GradeLabel(grade string) string {
 	return "Grade " + grade + ": " + gradeWords(grade)
 }
 
-// taxonShare sums the shares a knowledge-base taxon covers and lists the
-// genera that contributed.
+// taxonShare sums the share a knowledge-base taxon covers (its genera, its
+// family, its phylum or its species) and lists the genera or species that
+// contributed, largest first.
 func (b *builder) taxonShare(t knowledge.Taxon) (float64, []string) {
 	var total float64
-	var drivers []string
+	parts := map[string]float64{}
 	for _, g := range t.Genera {
 		if f := b.genus[g]; f > 0 {
 			total += f
-			drivers = append(drivers, fmt.Sprintf("%s %s", g, pct(f)))
+			parts[g] += f
 		}
 	}
 	if t.Family != "" {
-		for name, f := range b.family {
-			if name == t.Family && f > 0 {
-				total += f
-				drivers = append(drivers, fmt.Sprintf("%s %s", name, pct(f)))
-			}
-		}
+		total += b.family[t.Family]
+		b.generaWithin(parts, func(l taxonomy.Lineage) bool { return l.Name(taxonomy.Family) == t.Family })
 	}
 	if t.Phylum != "" {
-		if f := b.phylum[t.Phylum]; f > 0 {
-			total += f
-			drivers = append(drivers, fmt.Sprintf("%s %s", t.Phylum, pct(f)))
-		}
+		total += b.phylum[t.Phylum]
+		b.generaWithin(parts, func(l taxonomy.Lineage) bool { return currentPhylum(l) == t.Phylum })
 	}
 	if len(t.Species) > 0 {
-		sp := shares(b.in.Profile, taxonomy.Species)
+		want := map[string]bool{}
 		for _, s := range t.Species {
-			if f := sp[s]; f > 0 {
-				total += f
-				drivers = append(drivers, fmt.Sprintf("%s %s", s, pct(f)))
+			want[speciesKey(s)] = true
+		}
+		for _, row := range b.in.Profile.AtRank(taxonomy.Species) {
+			if want[speciesKey(row.Taxon)] && row.Fraction > 0 {
+				total += row.Fraction
+				parts[row.Taxon] += row.Fraction
 			}
 		}
 	}
+	var drivers []string
+	names := sorted(parts)
+	for _, n := range names[:min(maxDrivers, len(names))] {
+		drivers = append(drivers, n+" "+pct(parts[n]))
+	}
+	if len(names) > maxDrivers {
+		drivers = append(drivers, fmt.Sprintf("%d more", len(names)-maxDrivers))
+	}
 	return total, drivers
+}
+
+// maxDrivers is how many contributing taxa a value names.
+const maxDrivers = 5
+
+// generaWithin adds to parts the share of every genus whose lineage in.
+func (b *builder) generaWithin(parts map[string]float64, in func(taxonomy.Lineage) bool) {
+	for _, row := range b.in.Profile.AtRank(taxonomy.Genus) {
+		if row.Taxon != tables.Unclassified && row.Fraction > 0 && in(row.Lineage) {
+			parts[row.Taxon] += row.Fraction
+		}
+	}
+}
+
+// speciesKey normalises a species name for matching: "[Ruminococcus]
+// gnavus" and "Ruminococcus_gnavus" both give "ruminococcus gnavus".
+func speciesKey(s string) string {
+	s = strings.NewReplacer("[", "", "]", "", "_", " ").Replace(s)
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
 func (b *builder) taxon(id string) knowledge.Taxon {

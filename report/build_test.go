@@ -1,13 +1,19 @@
 package report_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/report/internal/reporttest"
 	"github.com/zonula/zonula/report/knowledge"
+	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 func build(t *testing.T, in report.Input) *report.Document {
@@ -35,8 +41,104 @@ func findings(doc *report.Document) map[string]*report.Finding {
 	return m
 }
 
+// taxon is one row of a hand-made profile: a lineage from phylum (old names,
+// as the embedded database has them) down to genus or species, and reads.
+type taxon struct {
+	lineage string
+	reads   float64
+}
+
+// adultGut is a plausible healthy-adult stool profile of 2,000 reads: a
+// Bacteroides-rich community with the usual butyrate producers, a little
+// Proteobacteria, sulfide producers filed under Deltaproteobacteria as old
+// databases do, two oral genera, Akkermansia, a Lactobacillus-group genus
+// and M. gnavus called to species.
+var adultGut = []taxon{
+	{"Bacteroidetes;Bacteroidia;Bacteroidales;Bacteroidaceae;Bacteroides", 520},
+	{"Bacteroidetes;Bacteroidia;Bacteroidales;Prevotellaceae;Prevotella", 60},
+	{"Bacteroidetes;Bacteroidia;Bacteroidales;Rikenellaceae;Alistipes", 90},
+	{"Bacteroidetes;Bacteroidia;Bacteroidales;Porphyromonadaceae;Parabacteroides", 70},
+	{"Firmicutes;Clostridia;Clostridiales;Ruminococcaceae;Faecalibacterium", 230},
+	{"Firmicutes;Clostridia;Clostridiales;Lachnospiraceae;Roseburia", 90},
+	{"Firmicutes;Clostridia;Clostridiales;Lachnospiraceae;Agathobacter", 70},
+	{"Firmicutes;Clostridia;Clostridiales;Lachnospiraceae;Anaerostipes", 30},
+	{"Firmicutes;Clostridia;Clostridiales;Lachnospiraceae;Coprococcus", 40},
+	{"Firmicutes;Clostridia;Clostridiales;Lachnospiraceae;Blautia", 110},
+	{"Firmicutes;Clostridia;Clostridiales;Lachnospiraceae;Ruminococcus;Ruminococcus gnavus", 25},
+	{"Firmicutes;Clostridia;Clostridiales;Ruminococcaceae;Ruminococcus", 60},
+	{"Firmicutes;Clostridia;Clostridiales;Ruminococcaceae;Subdoligranulum", 50},
+	{"Firmicutes;Clostridia;Clostridiales;Ruminococcaceae;Butyricicoccus", 15},
+	{"Firmicutes;Erysipelotrichia;Erysipelotrichales;Erysipelotrichaceae;Holdemanella", 20},
+	{"Firmicutes;Negativicutes;Selenomonadales;Veillonellaceae;Veillonella", 12},
+	{"Firmicutes;Bacilli;Lactobacillales;Streptococcaceae;Streptococcus", 18},
+	{"Firmicutes;Bacilli;Lactobacillales;Lactobacillaceae;Lactiplantibacillus", 6},
+	{"Actinobacteria;Actinobacteria;Bifidobacteriales;Bifidobacteriaceae;Bifidobacterium", 120},
+	{"Actinobacteria;Coriobacteriia;Coriobacteriales;Coriobacteriaceae;Collinsella", 40},
+	{"Proteobacteria;Gammaproteobacteria;Enterobacteriales;Enterobacteriaceae;Escherichia", 35},
+	{"Proteobacteria;Gammaproteobacteria;Enterobacteriales;Enterobacteriaceae;Klebsiella", 5},
+	{"Proteobacteria;Betaproteobacteria;Burkholderiales;Sutterellaceae;Sutterella", 14},
+	{"Proteobacteria;Deltaproteobacteria;Desulfovibrionales;Desulfovibrionaceae;Desulfovibrio", 12},
+	{"Proteobacteria;Deltaproteobacteria;Desulfovibrionales;Desulfovibrionaceae;Bilophila", 8},
+	{"Verrucomicrobia;Verrucomicrobiae;Verrucomicrobiales;Verrucomicrobiaceae;Akkermansia", 45},
+	{"Firmicutes;Clostridia;Clostridiales", 180}, // named only to order
+}
+
+// gutInput builds a report input from rows, leaving out the genera in drop.
+func gutInput(t *testing.T, rows []taxon, drop ...string) report.Input {
+	t.Helper()
+	b := tables.NewBuilder("S1")
+	var counts []float64
+	var total float64
+	for _, r := range rows {
+		parts := strings.Split(r.lineage, ";")
+		if slices.Contains(drop, parts[len(parts)-1]) {
+			continue
+		}
+		l := taxonomy.Lineage{"Bacteria"}
+		copy(l[1:], parts)
+		if err := b.Add(l, r.reads); err != nil {
+			t.Fatal(err)
+		}
+		if len(parts) >= 5 {
+			counts = append(counts, r.reads)
+		}
+		total += r.reads
+	}
+	const unclassified = 40
+	if err := b.Add(taxonomy.Lineage{}, unclassified); err != nil {
+		t.Fatal(err)
+	}
+	n := int64(total) + unclassified
+	q := qc.NewCollector(qc.DefaultOptions()).Summary()
+	q.InputReads, q.PassedReads, q.InputBases = n+61, n, (n+61)*1470
+	q.MinLength, q.MaxLength, q.MeanLength, q.N50 = 1000, 1800, 1468, 1493
+	q.HasQualities, q.MeanQuality, q.ReverseStrand = true, 24.6, n/2
+	q.Filtered["too_short"], q.Filtered["too_long"], q.Filtered["low_quality"] = 40, 6, 15
+	for i := range q.LengthHist {
+		switch q.LengthHist[i].Lo {
+		case 1400:
+			q.LengthHist[i].Count = n / 4
+		case 1450:
+			q.LengthHist[i].Count = n - n/4
+		}
+	}
+	c := classify.Summary{Reads: n, Classified: int64(total), Unclassified: unclassified, Floors: classify.YarzaFloors, MeanIdentity: 0.987}
+	c.BelowFloor[taxonomy.Species], c.BelowFloor[taxonomy.Genus] = 900, 220
+	for r := range c.AssignedAt {
+		c.AssignedAt[r] = int64(total) - int64(r)*20
+	}
+	return report.Input{
+		Sample:         "S1",
+		Provenance:     reporttest.Input("S1", reporttest.GutGenera).Provenance,
+		Profile:        b.Profile(),
+		Alpha:          metrics.AlphaOf(counts, "genus"),
+		QC:             q,
+		Classification: c,
+	}
+}
+
 func TestSectionsInOrder(t *testing.T) {
-	doc := build(t, reporttest.Input("S1", reporttest.GutGenera))
+	doc := build(t, gutInput(t, adultGut))
 	var ids []string
 	for _, s := range doc.Sections {
 		ids = append(ids, s.ID)
@@ -45,41 +147,115 @@ func TestSectionsInOrder(t *testing.T) {
 	if !slices.Equal(ids, want) {
 		t.Errorf("sections %v, want %v", ids, want)
 	}
+	summary := doc.Sections[0]
+	var diagnosis, redFlags bool
+	for _, b := range summary.Blocks {
+		if c, ok := b.(*report.Callout); ok {
+			diagnosis = diagnosis || strings.Contains(c.Title, "not a diagnosis")
+			redFlags = redFlags || (c.Level == report.Info && strings.Contains(c.Title, "See a clinician") && len(c.Items) >= 10)
+		}
+	}
+	if !diagnosis || !redFlags {
+		t.Errorf("summary lacks the not-a-diagnosis callout (%v) or the red-flag callout (%v)", diagnosis, redFlags)
+	}
 }
 
-func TestFindingsFollowTheProfile(t *testing.T) {
-	with := findings(build(t, reporttest.Input("S1", reporttest.GutGenera)))
+func TestFindingsWithoutPercentiles(t *testing.T) {
+	with := findings(build(t, gutInput(t, adultGut)))
 	if _, ok := with["F-05a"]; ok {
 		t.Error("F-05a (Akkermansia not detected) shown although Akkermansia has reads")
 	}
-	if f, ok := with["F-14"]; !ok || !strings.Contains(f.Value, "Lactobacillus") {
-		t.Errorf("F-14 (Lactobacillus detected) missing or without its driver: %+v", f)
+	if f, ok := with["F-14"]; !ok || !strings.Contains(f.Value, "Lactiplantibacillus") {
+		t.Errorf("F-14 (Lactobacillus group detected) missing or without its driver: %+v", f)
 	}
-	if f := with["IDX-04"]; f == nil || !strings.Contains(f.Value, "Faecalibacterium") || !strings.Contains(f.Value, "Roseburia") {
-		t.Errorf("butyrate-producer finding lacks its drivers: %+v", f)
-	}
-	var noAkk []reporttest.Genus
-	for _, g := range reporttest.GutGenera {
-		if g.Genus != "Akkermansia" && g.Genus != "Lactobacillus" {
-			noAkk = append(noAkk, g)
+	// Descriptive findings: the value, its drivers, no verdict.
+	for id, drivers := range map[string][]string{
+		"F-01": {"Faecalibacterium", "Roseburia", "Agathobacter", "Anaerostipes", "Coprococcus"},
+		"F-03": {"Escherichia", "Sutterella"},
+		"F-04": {"Escherichia", "Klebsiella"},
+		"F-06": nil,
+		"F-07": {"Desulfovibrio", "Bilophila"},
+		"F-09": {"Streptococcus", "Veillonella"},
+	} {
+		f, ok := with[id]
+		if !ok {
+			t.Errorf("descriptive finding %s missing", id)
+			continue
+		}
+		if !strings.HasPrefix(f.Range, report.NoPercentiles) || f.Level != report.Info || f.Meaning == "" || len(f.Guidance) == 0 {
+			t.Errorf("%s: not a plain measurement without percentiles: %+v", id, f)
+		}
+		for _, d := range drivers {
+			if !strings.Contains(f.Value, d) {
+				t.Errorf("%s: value %q does not name %s", id, f.Value, d)
+			}
 		}
 	}
-	without := findings(build(t, reporttest.Input("S2", noAkk)))
-	if _, ok := without["F-05a"]; !ok {
-		t.Error("F-05a missing although Akkermansia has no reads")
+	if strings.Contains(with["F-03"].Value, "Desulfovibrio") {
+		t.Errorf("Desulfovibrio counted as Pseudomonadota: %s", with["F-03"].Value)
+	}
+	// Percentile-only rules stay silent.
+	for _, id := range []string{"F-02", "F-05b", "F-08", "F-10", "F-11", "F-12", "F-13"} {
+		if _, ok := with[id]; ok {
+			t.Errorf("%s shown without reference percentiles", id)
+		}
+	}
+	without := findings(build(t, gutInput(t, adultGut, "Akkermansia", "Lactiplantibacillus", "Faecalibacterium")))
+	if f, ok := without["F-05a"]; !ok || f.Value != "0 reads" || f.Grade != "C" || !slices.Equal(f.Refs, []string{"R-CAN17"}) {
+		t.Errorf("F-05a missing or wrong although Akkermansia has no reads: %+v", f)
 	}
 	if _, ok := without["F-14"]; ok {
-		t.Error("F-14 shown without Lactobacillus")
+		t.Error("F-14 shown without any Lactobacillus-group genus")
 	}
-	for id, f := range with {
-		if f.Grade == "" || len(f.Refs) == 0 {
-			t.Errorf("finding %s lacks a grade or references", id)
+	if f, ok := without["F-02"]; !ok || f.Level != report.Notice {
+		t.Errorf("F-02 (Faecalibacterium absent) missing: %+v", f)
+	}
+	for _, fs := range []map[string]*report.Finding{with, without} {
+		for id, f := range fs {
+			if f.Grade == "" || len(f.Refs) == 0 || f.Title == "" || f.Value == "" {
+				t.Errorf("finding %s lacks a title, value, grade or references: %+v", id, f)
+			}
 		}
+	}
+}
+
+// fixed puts every value at one percentile of a pretend reference set.
+type fixed float64
+
+func (p fixed) Percentile(string, float64) (float64, bool) { return float64(p), true }
+func (p fixed) Name() string                               { return "a test reference set" }
+
+func TestPercentileTriggers(t *testing.T) {
+	in := gutInput(t, adultGut)
+	in.Percentiles = fixed(5)
+	low := findings(build(t, in))
+	for _, id := range []string{"F-01", "F-02", "F-06", "F-10"} {
+		f, ok := low[id]
+		if !ok || f.Level == report.Info || !strings.Contains(f.Range, "Percentile 5 of a test reference set") {
+			t.Errorf("%s not triggered at percentile 5: %+v", id, f)
+		}
+	}
+	if f := low["F-03"]; f == nil || f.Title != "Pseudomonadota (Proteobacteria)" || f.Level != report.Info {
+		t.Errorf("F-03 should be a plain measurement at percentile 5: %+v", f)
+	}
+	in.Percentiles = fixed(97)
+	high := findings(build(t, in))
+	for _, id := range []string{"F-03", "F-04", "F-07", "F-08", "F-09", "F-11"} {
+		if f, ok := high[id]; !ok || f.Level == report.Info {
+			t.Errorf("%s not triggered at percentile 97: %+v", id, f)
+		}
+	}
+	if _, ok := high["F-05b"]; ok {
+		t.Error("F-05b triggered although the butyrate share is not below p25")
+	}
+	in.Percentiles = fixed(20)
+	if f := findings(build(t, in))["F-10"]; f == nil || f.Level != report.Notice {
+		t.Errorf("F-10 amber (below p25) not shown at notice level: %+v", f)
 	}
 }
 
 func TestEveryCitationResolves(t *testing.T) {
-	doc := build(t, reporttest.Input("S1", reporttest.GutGenera))
+	doc := build(t, gutInput(t, adultGut))
 	listed := map[string]bool{}
 	for _, r := range doc.References {
 		if r.Citation == "" || listed[r.Key] {
@@ -87,27 +263,175 @@ func TestEveryCitationResolves(t *testing.T) {
 		}
 		listed[r.Key] = true
 	}
-	for _, s := range doc.Sections {
-		for _, b := range s.Blocks {
-			var refs []string
-			switch v := b.(type) {
-			case *report.Paragraph:
-				refs = v.Refs
-			case *report.Finding:
-				refs = v.Refs
-			case *report.Callout:
-				refs = v.Refs
+	var order []string
+	seen := map[string]bool{}
+	cite := func(where string, refs []string) {
+		for _, k := range refs {
+			if !listed[k] {
+				t.Errorf("%s cites %s, which is not in the reference list", where, k)
 			}
-			for _, k := range refs {
-				if !listed[k] {
-					t.Errorf("section %s cites %s, which is not in the reference list", s.ID, k)
-				}
+			if !seen[k] {
+				seen[k] = true
+				order = append(order, k)
 			}
 		}
 	}
-	for _, must := range []string{"R-LAC24", "R-POR25", "R-GLO17", "R-MA19"} {
+	for _, a := range doc.Alerts {
+		cite("alert", a.Refs)
+	}
+	for _, s := range doc.Sections {
+		for _, b := range s.Blocks {
+			switch v := b.(type) {
+			case *report.Paragraph:
+				cite(s.ID, v.Refs)
+			case *report.Finding:
+				cite(s.ID, v.Refs)
+			case *report.Callout:
+				cite(s.ID, v.Refs)
+			}
+		}
+	}
+	var got []string
+	for _, r := range doc.References {
+		got = append(got, r.Key)
+	}
+	if !slices.Equal(got, order) {
+		t.Errorf("references not in first-cited order or with uncited entries:\n got %v\nwant %v", got, order)
+	}
+	for _, must := range []string{"R-LAC24", "R-POR25", "R-GLO17", "R-MA19", "R-NG12", "R-YAR14"} {
 		if !listed[must] {
-			t.Errorf("reference %s (not-a-diagnosis, compositional data, no cut-off) not cited", must)
+			t.Errorf("reference %s not cited", must)
+		}
+	}
+}
+
+// texts returns every string of the document zonula shows.
+func texts(doc *report.Document) []string {
+	out := []string{doc.Title}
+	callout := func(c *report.Callout) { out = append(append(out, c.Title, c.Text), c.Items...) }
+	for _, a := range doc.Alerts {
+		callout(a)
+	}
+	var tree func(n *report.TreeNode)
+	tree = func(n *report.TreeNode) {
+		out = append(out, n.Name)
+		for _, c := range n.Children {
+			tree(c)
+		}
+	}
+	for _, s := range doc.Sections {
+		out = append(out, s.Title)
+		for _, b := range s.Blocks {
+			switch v := b.(type) {
+			case *report.Paragraph:
+				out = append(out, v.Text)
+			case *report.Finding:
+				out = append(out, v.Title, v.Value, v.Range, v.Meaning, v.Barrier, report.GradeLabel(v.Grade))
+			case *report.Callout:
+				callout(v)
+			case *report.Table:
+				out = append(append(out, v.Caption), v.Header...)
+				for _, r := range v.Rows {
+					out = append(out, r...)
+				}
+			case *report.KeyValues:
+				for _, p := range v.Pairs {
+					out = append(out, p[0], p[1])
+				}
+			case *report.Figure:
+				out = append(out, v.Caption, v.Alt)
+			case *report.Hierarchy:
+				out = append(out, v.Caption, v.Alt)
+				tree(v.Root)
+			default:
+				panic(fmt.Sprintf("unknown block %T", b))
+			}
+		}
+	}
+	for _, r := range doc.References {
+		out = append(out, r.Key)
+	}
+	return out
+}
+
+func TestNoCausalWording(t *testing.T) {
+	in := gutInput(t, adultGut)
+	months, days := 1.0, 5.0
+	in.Metadata = report.Metadata{AntibioticsMonthsAgo: &months, TransitDays: &days}
+	in.Percentiles = fixed(97)
+	for _, doc := range []*report.Document{build(t, gutInput(t, adultGut)), build(t, in)} {
+		for _, s := range texts(doc) {
+			if err := knowledge.CheckWording(s); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}
+
+func TestPhylaUnderCurrentNames(t *testing.T) {
+	doc := build(t, gutInput(t, adultGut))
+	all := strings.Join(texts(doc), "\n")
+	for _, want := range []string{"Bacillota", "Bacteroidota", "Pseudomonadota", "Actinomycetota", "Desulfobacterota", "Verrucomicrobiota"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("report lacks current phylum name %s", want)
+		}
+	}
+	for _, s := range doc.Sections {
+		for _, b := range s.Blocks {
+			if f, ok := b.(*report.Figure); ok && f.ID == "phyla" && strings.Contains(f.Alt, "Firmicutes") {
+				t.Errorf("phylum figure uses an old name: %s", f.Alt)
+			}
+		}
+	}
+}
+
+func TestSectionContents(t *testing.T) {
+	doc := build(t, gutInput(t, adultGut))
+	sec := map[string]string{}
+	for i, s := range doc.Sections {
+		sec[s.ID] = strings.Join(texts(&report.Document{Sections: doc.Sections[i : i+1]}), "\n")
+	}
+	for id, wants := range map[string][]string{
+		"summary":     {"Reads used", "Bacteroides", "Shannon", "Key findings", "not a diagnosis"},
+		"quality":     {"too short", "N50", "Q24.6", "reverse-complemented", "1493"},
+		"composition": {"other (10 genera)", "unclassified", "Faecalibacterium"},
+		"diversity":   {"Chao1", "Simpson", "cut-off"},
+		"barrier":     {"Akkermansia (T-07)", "Sutterella (T-19)", "not detected"},
+		"indices":     {"zonula composite", "Enterobacteriaceae", "Bilophila", "Firmicutes/Bacteroidetes) ratio is deliberately not shown"},
+		"guidance":    {"G-01", "none has yet been shown to improve barrier outcomes"},
+		"limitations": {"shares of the reads", "Identity floor", "98.7 %", "900 ("},
+	} {
+		for _, w := range wants {
+			if !strings.Contains(sec[id], w) {
+				t.Errorf("section %s lacks %q", id, w)
+			}
+		}
+	}
+	// Guidance shows exactly the items the findings point to.
+	var want []string
+	for _, f := range findings(doc) {
+		want = append(want, f.Guidance...)
+	}
+	slices.Sort(want)
+	want = slices.Compact(want)
+	var got []string
+	for _, s := range doc.Sections {
+		if s.ID != "guidance" {
+			continue
+		}
+		for _, b := range s.Blocks {
+			if c, ok := b.(*report.Callout); ok {
+				got = append(got, strings.Fields(c.Title)[0])
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("guidance items %v, want %v", got, want)
+	}
+	kb, _ := knowledge.Load()
+	for _, l := range kb.Limitations {
+		if !strings.Contains(sec["limitations"], l.Text) {
+			t.Errorf("limitation %s not shown", l.ID)
 		}
 	}
 }
@@ -124,10 +448,16 @@ func TestLowDepthWarning(t *testing.T) {
 	if !found {
 		t.Error("no low-depth warning for 120 reads")
 	}
+	if doc := build(t, gutInput(t, adultGut)); slices.ContainsFunc(doc.Sections[1].Blocks, func(b report.Block) bool {
+		c, ok := b.(*report.Callout)
+		return ok && strings.Contains(c.Title, "Low read depth")
+	}) {
+		t.Error("low-depth warning at 2,000 reads")
+	}
 }
 
 func TestNoFirmicutesBacteroidetesRatioValue(t *testing.T) {
-	doc := build(t, reporttest.Input("S1", reporttest.GutGenera))
+	doc := build(t, gutInput(t, adultGut))
 	for _, s := range doc.Sections {
 		for _, b := range s.Blocks {
 			if tb, ok := b.(*report.Table); ok {
@@ -145,4 +475,14 @@ func TestUserTextIsNotChecked(t *testing.T) {
 	// A sample named with a forbidden word must still build: only zonula's
 	// own text is held to the wording rules.
 	build(t, reporttest.Input("cures-detox <script>alert(1)</script>", reporttest.GutGenera))
+}
+
+func TestBuildErrors(t *testing.T) {
+	kb, _ := knowledge.Load()
+	if _, err := report.Build(report.Input{}, kb); err == nil {
+		t.Error("Build accepted an input without a profile")
+	}
+	if _, err := report.Build(gutInput(t, adultGut), nil); err == nil {
+		t.Error("Build accepted a nil knowledge base")
+	}
 }

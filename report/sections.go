@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -26,61 +25,6 @@ var redFlags = []string{
 	"fever with diarrhoea",
 	"six or more bloody stools a day with fever or a fast pulse (the same day)",
 	"persistent severe pain, vomiting or difficulty swallowing",
-}
-
-func (b *builder) findings() []*Finding {
-	var fs []*Finding
-	akk := b.taxon("T-07")
-	if share, _ := b.taxonShare(akk); share == 0 {
-		fs = append(fs, &Finding{
-			ID: "F-05a", Title: "Akkermansia was not detected",
-			Value:   "0 reads",
-			Range:   "Often not found in healthy adults; 0.5–5 % of stool bacteria where present",
-			Meaning: "No Akkermansia reads were found. Many healthy adults carry none, and no action follows from its absence.",
-			Grade:   "C", Refs: []string{"R-CAN17"}, Level: Info,
-		})
-	}
-	butyrate := b.butyrateTaxa()
-	share, drivers := b.sumShares(butyrate)
-	fs = append(fs, &Finding{
-		ID: "IDX-04", Title: "Butyrate-producing genera",
-		Value:    pct(share) + " of reads" + listSuffix(drivers),
-		Range:    "No reference percentiles yet; no cut-off is validated",
-		Meaning:  "These genera can make butyrate, the main fuel of the cells lining the colon. 16S shows which bacteria are present, not how much butyrate they make: the genes vary between strains. This is a zonula composite, not a published index.",
-		Barrier:  "Colon cells that burn butyrate keep the gut interior low in oxygen; in mice this held back oxygen-using Enterobacteriaceae and supported the barrier.",
-		Guidance: []string{"G-01", "G-02", "G-03", "G-06"},
-		Grade:    "C/D", Refs: []string{"R-VIT14", "R-BYN17", "R-KEL15"}, Level: Info,
-	})
-	proteo, _ := b.taxonShare(b.taxon("T-11"))
-	entero, edrivers := b.taxonShare(b.taxon("T-10"))
-	fs = append(fs, &Finding{
-		ID: "T-10/T-11", Title: "Proteobacteria and Enterobacteriaceae",
-		Value:    fmt.Sprintf("Pseudomonadota (Proteobacteria) %s; Enterobacteriaceae %s", pct(proteo), pct(entero)) + listSuffix(edrivers),
-		Range:    "Usually a low single-digit share; no reference percentiles yet",
-		Meaning:  "Larger shares of these bacteria are associated with an unsettled community in studies, for example after antibiotics. They can also grow in a sample kept warm in transit.",
-		Barrier:  "They expand when the gut lining's own use of oxygen falters, and they carry potent endotoxin (LPS).",
-		Guidance: []string{"G-01", "G-06", "G-07", "G-17"},
-		Grade:    "C/D", Refs: []string{"R-SHI15", "R-AMI17", "R-BYN17"}, Level: Info,
-	})
-	pf := fs[len(fs)-1]
-	if b.in.Metadata.recentAntibiotics() {
-		pf.Meaning = "Antibiotics in the past three months shift the profile, so retest later before reading much into this. " + pf.Meaning
-		pf.Refs = append(pf.Refs, "R-PAL18")
-	}
-	if t := b.in.Metadata.TransitDays; t != nil && *t > 3 {
-		pf.Meaning += fmt.Sprintf(" This sample travelled %.0f days unrefrigerated, so part of this share may have grown after collection.", *t)
-	}
-	if share, drivers := b.taxonShare(b.taxon("T-09")); share > 0 {
-		fs = append(fs, &Finding{
-			ID: "F-14", Title: "Lactobacillus group detected",
-			Value:    pct(share) + " of reads" + listSuffix(drivers),
-			Range:    "Usually low and passing through",
-			Meaning:  "Lactobacilli in stool often come from fermented foods or supplements and tend not to stay.",
-			Guidance: []string{"G-04"},
-			Grade:    "C", Refs: []string{"R-ZHE20", "R-KAR10"}, Level: Info,
-		})
-	}
-	return fs
 }
 
 func listSuffix(drivers []string) string {
@@ -129,13 +73,14 @@ func (b *builder) summary(fs []*Finding) (Section, error) {
 		{"Most common genera", strings.Join(tops, ", ")},
 		{"Genera observed", num(in.Alpha.Observed, 0)},
 		{"Shannon diversity (genus level)", num(in.Alpha.Shannon, 2)},
+		{"Key findings", fmt.Sprintf("%d flagged by a findings rule; %d measurements shown for context", len(b.triggered), len(fs)-len(b.triggered))},
 	}}
 	blocks := []Block{
 		&Callout{Level: Notice, Title: "This report is not a diagnosis",
 			Text: "It describes which bacteria were found in one stool sample and what research has associated them with. \"Leaky gut\" is not an accepted diagnosis and no validated stool or blood test for it exists; microbiome tests have no proven clinical use yet. Talk to a clinician about any health concern.",
 			Refs: []string{"R-LAC24", "R-CAM19", "R-POR25"}},
 		kv,
-		&Callout{Level: Attention, Title: "See a clinician, whatever this report shows, if you have",
+		&Callout{Level: Info, Title: "See a clinician, whatever this report shows, if you have",
 			Items: redFlags,
 			Text:  "Ask a clinician before taking supplements if you are pregnant, immunosuppressed, on regular medication, or have inflammatory bowel disease or coeliac disease.",
 			Refs:  []string{"R-NG12", "R-VAS21"}},
@@ -152,9 +97,26 @@ func (b *builder) summary(fs []*Finding) (Section, error) {
 			Text: "Antibiotics in the past three months shift the gut community: in healthy adults most of it returned within about six weeks, but some species were still missing after six months. Read this report as a snapshot of recovery and consider retesting later.",
 			Refs: []string{"R-PAL18"}})
 	}
-	blocks = append(blocks,
-		&Paragraph{Text: fmt.Sprintf("The sections below give %d observations, each with its evidence grade (A strong evidence in people; B tested in people, limited; C seen in people, cause not shown; D lab or animal evidence only) and its references.", len(fs))})
+	blocks = append(blocks, b.keyFindings(fs))
 	return Section{ID: "summary", Title: "Summary", Blocks: blocks}, nil
+}
+
+// keyFindings lists the findings whose rules triggered and says how the
+// others are shown.
+func (b *builder) keyFindings(fs []*Finding) Block {
+	grades := " Each carries its evidence grade (A strong evidence in people; B tested in people, limited; C seen in people, cause not shown; D lab or animal evidence only) and its references."
+	var items []string
+	for _, f := range b.triggered {
+		items = append(items, f.ID+": "+f.Title)
+	}
+	ctx := fmt.Sprintf("%d further measurements are shown without a verdict, because no reference percentiles are available yet.", len(fs)-len(b.triggered))
+	if b.in.Percentiles != nil {
+		ctx = fmt.Sprintf("%d further measurements are within the usual range of %s.", len(fs)-len(b.triggered), b.in.Percentiles.Name())
+	}
+	if len(items) == 0 {
+		return &Paragraph{Text: "No findings rule was triggered. " + ctx + grades}
+	}
+	return &Callout{Level: Info, Title: fmt.Sprintf("Key findings (%d)", len(items)), Items: items, Text: ctx + grades}
 }
 
 func ratio(a, b float64) float64 {
@@ -218,7 +180,7 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 	phylumOf := map[string]string{}
 	readsOf := map[string]float64{}
 	for _, row := range b.in.Profile.AtRank(taxonomy.Genus) {
-		phylumOf[row.Taxon] = taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))
+		phylumOf[row.Taxon] = currentPhylum(row.Lineage)
 		readsOf[row.Taxon] = row.Reads
 	}
 	rows := [][]string{}
@@ -228,9 +190,12 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 	}
 	uncl := unclassifiedShare(b.in.Profile, taxonomy.Genus)
 	if other > 0 {
-		bars = append(bars, plots.Share{Name: fmt.Sprintf("%d other genera", len(order)-len(shown)), Percent: 100 * other})
+		name := fmt.Sprintf("other (%d genera)", len(order)-len(shown))
+		bars = append(bars, plots.Share{Name: name, Percent: 100 * other})
+		rows = append(rows, []string{name, "", num(other*b.genusReads(), 0), pct(other)})
 	}
-	bars = append(bars, plots.Share{Name: "not named to genus", Percent: 100 * uncl})
+	bars = append(bars, plots.Share{Name: "unclassified", Percent: 100 * uncl})
+	rows = append(rows, []string{"unclassified (not named to genus)", "", num(uncl*b.genusReads(), 0), pct(uncl)})
 	blocks := []Block{&Paragraph{
 		Text: "Shares are of all reads that passed quality control. They are relative: when one group rises, the others fall, so a share says nothing about absolute amounts. Reads not named to a genus matched no reference closely enough (see Limitations and methods).",
 		Refs: []string{"R-GLO17"},
@@ -244,9 +209,9 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 		phy = append(phy, plots.Share{Name: name, Percent: 100 * b.phylum[name]})
 	}
 	if len(phy) > 0 {
-		phy = append(phy, plots.Share{Name: "not named to phylum", Percent: 100 * unclassifiedShare(b.in.Profile, taxonomy.Phylum)})
+		phy = append(phy, plots.Share{Name: "unclassified", Percent: 100 * unclassifiedShare(b.in.Profile, taxonomy.Phylum)})
 		if p, err := plots.Phyla(phy); err == nil {
-			blocks = append(blocks, figure("phyla", "Phyla, under their current names (Bacillota was Firmicutes, Bacteroidota was Bacteroidetes, Pseudomonadota was Proteobacteria, Actinomycetota was Actinobacteria).",
+			blocks = append(blocks, figure("phyla", "Phyla, under their current names (Bacillota was Firmicutes, Bacteroidota was Bacteroidetes, Pseudomonadota was Proteobacteria, Actinomycetota was Actinobacteria, and Desulfobacterota was the class Deltaproteobacteria).",
 				"Bar chart of phylum shares: "+strings.Join(shareList(phy, 4), ", ")+".", p, vg.Length(2+len(phy))*0.6*vg.Centimeter))
 		}
 	}
@@ -268,6 +233,16 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 	}
 	blocks = append(blocks, &Table{Caption: "All taxa (click a column to sort)", Header: []string{"Rank", "Taxon", "Reads", "Share", "Lineage"}, Rows: all, Numeric: []bool{false, false, true, true, false}, ScreenOnly: true})
 	return Section{ID: "composition", Title: "Composition", Blocks: blocks}, nil
+}
+
+// genusReads is the number of reads counted at genus rank, unclassified
+// included.
+func (b *builder) genusReads() float64 {
+	var n float64
+	for _, row := range b.in.Profile.AtRank(taxonomy.Genus) {
+		n += row.Reads
+	}
+	return n
 }
 
 func shareList(s []plots.Share, n int) []string {
@@ -331,39 +306,42 @@ func dedupe(keys []string) []string {
 }
 
 func (b *builder) indices(_ []*Finding) (Section, error) {
-	butyrate, bd := b.sumShares(b.butyrateTaxa())
-	proteo, _ := b.taxonShare(b.taxon("T-11"))
-	entero, ed := b.taxonShare(b.taxon("T-10"))
-	sulfide, sd := b.sumShares(slices.Concat(b.taxon("T-12").Genera, b.taxon("T-13").Genera))
-	oral, od := b.sumShares(slices.Concat(b.taxon("T-15").Genera, b.taxon("T-16").Genera))
-	inc, incd := b.sumShares([]string{"Escherichia", "Escherichia-Shigella", "Shigella", "Fusobacterium", "Haemophilus", "Aggregatibacter", "Sutterella", "Veillonella"})
-	dec, decd := b.sumShares([]string{"Akkermansia", "Faecalibacterium", "Ruminococcus", "Bacteroides", "Parabacteroides"})
-	pseudo := 0.5 / math.Max(1, float64(b.in.QC.PassedReads))
-	mdi := math.Log((inc + pseudo) / (dec + pseudo))
 	none := func(d []string) string {
 		if len(d) == 0 {
 			return "none detected"
 		}
 		return strings.Join(d, ", ")
 	}
-	rows := [][]string{
-		{"Butyrate-producer share (zonula composite)", pct(butyrate), none(bd), "C/D", "R-VIT14, R-VAN24"},
-		{"Pseudomonadota (Proteobacteria) share", pct(proteo), "whole phylum", "C", "R-SHI15, R-AMI17"},
-		{"Enterobacteriaceae share", pct(entero), none(ed), "C/D", "R-BYN17, R-PAL18"},
-		{"Sulfide producers (Bilophila + Desulfovibrio)", pct(sulfide), none(sd), "B/D", "R-DEV12, R-IJS15"},
-		{"Mouth-type genera", pct(oral), none(od), "C", "R-GEV14, R-GUP20"},
-		{"Dysbiosis index, genus variant (MDI-g)", fmt.Sprintf("%.2f", mdi), "raised: " + none(incd) + "; lowered: " + none(decd), "C", "R-GEV14, R-WEI21"},
+	type index struct {
+		name, metric, grade string
+		refs                []string
 	}
-	blocks := []Block{
-		&Table{Caption: "Indices computed from the profile", Header: []string{"Index", "Value", "Taxa behind it", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, false, false, false}},
-		&Paragraph{Text: fmt.Sprintf("The dysbiosis index is the natural log of the summed shares of genera raised in a study of children with new Crohn's disease over those lowered there, with %.2g added to both sums so that absent genera do not give infinity. Higher values look more like that study's patients; there is no validated cut-off, it was not built for 16S of adults, and it is not a diagnosis. Indices disagree: Sutterella counts as raised here but as health-associated in another index.", pseudo), Refs: []string{"R-GEV14", "R-WEI21", "R-GUP20"}},
-		&Paragraph{Text: "The Bacillota/Bacteroidota (Firmicutes/Bacteroidetes) ratio is deliberately not shown: meta-analyses found no consistent link with obesity, it shifts after two nights of short sleep, and an international consensus advises leaving it out of reports.", Refs: []string{"R-WAL14", "R-SZE16", "R-MAG20", "R-BEN16", "R-POR25"}},
-	}
+	var rows [][]string
 	var cited []string
-	for _, r := range rows {
-		cited = append(cited, strings.Split(r[4], ", ")...)
+	for _, x := range []index{
+		{"Butyrate-producer share (zonula composite, IDX-04)", "IDX-04", "C/D", []string{"R-VIT14", "R-VAN24"}},
+		{"Pseudomonadota (Proteobacteria) share", "taxon:T-11", "C", []string{"R-SHI15", "R-AMI17"}},
+		{"Enterobacteriaceae share", "taxon:T-10", "C/D", []string{"R-BYN17", "R-PAL18"}},
+		{"Sulfide producers (Bilophila + Desulfovibrio)", "sulfide", "B/D", []string{"R-DEV12", "R-IJS15"}},
+		{"Oral-type genera (Fusobacterium, Veillonella, Haemophilus, Streptococcus, Gemella)", "oral", "C", []string{"R-GEV14", "R-GUP20"}},
+	} {
+		m := b.measure(x.metric)
+		rows = append(rows, []string{x.name, pct(m.value), none(m.drivers), x.grade, strings.Join(x.refs, ", ")})
+		cited = append(cited, x.refs...)
 	}
-	blocks = append(blocks, &Paragraph{Text: "References for the indices table.", Refs: dedupe(cited)})
+	mdi, c := b.mdi()
+	_, incd := b.sumShares(mdiGenera.raised)
+	_, decd := b.sumShares(mdiGenera.lowered)
+	rows = append(rows, []string{"Dysbiosis index, genus variant (MDI-g, IDX-02)", fmt.Sprintf("%.2f", mdi), "raised: " + none(incd) + "; lowered: " + none(decd), "C", "R-GEV14, R-WEI21"})
+	cited = append(cited, "R-GEV14", "R-WEI21")
+	blocks := []Block{
+		&Paragraph{Text: "Each index is a sum of shares of reads, so it moves when other bacteria change too. None has a validated cut-off, and reference percentiles are not available yet, so the values are given without a verdict.", Refs: []string{"R-GLO17", "R-POR25"}},
+		&Table{Caption: "Indices computed from the profile, with the taxa behind each", Header: []string{"Index", "Value", "Taxa behind it", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, false, false, false}},
+		&Paragraph{Text: "The butyrate-producer share is a zonula composite, not a published index: it adds up Faecalibacterium, Roseburia, Agathobacter, Anaerostipes, Anaerobutyricum, Coprococcus and Butyricicoccus, and shows potential only, because butyrate genes vary between strains.", Refs: []string{"R-VIT14", "R-VAN24"}},
+		&Paragraph{Text: fmt.Sprintf("The dysbiosis index is the natural log of the summed shares of genera raised in a study of children with new Crohn's disease over those lowered there, with %.2g added to both sums so that absent genera do not give infinity. Higher values look more like that study's patients; there is no validated cut-off, it was not built for 16S of adults, and it is not a diagnosis. Indices disagree: Sutterella counts as raised here but as health-associated in another index.", c), Refs: []string{"R-GEV14", "R-WEI21", "R-GUP20"}},
+		&Paragraph{Text: "The Bacillota/Bacteroidota (Firmicutes/Bacteroidetes) ratio is deliberately not shown: meta-analyses found no consistent link with obesity, it is prone to method bias and moved after two nights of short sleep, and an international consensus advises leaving it out of reports.", Refs: []string{"R-WAL14", "R-SZE16", "R-MAG20", "R-BEN16", "R-POR25"}},
+		&Paragraph{Text: "References for the indices table.", Refs: dedupe(cited)},
+	}
 	return Section{ID: "indices", Title: "Indices", Blocks: blocks}, nil
 }
 

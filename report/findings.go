@@ -1,0 +1,267 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/zonula/zonula/report/knowledge"
+	"github.com/zonula/zonula/taxonomy"
+)
+
+// Percentiles places a sample's values in a reference set of profiles
+// processed by the same pipeline (RULE-05). Findings whose triggers need
+// percentiles stay undecided while Input.Percentiles is nil.
+type Percentiles interface {
+	// Percentile returns where value falls (0–100) among the reference
+	// set's values of metric, and false when the set lacks the metric.
+	// Metric keys are those of knowledge.Condition.Metric.
+	Percentile(metric string, value float64) (float64, bool)
+	// Name identifies the reference set and its version, e.g.
+	// "zonula healthy adults v1 (n = 312)".
+	Name() string
+}
+
+// NoPercentiles is the Range of a finding while no reference set is given.
+const NoPercentiles = "No reference percentiles yet"
+
+// measurement is the value of one metric in this sample.
+type measurement struct {
+	ok       bool    // the metric could be computed
+	share    bool    // value is a share of reads (0–1)
+	value    float64 // share or index value
+	category string  // for categorical metrics
+	drivers  []string
+	typical  string // a literature figure for the taxon, "" when none
+}
+
+// text is the value as the report shows it.
+func (m measurement) text() string {
+	switch {
+	case !m.ok:
+		return "not computed"
+	case m.category != "":
+		return m.category
+	case m.share && m.value == 0:
+		return "0 reads"
+	case m.share:
+		return pct(m.value) + " of reads" + listSuffix(m.drivers)
+	}
+	return num(m.value, 2) + listSuffix(m.drivers)
+}
+
+// tri is a three-valued truth: a percentile test without a reference set
+// is unknown, not false.
+type tri int
+
+const (
+	unknown tri = iota
+	no
+	yes
+)
+
+func truth(b bool) tri {
+	if b {
+		return yes
+	}
+	return no
+}
+
+// measure computes a metric named as in knowledge.Condition.Metric.
+func (b *builder) measure(metric string) measurement {
+	if m, ok := b.measured[metric]; ok {
+		return m
+	}
+	var m measurement
+	switch {
+	case metric == "IDX-04":
+		m.value, m.drivers = b.sumShares(b.butyrateTaxa())
+		m.ok, m.share = true, true
+	case metric == "sulfide":
+		m.value, m.drivers = b.sumShares(slices.Concat(b.taxon("T-12").Genera, b.taxon("T-13").Genera))
+		m.ok, m.share = true, true
+	case metric == "oral":
+		m.value, m.drivers = b.sumShares(slices.Concat(b.taxon("T-15").Genera, b.taxon("T-16").Genera))
+		m.ok, m.share = true, true
+	case metric == "shannon":
+		m.value = b.in.Alpha.Shannon
+		m.ok = !math.IsNaN(m.value) && !math.IsInf(m.value, 0)
+	case metric == "IDX-02":
+		m.value, _ = b.mdi()
+		m.ok = true
+	case strings.HasPrefix(metric, "taxon:"):
+		t := b.taxon(strings.TrimPrefix(metric, "taxon:"))
+		m.value, m.drivers = b.taxonShare(t)
+		m.ok, m.share, m.typical = true, true, t.Typical
+		if len(t.Genera) == 1 && len(m.drivers) == 1 {
+			m.drivers = nil // the taxon is the genus: naming it again adds nothing
+		}
+	default:
+		// IDX-01 (GMHI-like) needs the database's species names to count
+		// how many of the 50 index species can be mapped; IDX-06 needs
+		// reference medoids. Neither is available yet, so their findings
+		// stay undecided.
+	}
+	b.measured[metric] = m
+	return m
+}
+
+// test decides one condition.
+func (b *builder) test(c knowledge.Condition) tri {
+	m := b.measure(c.Metric)
+	switch {
+	case c.Computed:
+		return truth(m.ok)
+	case !m.ok:
+		return unknown
+	case c.Zero:
+		return truth(m.value == 0)
+	case c.Present:
+		return truth(m.value > 0)
+	case c.Category != "":
+		return truth(m.category == c.Category)
+	}
+	p, ok := b.percentile(c.Metric)
+	if !ok {
+		return unknown
+	}
+	if c.Below != nil {
+		return truth(p < *c.Below)
+	}
+	return truth(p > *c.Above)
+}
+
+func (b *builder) percentile(metric string) (float64, bool) {
+	m := b.measure(metric)
+	if b.in.Percentiles == nil || !m.ok || m.category != "" {
+		return 0, false
+	}
+	return b.in.Percentiles.Percentile(metric, m.value)
+}
+
+// eval decides a trigger: all conditions must hold, or any one of them.
+func (b *builder) eval(t knowledge.Trigger) tri {
+	if len(t.All) > 0 {
+		out := yes
+		for _, c := range t.All {
+			switch b.test(c) {
+			case no:
+				return no
+			case unknown:
+				out = unknown
+			}
+		}
+		return out
+	}
+	out := no
+	for _, c := range t.Any {
+		switch b.test(c) {
+		case yes:
+			return yes
+		case unknown:
+			out = unknown
+		}
+	}
+	return out
+}
+
+var levels = map[string]Level{"info": Info, "notice": Notice, "attention": Attention}
+
+// findings applies the knowledge base's findings rules in their order. A
+// rule whose trigger holds gives its finding; a rule with a descriptive text
+// whose trigger does not hold, or cannot be decided without percentiles,
+// shows its metric as a plain measurement under the same ID, at Info level.
+func (b *builder) findings() []*Finding {
+	var fs []*Finding
+	for _, r := range b.kb.Findings {
+		state, level := b.eval(r.When), levels[r.Level]
+		if state != yes && r.Amber != nil && b.eval(*r.Amber) == yes {
+			state, level = yes, Notice
+		}
+		m := b.measure(r.Metric)
+		f := &Finding{ID: r.ID, Value: m.text(), Range: b.rangeText(r.Metric, m),
+			Barrier: r.Barrier, Guidance: slices.Clone(r.Guidance), Grade: r.Grade, Refs: slices.Clone(r.Refs)}
+		switch {
+		case state == yes:
+			f.Title, f.Meaning, f.Level = r.Title, r.Meaning, level
+			b.triggered = append(b.triggered, f)
+		case r.Describe != "" && m.ok:
+			f.Title, f.Meaning, f.Level = r.Label, r.Describe, Info
+		default:
+			continue
+		}
+		b.modify(f, r.Modifiers)
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// rangeText says where the value stands: its percentile in the reference
+// set, or that none is available, with a literature figure when one exists.
+func (b *builder) rangeText(metric string, m measurement) string {
+	var s string
+	if p, ok := b.percentile(metric); ok {
+		s = fmt.Sprintf("Percentile %.0f of %s (a position in that group, not a clinical range)", p, b.in.Percentiles.Name())
+	} else {
+		s = NoPercentiles
+	}
+	if m.typical != "" {
+		s += "; literature: " + lowerFirst(m.typical)
+	}
+	return s
+}
+
+func lowerFirst(s string) string {
+	if s == "" || (len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z') {
+		return s // leave acronyms alone
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// modify adds the metadata caveats a finding's rule asks for (science.md §5
+// modifiers): recent antibiotics and unrefrigerated transit.
+func (b *builder) modify(f *Finding, mods []string) {
+	md := b.in.Metadata
+	for _, mod := range mods {
+		switch {
+		case mod == "antibiotics" && md.recentAntibiotics():
+			f.Meaning = "Antibiotics in the past three months shift the profile, so retest later before reading much into this. " + f.Meaning
+			if !slices.Contains(f.Refs, "R-PAL18") {
+				f.Refs = append(f.Refs, "R-PAL18")
+			}
+		case mod == "transit" && md.TransitDays != nil && *md.TransitDays > 3:
+			f.Meaning += fmt.Sprintf(" This sample travelled %.0f days unrefrigerated, so part of this share may have grown after collection.", *md.TransitDays)
+			if !slices.Contains(f.Refs, "R-AMI17") {
+				f.Refs = append(f.Refs, "R-AMI17")
+			}
+		}
+	}
+}
+
+// mdiGenera are the genera of the genus variant of the dysbiosis index
+// (IDX-02, QIIME's "md" ratio): raised and lowered in new-onset Crohn's.
+var mdiGenera = struct{ raised, lowered []string }{
+	raised:  []string{"Escherichia", "Escherichia-Shigella", "Shigella", "Fusobacterium", "Haemophilus", "Aggregatibacter", "Sutterella", "Veillonella"},
+	lowered: []string{"Akkermansia", "Faecalibacterium", "Ruminococcus", "Bacteroides", "Parabacteroides"},
+}
+
+// mdi returns MDI-g = ln((raised + c) / (lowered + c)) with c = 0.5/reads
+// (a zonula convention so that absent genera give no infinity), and c.
+func (b *builder) mdi() (float64, float64) {
+	inc, _ := b.sumShares(mdiGenera.raised)
+	dec, _ := b.sumShares(mdiGenera.lowered)
+	c := 0.5 / math.Max(1, float64(b.in.QC.PassedReads))
+	return math.Log((inc + c) / (dec + c)), c
+}
+
+// currentPhylum is the current phylum of a lineage: the old class
+// Deltaproteobacteria (Desulfovibrio, Bilophila) is its own phylum,
+// Desulfobacterota, since 2021, although old databases file it under
+// Proteobacteria.
+func currentPhylum(l taxonomy.Lineage) string {
+	if l.Name(taxonomy.Class) == "Deltaproteobacteria" {
+		return "Desulfobacterota"
+	}
+	return taxonomy.CurrentPhylum(l.Name(taxonomy.Phylum))
+}
