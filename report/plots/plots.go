@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -42,12 +43,14 @@ type Share struct {
 	Percent float64
 }
 
-// TopGenera draws a horizontal bar chart of genus shares, largest on top.
+// TopGenera draws a horizontal bar chart of genus shares in the order given,
+// the first on top. Bars named "unclassified" or starting "other" are grey.
 func TopGenera(items []Share) (*plot.Plot, error) {
 	return horizontalBars(items, "Share of reads (%)", blue)
 }
 
-// Phyla draws a horizontal bar chart of phylum shares.
+// Phyla draws a horizontal bar chart of phylum shares in the order given,
+// the first on top; "unclassified" is grey.
 func Phyla(items []Share) (*plot.Plot, error) {
 	return horizontalBars(items, "Share of reads (%)", green)
 }
@@ -72,19 +75,46 @@ func horizontalBars(items []Share, xlabel string, fill color.Color) (*plot.Plot,
 		names[n-1-i] = it.Name
 		maxv = max(maxv, it.Percent)
 	}
-	bars, err := plotter.NewBarChart(values, vg.Points(11))
-	if err != nil {
-		return nil, err
+	// Remainder bars ("other …", "unclassified") are grey so that they do
+	// not read as taxa; each colour is its own chart with zeros elsewhere.
+	named, rest := make(plotter.Values, n), make(plotter.Values, n)
+	var anyNamed, anyRest bool
+	for i, v := range values {
+		if isRemainder(names[i]) {
+			rest[i], anyRest = v, true
+		} else {
+			named[i], anyNamed = v, true
+		}
 	}
-	bars.Horizontal = true
-	bars.Color = fill
-	bars.LineStyle.Width = 0
 	grid := plotter.NewGrid()
 	grid.Horizontal.Width = 0 // vertical lines only, behind the bars
-	p.Add(grid, bars)
+	p.Add(grid)
+	for _, set := range []struct {
+		v   plotter.Values
+		c   color.Color
+		use bool
+	}{{named, fill, anyNamed}, {rest, grey, anyRest}} {
+		if !set.use {
+			continue
+		}
+		bars, err := plotter.NewBarChart(set.v, vg.Points(11))
+		if err != nil {
+			return nil, err
+		}
+		bars.Horizontal = true
+		bars.Color = set.c
+		bars.LineStyle.Width = 0
+		p.Add(bars)
+	}
 	p.NominalY(names...)
 	p.X.Max = math.Max(1, maxv*1.08)
 	return p, nil
+}
+
+// isRemainder reports whether a bar is a remainder rather than a taxon:
+// "unclassified" or a name starting "other".
+func isRemainder(name string) bool {
+	return name == "unclassified" || strings.HasPrefix(name, "other")
 }
 
 // LengthHistogram draws the read-length distribution from QC bins, leaving

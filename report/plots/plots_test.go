@@ -25,7 +25,7 @@ func svg(t *testing.T, p *plot.Plot) []byte {
 }
 
 func TestFiguresRenderDeterministically(t *testing.T) {
-	shares := []Share{{"Bacteroides", 22.5}, {"Faecalibacterium", 10.1}, {"other", 3}}
+	shares := []Share{{"Bacteroides", 22.5}, {"Faecalibacterium", 10.1}, {"other (12 genera)", 3}, {"unclassified", 4.2}}
 	bins := []qc.Bin{{Lo: 0, Hi: 50}, {Lo: 1400, Hi: 1450, Count: 30}, {Lo: 1450, Hi: 1500, Count: 90}, {Lo: 1500, Hi: 1550, Count: 12}}
 	makers := map[string]func() (*plot.Plot, error){
 		"genera": func() (*plot.Plot, error) { return TopGenera(shares) },
@@ -43,12 +43,25 @@ func TestFiguresRenderDeterministically(t *testing.T) {
 		if !bytes.Equal(a, b) || len(a) < 1000 {
 			t.Errorf("%s: SVG not deterministic or empty (%d bytes)", name, len(a))
 		}
-		c := vgimg.New(6*vg.Centimeter, 4*vg.Centimeter)
-		p1.Draw(draw.New(c))
+		x, y := png(t, p1), png(t, p2)
+		if !bytes.Equal(x, y) || !bytes.HasPrefix(x, []byte("\x89PNG")) {
+			t.Errorf("%s: PNG not deterministic or not a PNG (%d bytes)", name, len(x))
+		}
 	}
 	if !bytes.Contains(svg(t, mustPlot(TopGenera(shares))), []byte("Faecalibacterium")) {
 		t.Error("genus names missing from the SVG")
 	}
+}
+
+func png(t *testing.T, p *plot.Plot) []byte {
+	t.Helper()
+	c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(12*vg.Centimeter, 8*vg.Centimeter), vgimg.UseDPI(96))}
+	p.Draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func mustPlot(p *plot.Plot, err error) *plot.Plot {
@@ -64,5 +77,14 @@ func TestFigureErrors(t *testing.T) {
 	}
 	if _, err := LengthHistogram([]qc.Bin{{Lo: 0, Hi: 50}}); err == nil {
 		t.Error("empty histogram accepted")
+	}
+}
+
+func TestRemainderBarsAreGrey(t *testing.T) {
+	withRest := svg(t, mustPlot(TopGenera([]Share{{"Bacteroides", 22.5}, {"unclassified", 4.2}})))
+	without := svg(t, mustPlot(TopGenera([]Share{{"Bacteroides", 22.5}, {"Prevotella", 4.2}})))
+	grey := []byte("fill:#999999")
+	if !bytes.Contains(withRest, grey) || bytes.Contains(without, grey) {
+		t.Error("the unclassified bar is not grey, or a taxon bar is")
 	}
 }
