@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -225,11 +226,11 @@ func TestChromium(t *testing.T) {
 
 func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 	dir := t.TempDir()
-	page := filepath.Join(dir, "report.html")
-	if err := os.WriteFile(page, renderDoc(t, doc), 0o644); err != nil {
+	file := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(file, renderDoc(t, doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pageURL := "file://" + page
+	pageURL := "file://" + file
 	// Chromium's helper processes may still write to the profile for a
 	// moment after the browser exits; remove it outside t.TempDir, retrying.
 	profile, err := os.MkdirTemp("", "zonula-chromium-")
@@ -285,7 +286,7 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 		Sort   string   `json:"sort"`
 		Cells  []string `json:"cells"`
 	}
-	var shot, phone []byte
+	var shot, phone, printed []byte
 	var audit struct {
 		Passes     int `json:"passes"`
 		Violations []struct {
@@ -315,6 +316,12 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 		chromedp.CaptureScreenshot(&phone),
 		chromedp.EmulateViewport(1000, 1400),
+		// Printing uses the print style sheet; the PDF is kept for a look.
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			printed, _, err = page.PrintToPDF().WithPrintBackground(true).Do(ctx)
+			return err
+		}),
 		chromedp.Evaluate(axe, nil),
 		chromedp.Evaluate(`axe.run(document).then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))}))`, &audit,
 			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
@@ -368,8 +375,11 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 	if d := os.Getenv("ZONULA_SCREENSHOT_DIR"); d != "" {
 		out = d
 	}
-	for file, img := range map[string][]byte{"htmlout-" + name + ".png": shot, "htmlout-" + name + "-phone.png": phone} {
-		if !bytes.HasPrefix(img, []byte("\x89PNG")) {
+	if !bytes.HasPrefix(printed, []byte("%PDF-")) {
+		t.Error("printing the page gave no PDF")
+	}
+	for file, img := range map[string][]byte{"htmlout-" + name + ".png": shot, "htmlout-" + name + "-phone.png": phone, "htmlout-" + name + "-print.pdf": printed} {
+		if strings.HasSuffix(file, ".png") && !bytes.HasPrefix(img, []byte("\x89PNG")) {
 			t.Errorf("%s is not a PNG", file)
 		}
 		p := filepath.Join(out, file)
