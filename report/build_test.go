@@ -248,6 +248,17 @@ func TestPercentileTriggers(t *testing.T) {
 	if _, ok := high["F-05b"]; ok {
 		t.Error("F-05b triggered although the butyrate share is not below p25")
 	}
+	var redFlags bool
+	for _, s := range build(t, in).Sections {
+		for _, b := range s.Blocks {
+			if c, ok := b.(*report.Callout); ok && s.ID == "guidance" && strings.Contains(c.Title, "See a clinician") {
+				redFlags = true
+			}
+		}
+	}
+	if !redFlags {
+		t.Error("F-11 triggered but its RULE-08 text is not in the guidance section")
+	}
 	in.Percentiles = fixed(20)
 	if f := findings(build(t, in))["F-10"]; f == nil || f.Level != report.Notice {
 		t.Errorf("F-10 amber (below p25) not shown at notice level: %+v", f)
@@ -420,7 +431,7 @@ func TestSectionContents(t *testing.T) {
 			continue
 		}
 		for _, b := range s.Blocks {
-			if c, ok := b.(*report.Callout); ok {
+			if c, ok := b.(*report.Callout); ok && strings.HasPrefix(c.Title, "G-") {
 				got = append(got, strings.Fields(c.Title)[0])
 			}
 		}
