@@ -483,7 +483,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atom
 	if err != nil {
 		return info, wrapInput(path, err)
 	}
-	sc := seqio.NewScanner(dec, path)
+	sc := seqio.NewRecordReader(dec, path) // FASTQ, FASTA or unaligned BAM
 	for {
 		if err := ctx.Err(); err != nil {
 			return info, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,4 +102,18 @@ func iupac(fastq string) string {
 	lines := strings.SplitN(fastq, "\n", 3)
 	lines[1] = "RY" + lines[1][2:]
 	return strings.Join(lines, "\n")
+}
+
+func TestRunReadsUnalignedBAM(t *testing.T) {
+	out := t.TempDir()
+	code, _, errs := zonula(t, "", "run", "../../pipeline/seqio/testdata/tiny.samtools.bam", "--min-length", "0", "-o", out, "--format", "none", "-q")
+	if code != 0 {
+		t.Fatalf("run on BAM: exit %d: %s", code, errs)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "qc.json"))
+	fastq, _ := os.ReadFile("../../pipeline/seqio/testdata/tiny.samtools.fastq")
+	want := strings.Count(string(fastq), "\n+\n")
+	if !strings.Contains(string(b), fmt.Sprintf(`"input_reads": %d,`, want)) {
+		t.Errorf("qc.json does not count the BAM's %d reads:\n%.300s", want, b)
+	}
 }
