@@ -483,6 +483,8 @@ func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atom
 	if err != nil {
 		return info, wrapInput(path, err)
 	}
+	// Close stops the decompressor's goroutines, also on an early return.
+	defer dec.Close()
 	sc := seqio.NewRecordReader(dec, path) // FASTQ, FASTA or unaligned BAM
 	for {
 		if err := ctx.Err(); err != nil {

@@ -49,11 +49,14 @@ type BAMReader struct {
 	err  error
 	done bool
 	hdr  string
+	// release frees the decompressor NewBAMReader made; nil otherwise.
+	release func() error
 }
 
 // NewBAMReader returns a BAMReader of r, a BAM file as stored (BGZF, i.e.
 // gzip, or uncompressed); name is used in errors. It reads the BAM header
-// and fails when r is not BAM.
+// and fails when r is not BAM. Close the reader when done: it stops the
+// BGZF decompressor's goroutines (it does not close r).
 func NewBAMReader(r io.Reader, name string) (*BAMReader, error) {
 	dec, err := NewReader(r)
 	if err != nil {
@@ -61,13 +64,27 @@ func NewBAMReader(r io.Reader, name string) (*BAMReader, error) {
 	}
 	bs, ok := dec.(*bamStream)
 	if !ok {
+		dec.Close()
 		return nil, &ParseError{File: name, Err: ErrBadBAM, Detail: "no BAM magic at the start of the input"}
 	}
 	b := newBAMReader(bs.r, name)
 	if b.err != nil {
+		bs.Close()
 		return nil, b.err
 	}
+	b.release = bs.Close
 	return b, nil
+}
+
+// Close releases the decompressor of a BAMReader made by NewBAMReader; for
+// one made by NewRecordReader it does nothing (close NewReader's reader).
+func (b *BAMReader) Close() error {
+	if b.release == nil {
+		return nil
+	}
+	rel := b.release
+	b.release = nil
+	return rel()
 }
 
 // newBAMReader reads the header of the decompressed BAM stream r. A header
@@ -456,7 +473,20 @@ var ErrBadBAM = errors.New("malformed BAM")
 
 // bamStream is what NewReader returns for BAM input: the decompressed BAM
 // bytes, which NewRecordReader decodes as records. Read as text (by a
-// Scanner) it fails with ErrBAM.
-type bamStream struct{ r *bufio.Reader }
+// Scanner) it fails with ErrBAM. release frees the BGZF decompressor.
+type bamStream struct {
+	r       *bufio.Reader
+	release func() error
+}
 
 func (b *bamStream) Read([]byte) (int, error) { return 0, ErrBAM }
+
+// Close releases the decompressor; it is idempotent.
+func (b *bamStream) Close() error {
+	rel := b.release
+	b.release = nil
+	if rel == nil {
+		return nil
+	}
+	return rel()
+}

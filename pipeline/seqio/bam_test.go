@@ -101,6 +101,7 @@ func readAllRecords(t testing.TB, data []byte) ([]*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer dec.Close()
 	rr := NewRecordReader(dec, "in.bam")
 	var recs []*Record
 	for rr.Scan() {
@@ -247,6 +248,7 @@ func TestBAMErrors(t *testing.T) {
 	if err != nil || !IsBAM(dec) {
 		t.Fatalf("BGZF BAM not detected: %v", err)
 	}
+	defer dec.Close()
 	sc := NewScanner(dec, "x.bam")
 	if sc.Scan() || !errors.Is(sc.Err(), ErrBAM) {
 		t.Errorf("Scanner over BAM: %v, want ErrBAM", sc.Err())
@@ -290,6 +292,7 @@ func FuzzBAMReader(f *testing.F) {
 			if err != nil {
 				return
 			}
+			defer dec.Close()
 			rr := NewRecordReader(dec, "fuzz.bam")
 			for rr.Scan() {
 				r := rr.Record()

@@ -39,15 +39,24 @@ func Open(path string) (io.ReadCloser, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &readCloser{Reader: r, close: f.Close}, nil
+	return &readCloser{Reader: r, close: func() error {
+		r.Close() // decoder errors were reported by Read
+		if path == "-" {
+			return nil // standard input stays open for the caller
+		}
+		return f.Close()
+	}}, nil
 }
 
+// readCloser is what Open returns: the decoded reader (NewReader's) and a
+// close that releases the decoder and the file.
 type readCloser struct {
-	io.Reader
-	close func() error
+	Reader io.ReadCloser
+	close  func() error
 }
 
-func (r *readCloser) Close() error { return r.close() }
+func (r *readCloser) Read(p []byte) (int, error) { return r.Reader.Read(p) }
+func (r *readCloser) Close() error               { return r.close() }
 
 var (
 	magicGzip  = []byte{0x1f, 0x8b}
@@ -61,7 +70,11 @@ var (
 // r itself when it is not compressed. For BAM input (BGZF or uncompressed)
 // it returns a reader that NewRecordReader decodes as records and that, read
 // directly, fails with ErrBAM.
-func NewReader(r io.Reader) (io.Reader, error) {
+//
+// Close the returned reader when done (also after an error or an early stop):
+// it stops the gzip and zstd decoders' goroutines and frees their buffers. It
+// does not close r. Reading after Close fails.
+func NewReader(r io.Reader) (io.ReadCloser, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -75,22 +88,47 @@ func NewReader(r io.Reader) (io.Reader, error) {
 		}
 		inner := bufio.NewReaderSize(&streamErrors{gz, "gzip"}, 1<<16)
 		if h, _ := inner.Peek(4); bytes.Equal(h, magicBAM) {
-			return &bamStream{inner}, nil
+			return &bamStream{r: inner, release: gz.Close}, nil
 		}
-		return inner, nil
+		return &decoded{Reader: inner, release: gz.Close}, nil
 	case bytes.HasPrefix(head, magicZstd):
 		zr, err := zstd.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("zstd: %w", err)
 		}
-		return &streamErrors{zr, "zstd"}, nil
+		return &decoded{Reader: &streamErrors{zr, "zstd"}, release: func() error { zr.Close(); return nil }}, nil
 	case bytes.HasPrefix(head, magicBzip2):
-		return bzip2.NewReader(br), nil
+		return &decoded{Reader: bzip2.NewReader(br)}, nil
 	case bytes.Equal(head, magicBAM):
-		return &bamStream{br}, nil
+		return &bamStream{r: br}, nil
 	}
-	return br, nil
+	return &decoded{Reader: br}, nil
 }
+
+// decoded is NewReader's reader of text input; release frees the
+// decompressor, if any. Close is idempotent.
+type decoded struct {
+	io.Reader
+	release func() error
+	closed  bool
+}
+
+func (d *decoded) Close() error {
+	if d.closed || d.release == nil {
+		d.closed = true
+		return nil
+	}
+	d.closed = true
+	d.Reader = closedReader{}
+	return d.release()
+}
+
+// closedReader fails every Read after Close.
+type closedReader struct{}
+
+func (closedReader) Read([]byte) (int, error) { return 0, errClosed }
+
+var errClosed = errors.New("read after Close")
 
 // ErrTruncated reports input that ends in the middle of a record or of a
 // compressed stream.

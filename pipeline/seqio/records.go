@@ -37,7 +37,7 @@ func OpenRecords(path string) (RecordReader, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	inner := rc.(*readCloser).Reader
+	inner := rc.(*readCloser).Reader // NewReader's reader: BAM is detected on it
 	return NewRecordReader(inner, path), rc, nil
 }
 

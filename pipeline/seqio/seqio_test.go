@@ -20,6 +20,7 @@ func scanAll(t *testing.T, data []byte) ([]*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.Close()
 	sc := NewScanner(r, "in.fq")
 	var recs []*Record
 	for sc.Scan() {
@@ -199,6 +200,7 @@ func FuzzScanner(f *testing.F) {
 		if err != nil {
 			return
 		}
+		defer r.Close()
 		sc := NewScanner(r, "fuzz")
 		for sc.Scan() {
 			rec := sc.Record()
