@@ -40,23 +40,32 @@ import (
 // Config is everything one sample's run depends on. The caller settles paths,
 // flags and the clock; Run reads no flags or environment.
 type Config struct {
-	Inputs   []string  // read files; "-" is Stdin
-	Stdin    io.Reader // read for the input "-"
-	OutDir   string
-	Sample   string // sample name; derived from the first input when empty
-	DB       *refdb.DB
-	DBName   string // as the user named it ("embedded" or a path)
-	Threads  int    // classification workers; ≤ 0 means all cores
-	QC       qc.Options
-	Classify classify.Options
-	Metadata report.Metadata // what the person or clinician reported
-	HTML     bool            // write report.html
-	PDF      bool            // write report.pdf
-	PageSize string
-	Version  string
-	Commit   string
-	Options  []report.Option // the options as the user gave them, for provenance
-	Now      func() time.Time
+	Inputs  []string  // read files; "-" is Stdin
+	Stdin   io.Reader // read for the input "-"
+	OutDir  string
+	Sample  string // sample name; derived from the first input when empty
+	DB      *refdb.DB
+	DBName  string // as the user named it ("embedded" or a path)
+	Threads int    // classification workers; ≤ 0 means all cores
+	QC      qc.Options
+	// Primers, when non-nil, are searched in every read (qc.Inspect): a
+	// read whose primers lie on the antisense strand is reverse-complemented
+	// to the 16S sense strand before classification (reads without primers
+	// are oriented by the classifier), and primers are trimmed off unless
+	// QC.KeepPrimers. Nil skips the search.
+	Primers *qc.PrimerOptions
+	// NoMultiQC leaves out the MultiQC custom-content files
+	// (SAMPLE.zonula_general_mqc.json, SAMPLE.zonula_lengths_mqc.json).
+	NoMultiQC bool
+	Classify  classify.Options
+	Metadata  report.Metadata // what the person or clinician reported
+	HTML      bool            // write report.html
+	PDF       bool            // write report.pdf
+	PageSize  string
+	Version   string
+	Commit    string
+	Options   []report.Option // the options as the user gave them, for provenance
+	Now       func() time.Time
 }
 
 // Result summarises a finished run.
@@ -73,6 +82,41 @@ type Result struct {
 	// AmbiguousReads counts reads holding IUPAC ambiguity codes (N, R, Y, …),
 	// accepted as they are; AmbiguousBases counts those bases.
 	AmbiguousReads, AmbiguousBases int64
+	// Orientation says how the passed reads were turned to the 16S sense
+	// strand (written to qc.json).
+	Orientation OrientationCounts
+}
+
+// checkRead filters, orients and classifies one read. With a PrimerFinder
+// the read goes through qc.Inspect (primer search and trimming, the read
+// flags, then the filters); a read whose primers lie on the antisense strand
+// is reverse-complemented in place before classification. Reads that pass
+// are classified; the classifier orients reads itself (by reference k-mers)
+// and its orientation is final.
+func checkRead(w *classify.Worker, rec *seqio.Record, o qc.Options, pf *qc.PrimerFinder) readResult {
+	var r readResult
+	if pf != nil {
+		r.qc = qc.Inspect(rec, o, pf)
+		r.pass, r.reason = r.qc.OK, r.qc.Reason
+		if m := r.qc.Primers; m.Found() > 0 {
+			r.byPrimers = true
+			if m.Antisense {
+				qc.ReverseComplement(rec)
+				r.reverse = true
+			}
+		}
+	} else {
+		r.pass, r.reason = qc.Check(rec, o)
+	}
+	if !r.pass {
+		return r
+	}
+	r.a = w.Classify(rec.Seq, rec.Qual)
+	if r.a.Reverse {
+		r.reverse = !r.reverse
+		r.disagree = r.byPrimers && r.a.Reference != ""
+	}
+	return r
 }
 
 type ambiguity struct{ reads, bases int64 }
@@ -141,11 +185,16 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	if len(cfg.Inputs) == 0 {
 		return nil, errors.New("no input files")
 	}
-	if cfg.DB == nil {
-		return nil, errors.New("no reference database")
-	}
 	if cfg.Sample == "" {
 		cfg.Sample = SampleName(cfg.Inputs[0])
+	}
+	inputs, err := ExpandInputs(cfg.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Inputs = inputs
+	if cfg.DB == nil {
+		return nil, errors.New("no reference database")
 	}
 	threads := cfg.Threads
 	if threads <= 0 {
@@ -166,7 +215,7 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Sample: cfg.Sample}
-	inputs, err := runReads(ctx, cfg, clf, threads, filepath.Join(stage, "reads.tsv.gz"), res, prog)
+	inputFiles, err := runReads(ctx, cfg, clf, threads, filepath.Join(stage, "reads.tsv.gz"), res, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -184,11 +233,16 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	prov := report.Provenance{
 		Program: "zonula", Version: cfg.Version, Commit: cfg.Commit,
 		Database: DatabaseOf(cfg.DB, cfg.DBName),
-		Options:  cfg.Options, Inputs: inputs,
+		Options:  cfg.Options, Inputs: inputFiles,
 		Started: started.UTC(), Finished: cfg.Now().UTC(),
 	}
 	if err := writeTables(stage, cfg, res, prov); err != nil {
 		return nil, err
+	}
+	if !cfg.NoMultiQC {
+		if _, err := qc.WriteMultiQCFiles(stage, cfg.Sample, res.QC); err != nil {
+			return nil, fmt.Errorf("MultiQC files: %w", err)
+		}
 	}
 	if cfg.HTML || cfg.PDF {
 		prog.Stage("report")
@@ -273,6 +327,25 @@ type readResult struct {
 	pass   bool
 	reason string
 	a      classify.Assignment
+	qc     qc.Result // when primers were searched (Config.Primers)
+	// reverse: the read was reverse-complemented to the sense strand, by
+	// its primers or by the classifier; byPrimers: its primers decided;
+	// disagree: the classifier turned a primer-oriented read around.
+	reverse, byPrimers, disagree bool
+}
+
+// OrientationCounts says how the passed reads were turned to the 16S sense
+// strand, as written to qc.json ("orientation").
+type OrientationCounts struct {
+	Reverse      int64   `json:"reverse_complemented"`       // passed reads turned to the sense strand
+	Share        float64 `json:"reverse_complemented_share"` // Reverse / passed reads
+	ByPrimers    int64   `json:"by_primers"`                 // passed reads oriented by the primers found in them
+	ByClassifier int64   `json:"by_classifier"`              // passed reads without primers, oriented by reference k-mers
+	// Disagreements counts primer-oriented reads that the classifier still
+	// matched better reverse-complemented (a primer found on the wrong
+	// strand, or a chimera of the two strands); their classification uses
+	// the classifier's orientation.
+	Disagreements int64 `json:"primer_classifier_disagreements"`
 }
 
 // runReads streams every input through QC and the classifier, writing
@@ -280,6 +353,14 @@ type readResult struct {
 // profile. It returns the inputs with their checksums.
 func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads int, readsPath string, res *Result, prog Progress) ([]report.InputFile, error) {
 	collector := qc.NewCollector(cfg.QC)
+	var pf *qc.PrimerFinder
+	if cfg.Primers != nil {
+		var err error
+		if pf, err = qc.NewPrimerFinder(*cfg.Primers); err != nil {
+			return nil, fmt.Errorf("primers: %w", err)
+		}
+	}
+	var orient OrientationCounts
 	builder := tables.NewBuilder(cfg.Sample)
 	// Reads that reach species level are split among their tied species by
 	// EM at the end, per genus; their genus totals are counted exactly.
@@ -338,12 +419,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 				w := clf.NewWorker()
 				for b := range work {
 					for i, rec := range b.recs {
-						ok, reason := qc.Check(rec, cfg.QC)
-						r := readResult{pass: ok, reason: reason}
-						if ok {
-							r.a = w.Classify(rec.Seq, rec.Qual)
-						}
-						b.results[i] = r
+						b.results[i] = checkRead(w, rec, cfg.QC, pf)
 					}
 					close(b.done)
 				}
@@ -361,7 +437,11 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 				}
 				for i, rec := range b.recs {
 					r := b.results[i]
-					collector.Add(rec, r.pass, r.reason, r.a.Reverse)
+					if pf != nil {
+						collector.AddInspected(rec, r.qc, r.reverse)
+					} else {
+						collector.Add(rec, r.pass, r.reason, r.reverse)
+					}
 					dups.add(rec.ID)
 					if n := ambiguousBases(rec.Seq); n > 0 {
 						ambiguous.reads++
@@ -377,6 +457,18 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 					}
 					passed++
 					sum.Reads++
+					switch {
+					case r.byPrimers:
+						orient.ByPrimers++
+					default:
+						orient.ByClassifier++
+					}
+					if r.reverse {
+						orient.Reverse++
+					}
+					if r.disagree {
+						orient.Disagreements++
+					}
 					a := r.a
 					switch a.Status {
 					case classify.Classified:
@@ -450,6 +542,10 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 		}
 	}
 	res.QC = collector.Summary()
+	if res.QC.PassedReads > 0 {
+		orient.Share = float64(orient.Reverse) / float64(res.QC.PassedReads)
+	}
+	res.Orientation = orient
 	res.DuplicateIDs, res.DuplicatesChecked = dups.found, dups.checked
 	res.AmbiguousReads, res.AmbiguousBases = ambiguous.reads, ambiguous.bases
 	res.Classification = sum
@@ -587,7 +683,8 @@ func writeTables(dir string, cfg Config, res *Result, prov report.Provenance) er
 	if err := writeJSON(filepath.Join(dir, "metrics.json"), m); err != nil {
 		return err
 	}
-	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Summary: res.QC, Classification: res.Classification,
+	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Primers: cfg.Primers, Summary: res.QC,
+		Orientation: res.Orientation, Classification: res.Classification,
 		Duplicates: duplicates{IDs: res.DuplicateIDs, Checked: res.DuplicatesChecked},
 		Ambiguous:  ambiguousRecord{Reads: res.AmbiguousReads, Bases: res.AmbiguousBases}}
 	return writeJSON(filepath.Join(dir, "qc.json"), q)
@@ -601,14 +698,16 @@ type metricsRecord struct {
 }
 
 type qcRecord struct {
-	Sample         string           `json:"sample"`
-	Version        string           `json:"zonula_version"`
-	Database       report.Database  `json:"database"`
-	Options        qc.Options       `json:"options"`
-	Summary        qc.Summary       `json:"reads"`
-	Classification classify.Summary `json:"classification"`
-	Duplicates     duplicates       `json:"duplicate_read_ids"`
-	Ambiguous      ambiguousRecord  `json:"ambiguous_bases"`
+	Sample         string            `json:"sample"`
+	Version        string            `json:"zonula_version"`
+	Database       report.Database   `json:"database"`
+	Options        qc.Options        `json:"options"`
+	Primers        *qc.PrimerOptions `json:"primer_search"` // null when primers were not searched
+	Summary        qc.Summary        `json:"reads"`
+	Orientation    OrientationCounts `json:"orientation"`
+	Classification classify.Summary  `json:"classification"`
+	Duplicates     duplicates        `json:"duplicate_read_ids"`
+	Ambiguous      ambiguousRecord   `json:"ambiguous_bases"`
 }
 
 type ambiguousRecord struct {

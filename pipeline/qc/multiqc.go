@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/zonula/zonula/pipeline/safefile"
 )
 
 // MultiQC custom-content section ids. Files from many samples with the same
@@ -145,11 +146,7 @@ func WriteMultiQCFiles(dir, sample string, s Summary) ([]string, error) {
 		{".zonula_lengths_mqc.json", WriteMultiQCLengths},
 	} {
 		p := filepath.Join(dir, safe+f.suffix)
-		var sb strings.Builder
-		if err := f.write(&sb, sample, s); err != nil {
-			return paths, err
-		}
-		if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+		if err := safefile.Write(p, func(w io.Writer) error { return f.write(w, sample, s) }); err != nil {
 			return paths, err
 		}
 		paths = append(paths, p)

@@ -259,12 +259,13 @@ func TestInspectAndSummary(t *testing.T) {
 	if f := s.Reads; f == nil || f.Inspected != 7 || f.LowComplexity != 1 || f.LongHomopolymer != 1 || f.MeanExpectedErrors <= 0 {
 		t.Errorf("read flags %+v", f)
 	}
-	// Without the new options, Check and Summary are as before.
+	// Without Inspect, Summary has no flags or primer counts; filtered lists
+	// the length and quality reasons and the default low-complexity one.
 	plain := NewCollector(DefaultOptions())
 	rec := mk(gene, 'I')
 	ok, reason := Check(rec, DefaultOptions())
 	plain.Add(rec, ok, reason, false)
-	if ps := plain.Summary(); ps.Reads != nil || ps.Primers != nil || len(ps.Filtered) != 4 {
+	if ps := plain.Summary(); ps.Reads != nil || ps.Primers != nil || len(ps.Filtered) != 5 {
 		t.Errorf("plain summary grew: %+v", ps)
 	}
 }

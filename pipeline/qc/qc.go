@@ -19,7 +19,8 @@ type Options struct {
 	// MaxExpectedErrors is the most expected errors Σ 10^(−q/10) a read may
 	// carry, an absolute count; MaxExpectedErrorsPerKb is the same per 1,000
 	// bases (EE·1000/length), which does not penalise long reads. Both apply
-	// only to reads with qualities.
+	// only to reads with qualities. EE per kb is 1000·10^(−Q/10) for the
+	// read's MeanQuality Q: 10 per kb is Q20, 100 per kb is Q10.
 	MaxExpectedErrors      float64 `json:"max_expected_errors,omitempty"`
 	MaxExpectedErrorsPerKb float64 `json:"max_expected_errors_per_kb,omitempty"`
 	// MinKmerEntropy filters reads whose 3-mer Shannon entropy (bits, 0–6;
@@ -30,12 +31,22 @@ type Options struct {
 	MaxHomopolymer int `json:"max_homopolymer,omitempty"`
 	// RequirePrimers filters reads in which Inspect found no primer.
 	RequirePrimers bool `json:"require_primers,omitempty"`
+	// KeepPrimers makes Inspect search for primers (for orientation and
+	// counts) without trimming them off.
+	KeepPrimers bool `json:"keep_primers,omitempty"`
 }
 
 // DefaultOptions keeps reads of 1,000 to 1,800 bases, the span of a
-// full-length 16S gene with or without primers, whatever their quality.
+// full-length 16S gene with or without primers, whatever their quality, and
+// filters low-complexity reads (3-mer entropy below LowComplexityEntropy,
+// which no real 16S read comes near). Expected-error and homopolymer
+// filters are off: the classifier weighs each read's qualities itself, the
+// expected errors per kb are the mean quality in other units (see
+// Options.MaxExpectedErrorsPerKb), and long homopolymers are counted, not
+// filtered, since the length window and the classifier's identity floors
+// already reject reads that are not 16S.
 func DefaultOptions() Options {
-	return Options{MinLength: 1000, MaxLength: 1800}
+	return Options{MinLength: 1000, MaxLength: 1800, MinKmerEntropy: LowComplexityEntropy}
 }
 
 // Filter reasons, as written in reads.tsv.gz and qc.json.
@@ -147,8 +158,15 @@ func (c *Collector) Summary() Summary {
 	for _, r := range reasons[:4] {
 		s.Filtered[r] = c.s.Filtered[r]
 	}
-	for _, r := range reasons[4:] { // newer reasons appear only when used
-		if n := c.s.Filtered[r]; n > 0 {
+	o := c.opts
+	enabled := map[string]bool{
+		ReasonExpectedErrors:  o.MaxExpectedErrors > 0 || o.MaxExpectedErrorsPerKb > 0,
+		ReasonLowComplexity:   o.MinKmerEntropy > 0,
+		ReasonLongHomopolymer: o.MaxHomopolymer > 0,
+		ReasonNoPrimers:       o.RequirePrimers,
+	}
+	for _, r := range reasons[4:] { // newer reasons appear when their filter is on or used
+		if n := c.s.Filtered[r]; n > 0 || enabled[r] {
 			s.Filtered[r] = n
 		}
 	}
@@ -158,6 +176,9 @@ func (c *Collector) Summary() Summary {
 	}
 	if c.qualN > 0 {
 		s.MeanQuality = c.qualSum / float64(c.qualN)
+	}
+	if s.PassedReads > 0 {
+		s.ReverseShare = float64(s.ReverseStrand) / float64(s.PassedReads)
 	}
 	var acc int64
 	for _, l := range slices.Backward(slices.Sorted(maps.Keys(c.lengths))) {

@@ -3,14 +3,22 @@ package qc
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/zonula/zonula/pipeline/seqio"
 )
 
+// rec returns a read of n seeded random bases (3-mer entropy near the 6-bit
+// maximum, so the default low-complexity filter keeps it) with quality q.
 func rec(n int, q byte) *seqio.Record {
-	r := &seqio.Record{ID: "r", Seq: []byte(strings.Repeat("A", n))}
+	rng := rand.New(rand.NewPCG(uint64(n), 7))
+	seq := make([]byte, n)
+	for i := range seq {
+		seq[i] = "ACGT"[rng.IntN(4)]
+	}
+	r := &seqio.Record{ID: "r", Seq: seq}
 	if q != 0 {
 		r.Qual = []byte(strings.Repeat(string(q), n))
 	}

@@ -124,9 +124,9 @@ type Result struct {
 }
 
 // Inspect measures and filters one read. With a non-nil PrimerFinder it
-// first finds the primers and trims rec in place to the span between them
-// (re-slicing Seq and Qual; antisense reads are not reverse-complemented,
-// see PrimerMatch.Antisense). It then applies Check to the trimmed read and,
+// first finds the primers and, unless o.KeepPrimers, trims rec in place to
+// the span between them (re-slicing Seq and Qual; antisense reads are not
+// reverse-complemented, see PrimerMatch.Antisense and ReverseComplement). It then applies Check to the trimmed read and,
 // with o.RequirePrimers, filters reads with no primer found (ReasonNoPrimers,
 // tested after the length and quality filters). Flags use o.MinKmerEntropy
 // and o.MaxHomopolymer when set, else LowComplexityEntropy and
@@ -135,7 +135,9 @@ func Inspect(rec *seqio.Record, o Options, pf *PrimerFinder) Result {
 	res := Result{InputLength: len(rec.Seq)}
 	if pf != nil {
 		m := pf.Find(rec.Seq)
-		m.Apply(rec)
+		if !o.KeepPrimers {
+			m.Apply(rec)
+		}
 		res.Primers = &m
 	}
 	res.ExpectedErrors = ExpectedErrors(rec.Qual)

@@ -21,8 +21,12 @@ type Summary struct {
 	MeanQuality   float64          `json:"mean_quality"` // mean of per-read mean Phred; 0 for FASTA
 	HasQualities  bool             `json:"has_qualities"`
 	ReverseStrand int64            `json:"reverse_complemented"` // passed reads oriented by reverse-complementing
-	LengthHist    []Bin            `json:"length_histogram"`
-	QualityHist   []Bin            `json:"quality_histogram"`
+	// ReverseShare is ReverseStrand / PassedReads (0 when none passed).
+	ReverseShare float64 `json:"reverse_complemented_share"`
+	// LengthHist and QualityHist are over all input reads, as counted:
+	// after primer trimming when AddInspected counted them trimmed.
+	LengthHist  []Bin `json:"length_histogram"`
+	QualityHist []Bin `json:"quality_histogram"`
 
 	// Filled by Collector.AddInspected only (absent from qc.json otherwise).
 	Reads *ReadFlags `json:"read_flags,omitempty"`

@@ -134,6 +134,21 @@ func barcodeNumber(name string) (int, bool) {
 	return n, true
 }
 
+// ReadFilesIn returns the read files (IsReadFile, including symbolic links
+// to regular files) directly inside dir, sorted by name, such as the
+// *.fastq.gz of one ONT barcode directory (fastq_pass/barcode01/). When
+// there are none it returns an error wrapping ErrNoReads that names dir.
+func ReadFilesIn(dir string) ([]string, error) {
+	files, err := readFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: %w (want *.fastq, *.fq, *.fasta, *.fa or *.bam, optionally .gz, .bgz, .zst or .bz2)", dir, ErrNoReads)
+	}
+	return files, nil
+}
+
 func readFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
