@@ -92,3 +92,36 @@ func TestCollector(t *testing.T) {
 		t.Errorf("summary does not encode as JSON: %v", err)
 	}
 }
+
+func TestDefaultOptionsFilterLowComplexity(t *testing.T) {
+	o := DefaultOptions()
+	// A dinucleotide repeat has 3-mer entropy 1 bit; a random read about 6.
+	rep := &seqio.Record{Seq: []byte(strings.Repeat("AC", 700))}
+	if ok, reason := Check(rep, o); ok || reason != ReasonLowComplexity {
+		t.Errorf("AC repeat: %v %q, want %s", ok, reason, ReasonLowComplexity)
+	}
+	if ok, reason := Check(rec(1400, 'I'), o); !ok {
+		t.Errorf("random read filtered: %s", reason)
+	}
+	o.MinKmerEntropy = 0
+	if ok, _ := Check(rep, o); !ok {
+		t.Error("entropy filter off still filters")
+	}
+}
+
+func TestReverseComplement(t *testing.T) {
+	r := &seqio.Record{Seq: []byte("ACGTRYKMBDHVNU"), Qual: []byte("ABCDEFGHIJKLMN")}
+	ReverseComplement(r)
+	if string(r.Seq) != "ANBDHVKMRYACGT" || string(r.Qual) != "NMLKJIHGFEDCBA" {
+		t.Errorf("got %s %s", r.Seq, r.Qual)
+	}
+	ReverseComplement(r) // U comes back as T
+	if string(r.Seq) != "ACGTRYKMBDHVNT" {
+		t.Errorf("twice: %s", r.Seq)
+	}
+	odd := &seqio.Record{Seq: []byte("AAC")}
+	ReverseComplement(odd)
+	if string(odd.Seq) != "GTT" {
+		t.Errorf("odd length: %s", odd.Seq)
+	}
+}
