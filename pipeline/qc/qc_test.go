@@ -125,3 +125,86 @@ func TestReverseComplement(t *testing.T) {
 		t.Errorf("odd length: %s", odd.Seq)
 	}
 }
+
+func benchRead() *seqio.Record {
+	rng := rand.New(rand.NewPCG(3, 4))
+	r := rec(1500, 0)
+	r.Qual = make([]byte, len(r.Seq))
+	for i := range r.Qual {
+		r.Qual[i] = byte('!' + 10 + rng.IntN(30))
+	}
+	return r
+}
+
+func BenchmarkMeanQuality(b *testing.B) {
+	r := benchRead()
+	b.SetBytes(int64(len(r.Qual)))
+	for b.Loop() {
+		MeanQuality(r.Qual)
+	}
+}
+
+func BenchmarkKmerEntropy(b *testing.B) {
+	r := benchRead()
+	b.SetBytes(int64(len(r.Seq)))
+	for b.Loop() {
+		KmerEntropy(r.Seq)
+	}
+}
+
+// kmerEntropyRef is KmerEntropy written plainly: −Σ p log2 p over the
+// counted 3-mers.
+func kmerEntropyRef(seq []byte) float64 {
+	counts := map[string]int{}
+	total := 0
+	for i := 0; i+3 <= len(seq); i++ {
+		k := strings.ToUpper(string(seq[i : i+3]))
+		if strings.Trim(k, "ACGT") != "" {
+			continue
+		}
+		counts[k]++
+		total++
+	}
+	h := 0.0
+	for _, n := range counts {
+		p := float64(n) / float64(total)
+		h -= p * math.Log2(p)
+	}
+	return h
+}
+
+func TestKmerEntropyMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 300 {
+		n := rng.IntN(200)
+		alphabet := "ACGT"
+		switch i % 3 {
+		case 1:
+			alphabet = "ACGTNacgt"
+		case 2:
+			alphabet = "AC"
+		}
+		seq := make([]byte, n)
+		for j := range seq {
+			seq[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if got, want := KmerEntropy(seq), kmerEntropyRef(seq); math.Abs(got-want) > 1e-9 {
+			t.Fatalf("%s: KmerEntropy %v, reference %v", seq, got, want)
+		}
+	}
+}
+
+func TestErrorSumMatchesPlainSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100 {
+		q := make([]byte, rng.IntN(50))
+		want := 0.0
+		for j := range q {
+			q[j] = byte('!' + rng.IntN(60))
+			want += math.Pow(10, -float64(q[j]-'!')/10)
+		}
+		if got := ExpectedErrors(q); math.Abs(got-want) > 1e-12*max(1, want) {
+			t.Fatalf("ExpectedErrors %v, plain sum %v", got, want)
+		}
+	}
+}

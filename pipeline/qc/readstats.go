@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/zonula/zonula/pipeline/seqio"
-	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 // Flag thresholds used when the matching Options field is zero.
@@ -24,7 +23,7 @@ const (
 // ExpectedErrors returns a read's expected number of errors, Σ 10^(−q/10)
 // over its Phred+33 qualities (Edgar & Flyvbjerg 2015). Nil qualities give 0.
 func ExpectedErrors(qual []byte) float64 {
-	return classify.ErrorRate(qual) * float64(len(qual))
+	return errorSum(qual)
 }
 
 // LongestHomopolymer returns the length of the longest run of one base in
@@ -61,33 +60,103 @@ var baseCode = func() (t [256]int8) {
 // give 0.
 func KmerEntropy(seq []byte) float64 {
 	var counts [64]int32
+	if !countPlain3mers(seq, &counts) {
+		counts = [64]int32{}
+		code, valid := 0, 0
+		for _, c := range seq {
+			b := baseCode[c]
+			if b < 0 {
+				valid = 0
+				continue
+			}
+			code = (code<<2 | int(b)) & 63
+			valid++
+			if valid >= 3 {
+				counts[code]++
+			}
+		}
+	}
 	total := 0
-	code, valid := 0, 0
-	for _, c := range seq {
-		b := baseCode[c]
-		if b < 0 {
-			valid = 0
-			continue
-		}
-		code = (code<<2 | int(b)) & 63
-		valid++
-		if valid >= 3 {
-			counts[code]++
-			total++
-		}
+	for _, n := range counts {
+		total += int(n)
 	}
 	if total == 0 {
 		return 0
 	}
-	var h float64
-	t := float64(total)
+	// H = −Σ p log2 p = log2 T − (Σ n log2 n) / T for counts n summing to T.
+	var s float64
 	for _, n := range counts {
-		if n > 0 {
-			p := float64(n) / t
-			h -= p * math.Log2(p)
-		}
+		s += nLog2n(n)
 	}
-	return h
+	t := float64(total)
+	return max(0, math.Log2(t)-s/t)
+}
+
+// nLog2nTable holds n·log2 n for n below its length (a 3-mer of a 1,500-base
+// read occurs about 23 times), so KmerEntropy rarely calls math.Log2.
+var nLog2nTable = func() (t [1024]float64) {
+	for n := 2; n < len(t); n++ {
+		t[n] = float64(n) * math.Log2(float64(n))
+	}
+	return t
+}()
+
+// nLog2n returns n·log2 n, 0 for n ≤ 1.
+func nLog2n(n int32) float64 {
+	if n < int32(len(nLog2nTable)) {
+		if n < 0 {
+			return 0
+		}
+		return nLog2nTable[n]
+	}
+	f := float64(n)
+	return f * math.Log2(f)
+}
+
+// countPlain3mers counts the 3-mers of seq when it holds only A, C, G and T
+// (either case), the common case; it reports false, leaving counts partly
+// filled, at the first other byte. Four bases are handled per step, each
+// counted in its own table: a 3-mer repeated a few bases later then does not
+// wait for its previous count to be stored.
+func countPlain3mers(seq []byte, counts *[64]int32) bool {
+	if len(seq) < 3 {
+		return len(seq) == 0 || (baseCode[seq[0]] >= 0 && baseCode[seq[len(seq)-1]] >= 0)
+	}
+	var tab [4][64]int32
+	p2 := uint(uint8(baseCode[seq[0]]))
+	p1 := uint(uint8(baseCode[seq[1]]))
+	if p2|p1 > 3 {
+		return false
+	}
+	rest := seq[2:]
+	i := 0
+	for ; i+4 <= len(rest); i += 4 {
+		r := rest[i : i+4 : i+4]
+		b0 := uint(uint8(baseCode[r[0]]))
+		b1 := uint(uint8(baseCode[r[1]]))
+		b2 := uint(uint8(baseCode[r[2]]))
+		b3 := uint(uint8(baseCode[r[3]]))
+		if b0|b1|b2|b3 > 3 {
+			return false
+		}
+		tab[0][(p2<<4|p1<<2|b0)&63]++
+		tab[1][(p1<<4|b0<<2|b1)&63]++
+		tab[2][(b0<<4|b1<<2|b2)&63]++
+		tab[3][(b1<<4|b2<<2|b3)&63]++
+		p2, p1 = b2, b3
+	}
+	for ; i < len(rest); i++ {
+		b := uint(uint8(baseCode[rest[i]]))
+		if b > 3 {
+			return false
+		}
+		tab[0][(p2<<4|p1<<2|b)&63]++
+		p2, p1 = p1, b
+	}
+	for k := range counts {
+		counts[k] = tab[0][k] + tab[1][k] + tab[2][k] + tab[3][k]
+	}
+	return true
 }
 
 // checkMore applies the filters added after the length and quality ones.

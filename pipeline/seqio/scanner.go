@@ -2,9 +2,11 @@ package seqio
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Format is a sequence file format.
@@ -286,10 +288,8 @@ func (s *Scanner) scanFASTQ(headerLine int) bool {
 			}
 			break
 		}
-		for _, q := range line {
-			if q < '!' || q > '~' {
-				return s.fail(s.line, s.rec.ID, ErrInvalidQuality, fmt.Sprintf("byte 0x%02x", q))
-			}
+		if i := validQualities(line); i >= 0 {
+			return s.fail(s.line, s.rec.ID, ErrInvalidQuality, fmt.Sprintf("byte 0x%02x", line[i]))
 		}
 		s.rec.Qual = append(s.rec.Qual, line...)
 	}
@@ -300,20 +300,80 @@ func (s *Scanner) scanFASTQ(headerLine int) bool {
 }
 
 // appendBases validates a sequence line and appends it upper-cased. Letters
-// (IUPAC codes included) and the gap characters '-', '.' and '*' are allowed.
+// (IUPAC codes included) and the gap characters '-', '.' and '*' are allowed;
+// spaces and tabs are dropped. Eight bytes at a time that are all upper-case
+// letters (the usual case) are copied as they are.
 func (s *Scanner) appendBases(line []byte) bool {
-	for _, c := range line {
-		switch {
-		case c >= 'A' && c <= 'Z', c == '-', c == '.', c == '*':
-			s.rec.Seq = append(s.rec.Seq, c)
-		case c >= 'a' && c <= 'z':
-			s.rec.Seq = append(s.rec.Seq, c-'a'+'A')
-		case c == ' ' || c == '\t':
-		default:
-			return s.fail(s.line, s.rec.ID, ErrInvalidBase, fmt.Sprintf("byte 0x%02x", c))
+	seq := slices.Grow(s.rec.Seq, len(line))
+	n := len(seq)
+	seq = seq[:n+len(line)]
+	out := seq[n:]
+	i := 0
+	for ; i+8 <= len(line); i += 8 {
+		if x := binary.LittleEndian.Uint64(line[i:]); hasLess(x, 'A')|hasMore(x, 'Z') != 0 {
+			break
 		}
 	}
+	j := copy(out, line[:i]) // all upper-case letters
+	for ; i < len(line); i++ {
+		u := baseClass[line[i]]
+		if u > classSkip {
+			out[j] = u
+			j++
+			continue
+		}
+		if u == classInvalid {
+			s.rec.Seq = seq[:n+j]
+			return s.fail(s.line, s.rec.ID, ErrInvalidBase, fmt.Sprintf("byte 0x%02x", line[i]))
+		}
+	}
+	s.rec.Seq = seq[:n+j]
 	return true
+}
+
+// SWAR tests on the 8 bytes of x (Anderson, "Bit Twiddling Hacks"): hasLess
+// is non-zero when some byte is < n, hasMore when some byte is > n; both for
+// n ≤ 127 and exact for bytes < 128 (a byte ≥ 128 makes both non-zero).
+const (
+	ones  = ^uint64(0) / 255
+	highs = ones * 128
+)
+
+func hasLess(x uint64, n byte) uint64 { return (x - ones*uint64(n)) &^ x & highs }
+func hasMore(x uint64, n byte) uint64 { return (x + ones*uint64(127-n) | x) & highs }
+
+// baseClass maps a sequence byte to the base stored (upper case), or to
+// classInvalid or classSkip.
+const (
+	classInvalid = 0
+	classSkip    = 1
+)
+
+var baseClass = func() (t [256]byte) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = byte(c)
+		t[c-'A'+'a'] = byte(c)
+	}
+	t['-'], t['.'], t['*'] = '-', '.', '*'
+	t[' '], t['\t'] = classSkip, classSkip
+	return t
+}()
+
+// validQualities reports the index of the first byte of q outside Phred+33
+// ('!' to '~'), or -1. It tests eight bytes at a time.
+func validQualities(q []byte) int {
+	i := 0
+	for ; i+8 <= len(q); i += 8 {
+		if x := binary.LittleEndian.Uint64(q[i:]); hasLess(x, '!')|hasMore(x, '~') != 0 {
+			break
+		}
+	}
+	for ; i < len(q); i++ {
+		if q[i]-'!' > '~'-'!' {
+			return i
+		}
+	}
+	return -1
 }
 
 func truncate(b []byte) string {

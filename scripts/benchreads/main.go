@@ -2,7 +2,7 @@
 // full scan + QC pass over reads files, for scripts/bench-reads.sh.
 //
 //	benchreads gen -size 1000000000 -o reads.fastq [-gz reads.fastq.gz]
-//	benchreads scan [-primers] FILE...
+//	benchreads scan [-primers] [-cpuprofile FILE] FILE...
 //
 // gen writes ~size bytes of FASTQ: reads of 1,300–1,700 bases drawn from 20
 // random "species" templates with 27F and 1492R primers at the ends, about
@@ -20,6 +20,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/klauspost/pgzip"
@@ -137,7 +138,19 @@ func gen(args []string) error {
 func scan(args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ExitOnError)
 	primers := fs.Bool("primers", false, "also find and trim primers and compute the read flags (qc.Inspect)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` (go tool pprof)")
 	fs.Parse(args)
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	o := qc.DefaultOptions()
 	var pf *qc.PrimerFinder
 	if *primers {
