@@ -497,3 +497,50 @@ func TestBuildErrors(t *testing.T) {
 		t.Error("Build accepted a nil knowledge base")
 	}
 }
+
+// qualityText returns the text of the sequencing-quality section.
+func qualityText(t *testing.T, in report.Input) string {
+	t.Helper()
+	doc := build(t, in)
+	for i, s := range doc.Sections {
+		if s.ID == "quality" {
+			return strings.Join(texts(&report.Document{Sections: doc.Sections[i : i+1]}), "\n")
+		}
+	}
+	t.Fatal("no quality section")
+	return ""
+}
+
+func TestQualitySectionPrimersAndDepth(t *testing.T) {
+	in := gutInput(t, adultGut)
+	text := qualityText(t, in)
+	for _, unwanted := range []string{"Low read depth", "Few reads named to a genus", "primer found"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("deep sample without a primer search: quality section says %q", unwanted)
+		}
+	}
+	// Primer and read-flag counts appear when Inspect ran.
+	in.QC.Primers = &qc.PrimerSummary{Searched: 1000, Both: 700, ForwardOnly: 100, None: 200, Trimmed: 800, TrimmedBases: 31200, FoundShare: 0.8}
+	in.QC.Reads = &qc.ReadFlags{Inspected: 1000, LowComplexity: 7, LongHomopolymer: 3, MeanExpectedErrorsPerKb: 12.34}
+	text = qualityText(t, in)
+	for _, want := range []string{"800 (80.0\u00a0%; both primers in 70.0\u00a0%)", "31200 from 800 reads", "12.3", "Low-complexity reads (repeats, not 16S)", "7 (0.7\u00a0%)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("quality section lacks %q", want)
+		}
+	}
+	// Enough reads pass, but few are named to a genus.
+	in.Classification.AssignedAt[taxonomy.Genus] = 420
+	if text = qualityText(t, in); !strings.Contains(text, "only 420 were named to a genus") {
+		t.Errorf("no warning about few genus-level reads:\n%s", text)
+	}
+	// Richness: many singleton genera lower Good's coverage.
+	in.Alpha.GoodsCoverage = 0.97
+	if text = qualityText(t, in); !strings.Contains(text, "Richness may be underestimated") || !strings.Contains(text, "3.0\u00a0%") {
+		t.Errorf("no richness warning at Good's coverage 0.97:\n%s", text)
+	}
+	// Below MinReliableReads passing reads, the one low-depth warning.
+	in.QC.PassedReads = 500
+	if text = qualityText(t, in); !strings.Contains(text, "Only 500 reads passed") || strings.Contains(text, "Richness may") {
+		t.Errorf("low depth:\n%s", text)
+	}
+}

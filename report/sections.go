@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -139,6 +140,19 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 	} else {
 		kv.Pairs = append(kv.Pairs, [2]string{"Mean read quality", "not available (FASTA input)"})
 	}
+	if f := q.Reads; f != nil && q.HasQualities {
+		kv.Pairs = append(kv.Pairs, [2]string{"Expected errors per 1,000 bases (mean)", fmt.Sprintf("%.1f", f.MeanExpectedErrorsPerKb)})
+	}
+	if p := q.Primers; p != nil && p.Searched > 0 {
+		kv.Pairs = append(kv.Pairs,
+			[2]string{"Reads with a 16S primer found", fmt.Sprintf("%d (%s; both primers in %s)", p.Both+p.ForwardOnly+p.ReverseOnly, pct(p.FoundShare), pct(ratio(float64(p.Both), float64(p.Searched))))},
+			[2]string{"Primer and adapter bases trimmed", fmt.Sprintf("%d from %d reads", p.TrimmedBases, p.Trimmed)})
+	}
+	if f := q.Reads; f != nil {
+		kv.Pairs = append(kv.Pairs,
+			[2]string{"Low-complexity reads (repeats, not 16S)", fmt.Sprintf("%d (%s)", f.LowComplexity, pct(ratio(float64(f.LowComplexity), float64(f.Inspected))))},
+			[2]string{"Reads with a run of one base longer than 12", fmt.Sprintf("%d (%s)", f.LongHomopolymer, pct(ratio(float64(f.LongHomopolymer), float64(f.Inspected))))})
+	}
 	kv.Pairs = append(kv.Pairs,
 		[2]string{"Reads reverse-complemented to the 16S strand", pct(ratio(float64(q.ReverseStrand), float64(q.PassedReads)))},
 		[2]string{"Reads matching no reference well enough (unclassified)", fmt.Sprintf("%d (%s)", c.Unclassified, pct(ratio(float64(c.Unclassified), float64(c.Reads))))},
@@ -157,10 +171,7 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 		rows = append(rows, []string{strings.ReplaceAll(r, "_", " "), fmt.Sprintf("%d", q.Filtered[r])})
 	}
 	blocks := []Block{kv}
-	if q.PassedReads < MinReliableReads {
-		blocks = append(blocks, &Callout{Level: Attention, Title: "Low read depth",
-			Text: fmt.Sprintf("Only %d reads passed quality control (fewer than %d). Shares of uncommon bacteria and the diversity figures are imprecise at this depth; a repeat sequencing run is advisable before acting on them.", q.PassedReads, MinReliableReads)})
-	}
+	blocks = append(blocks, b.depthWarnings()...)
 	blocks = append(blocks, &Table{Caption: "Reads removed by quality control, by reason", Header: []string{"Reason", "Reads"}, Rows: rows, Numeric: []bool{false, true}})
 	if p, err := plots.LengthHistogram(q.LengthHist); err == nil {
 		blocks = append(blocks, figure("read-lengths", "Read-length distribution of all reads before filtering.",
@@ -168,6 +179,36 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 	}
 	return Section{ID: "quality", Title: "Sequencing quality", Blocks: blocks}, nil
 }
+
+// depthWarnings says which of the figures the report shows the read depth
+// cannot support: shares and diversity below MinReliableReads reads passing
+// QC; genus shares and genus diversity when fewer than MinReliableReads
+// reads were named to a genus; richness (genera observed, Chao1) when
+// Good's coverage at genus level is below MinGoodsCoverage, i.e. more than
+// 1 % of the genus-level reads are genera seen once, so more reads would
+// likely show more genera.
+func (b *builder) depthWarnings() []Block {
+	q, a := b.in.QC, b.in.Alpha
+	if q.PassedReads < MinReliableReads {
+		return []Block{&Callout{Level: Attention, Title: "Low read depth",
+			Text: fmt.Sprintf("Only %d reads passed quality control (fewer than %d). Shares of uncommon bacteria and the diversity figures are imprecise at this depth; a repeat sequencing run is advisable before acting on them.", q.PassedReads, MinReliableReads)}}
+	}
+	var out []Block
+	if g := b.in.Classification.AssignedAt[taxonomy.Genus]; g < MinReliableReads {
+		out = append(out, &Callout{Level: Attention, Title: "Few reads named to a genus",
+			Text: fmt.Sprintf("%d reads passed quality control but only %d were named to a genus (fewer than %d). Genus shares, the diversity figures and the indices are computed from those reads and are imprecise; a 1\u00a0%% genus is about %.0f reads here.", q.PassedReads, g, MinReliableReads, float64(g)/100)})
+	}
+	if c := a.GoodsCoverage; !math.IsNaN(c) && c < MinGoodsCoverage {
+		out = append(out, &Callout{Level: Notice, Title: "Richness may be underestimated",
+			Text: fmt.Sprintf("%.1f\u00a0%% of the genus-level reads belong to genera seen only once (Good's coverage %.3f). The number of genera observed and Chao1 would likely rise with deeper sequencing; compare them only between samples of similar depth.", 100*(1-c), c)})
+	}
+	return out
+}
+
+// MinGoodsCoverage is the genus-level Good's coverage below which the report
+// warns that richness figures depend on depth (a zonula convention: more
+// than 1 in 100 reads from a genus seen once).
+const MinGoodsCoverage = 0.99
 
 func (b *builder) composition(_ []*Finding) (Section, error) {
 	order := sorted(b.genus)
