@@ -242,9 +242,13 @@ func (f *PrimerFinder) Find(seq []byte) PrimerMatch {
 	n := len(seq)
 	w := min(f.opts.Window, n)
 	head := seq[:w]
-	tail := make([]byte, w) // last w bases, reversed
+	var buf [256]byte
+	tail := buf[:0] // last w bases, reversed
+	if w > len(buf) {
+		tail = make([]byte, 0, w)
+	}
 	for i := range w {
-		tail[i] = seq[n-1-i]
+		tail = append(tail, seq[n-1-i])
 	}
 	best := PrimerMatch{Pair: -1, Start: 0, End: n, ForwardEdits: -1, ReverseEdits: -1}
 	bestEdits := 0
@@ -292,6 +296,11 @@ func (f *PrimerFinder) Find(seq []byte) PrimerMatch {
 			}
 			if m.Found() > best.Found() || (m.Found() == best.Found() && edits < bestEdits) {
 				best, bestEdits = m, edits
+			}
+			if best.Found() == 2 && bestEdits == 0 {
+				// Both primers exact: no later orientation or pair can win
+				// (ties go to the earlier one).
+				return best
 			}
 		}
 	}

@@ -208,3 +208,31 @@ func TestErrorSumMatchesPlainSum(t *testing.T) {
 		}
 	}
 }
+
+func TestLongestHomopolymerMatchesReference(t *testing.T) {
+	ref := func(seq []byte) int { // runs of one base, N runs skipped
+		best := 0
+		for i := 0; i < len(seq); {
+			j := i
+			for j < len(seq) && seq[j] == seq[i] {
+				j++
+			}
+			if seq[i] != 'N' {
+				best = max(best, j-i)
+			}
+			i = j
+		}
+		return best
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := range 500 {
+		alphabet := []string{"ACGT", "AN", "A", "NNNA"}[i%4]
+		seq := make([]byte, rng.IntN(40))
+		for j := range seq {
+			seq[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if got, want := LongestHomopolymer(seq), ref(seq); got != want {
+			t.Fatalf("%s: %d, want %d", seq, got, want)
+		}
+	}
+}

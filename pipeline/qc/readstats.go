@@ -29,18 +29,31 @@ func ExpectedErrors(qual []byte) float64 {
 // LongestHomopolymer returns the length of the longest run of one base in
 // seq; runs of N (unknown bases) are not counted.
 func LongestHomopolymer(seq []byte) int {
-	best, run := 0, 0
-	for i, c := range seq {
-		if i > 0 && c == seq[i-1] {
-			run++
-		} else {
-			run = 1
-		}
-		if c != 'N' && run > best {
-			best = run
-		}
+	if len(seq) == 0 {
+		return 0
+	}
+	// Branch-free: whether a base repeats the one before is a coin toss the
+	// CPU cannot predict.
+	best, run := 0, 1
+	if seq[0] != 'N' {
+		best = 1
+	}
+	for i := 1; i < len(seq); i++ {
+		c := seq[i]
+		same := b2i(c == seq[i-1])
+		run = run&-same + 1
+		best = max(best, run&-b2i(c != 'N'))
 	}
 	return best
+}
+
+// b2i returns 1 for true and 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
 
 var baseCode = func() (t [256]int8) {
