@@ -80,3 +80,8 @@ func (b *barProgress) Stage(name string) {
 	}
 	b.p.Wait()
 }
+
+// Close stops the bar's drawing goroutine. A run that fails before the
+// "metrics" stage never completes the bar; without Close the goroutine
+// would keep drawing it. After a finished run it does nothing more.
+func (b *barProgress) Close() { b.p.Shutdown() }

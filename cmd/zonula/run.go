@@ -180,6 +180,9 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 		},
 	}
 	prog := newProgress(cmd.ErrOrStderr(), o.quiet)
+	if c, ok := prog.(interface{ Close() }); ok {
+		defer c.Close() // also on an error, which leaves the bar unfinished
+	}
 	start := time.Now()
 	res, err := pipeline.Run(cmd.Context(), cfg, prog)
 	if err != nil {
