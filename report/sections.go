@@ -174,7 +174,11 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 	blocks = append(blocks, b.depthWarnings()...)
 	blocks = append(blocks, &Table{Caption: "Reads removed by quality control, by reason", Header: []string{"Reason", "Reads"}, Rows: rows, Numeric: []bool{false, true}})
 	if p, err := plots.LengthHistogram(q.LengthHist); err == nil {
-		blocks = append(blocks, figure("read-lengths", "Read-length distribution of all reads before filtering.",
+		caption := "Read-length distribution of all reads before filtering."
+		if p := q.Primers; p != nil && p.Trimmed > 0 {
+			caption = "Read-length distribution of all reads before filtering, after primer trimming."
+		}
+		blocks = append(blocks, figure("read-lengths", caption,
 			fmt.Sprintf("Histogram of read lengths; N50 %d bases, mean %.0f bases.", q.N50, q.MeanLength), p, 7*vg.Centimeter))
 	}
 	return Section{ID: "quality", Title: "Sequencing quality", Blocks: blocks}, nil
