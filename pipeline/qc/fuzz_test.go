@@ -1,6 +1,7 @@
 package qc
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/zonula/zonula/pipeline/seqio"
@@ -38,5 +39,30 @@ func FuzzInspect(f *testing.F) {
 		if !res.OK && res.Reason == "" {
 			t.Fatal("filtered without a reason")
 		}
+		// KeepPrimers finds the same primers and cuts nothing.
+		kept := &seqio.Record{Seq: append([]byte(nil), seq...)}
+		ko := o
+		ko.KeepPrimers = true
+		if kr := Inspect(kept, ko, pf); *kr.Primers != *m || len(kept.Seq) != n {
+			t.Fatalf("KeepPrimers: %+v over %d bases, trimming run %+v", kr.Primers, len(kept.Seq), m)
+		}
+		// Reverse-complementing twice gives back the read (U becomes T).
+		before := bytes.ReplaceAll(bytes.ToUpper(kept.Seq), []byte("U"), []byte("T"))
+		ReverseComplement(kept)
+		ReverseComplement(kept)
+		if after := bytes.ToUpper(kept.Seq); iupacOnly(before) && !bytes.Equal(after, before) {
+			t.Fatalf("reverse complement twice: %q, want %q", after, before)
+		}
 	})
+}
+
+// iupacOnly reports whether s holds only IUPAC letters (upper case), for
+// which complementing twice is the identity.
+func iupacOnly(s []byte) bool {
+	for _, c := range s {
+		if iupacMask[c] == 0 || c == 'U' || c >= 'a' {
+			return false
+		}
+	}
+	return true
 }
