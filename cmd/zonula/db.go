@@ -11,6 +11,7 @@ import (
 
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/taxonomy/classify"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
@@ -149,6 +150,7 @@ func runDBBuild(o dbBuildOptions, input string, stdout io.Writer) error {
 		name = strings.TrimSuffix(strings.TrimSuffix(baseName(input), ".gz"), ".fasta")
 	}
 	h := refdb.Header{Name: name, Version: o.version, Source: o.source, License: o.license, InputSeqs: st.Input, Duplicates: st.Duplicates}
+	h.GenusCohesion = classify.GenusCohesion(refs, 0)
 	if err := safefile.Write(o.out, func(w io.Writer) error { return refdb.Write(w, h, refs) }); err != nil {
 		return err
 	}

@@ -29,6 +29,11 @@ type Header struct {
 	Bases       int64  `json:"bases"`
 	SHA256      string `json:"sha256"` // of the uncompressed payload
 	Compression string `json:"compression"`
+	// GenusCohesion holds, per genus of two or more references, the lowest
+	// identity of a member to its nearest congener (classify.GenusCohesion),
+	// which the classifier uses as that genus's identity floor. Derived from
+	// the payload; absent in databases built without it.
+	GenusCohesion map[string]float64 `json:"genus_cohesion,omitempty"`
 }
 
 // DB is a loaded reference database.

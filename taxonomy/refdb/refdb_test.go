@@ -3,6 +3,7 @@ package refdb
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/zonula/zonula/taxonomy"
@@ -111,8 +112,13 @@ func TestDefault(t *testing.T) {
 	if h.Name != "rrna16s-gold" || h.Sequences != 5181 || h.Genera != 1196 || h.License != "BSD-3-Clause" {
 		t.Errorf("embedded database header %+v", h)
 	}
+	// Genus cohesion is stored for genera of two or more references:
+	// Bacteroides has dozens of type strains in the gold set.
+	if v, ok := h.GenusCohesion["Bacteroides"]; !ok || v < 0.8 || v >= 1 {
+		t.Errorf("cohesion of Bacteroides = %v, %v; want a stored identity in [0.8, 1)", v, ok)
+	}
 	hh, err := DefaultHeader()
-	if err != nil || hh != h {
+	if err != nil || !reflect.DeepEqual(hh, h) {
 		t.Errorf("DefaultHeader = %+v, %v", hh, err)
 	}
 }
