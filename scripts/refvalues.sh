@@ -10,7 +10,7 @@
 # and runs the Debian python (/usr/bin/python3), not a pyenv or venv one.
 # Inputs: pipeline/metrics/testdata/{alpha_counts,beta_pairs}.tsv for
 # refvalues.json (alpha metrics, pairwise beta); {beta_table,beta_edge}.tsv
-# with tree.nwk and tree_rootlen.nwk for refvalues_beta.json (Faith PD,
+# with tree.nwk, tree_rootlen.nwk and tree_nolength.nwk for refvalues_beta.json (Faith PD,
 # UniFrac, Aitchison, PCoA, PERMANOVA, rarefaction, CLR + Welch, BH).
 # Usage: scripts/refvalues.sh   (from anywhere; writes the JSON in place)
 set -euo pipefail
@@ -45,9 +45,9 @@ echo "wrote $out" >&2
 depths=1,2,5,10,20,50,100,200,1000
 Rscript scripts/refvalues_beta.R "$td/beta_table.tsv" "$td/beta_edge.tsv" "$td/alpha_counts.tsv" "$depths" >"$tmp/r_beta.tsv"
 "$py" scripts/refvalues_beta.py \
-	--tables "$td/beta_table.tsv" "$td/beta_edge.tsv" --trees "$td/tree.nwk" "$td/tree_rootlen.nwk" \
+	--tables "$td/beta_table.tsv" "$td/beta_edge.tsv" --trees "$td/tree.nwk" "$td/tree_rootlen.nwk" "$td/tree_nolength.nwk" \
 	--r "$tmp/r_beta.tsv" --debs "$debs" --depths "$depths" \
-	--inputs "$td/beta_table.tsv" "$td/beta_edge.tsv" "$td/tree.nwk" "$td/tree_rootlen.nwk" "$td/alpha_counts.tsv" \
+	--inputs "$td/beta_table.tsv" "$td/beta_edge.tsv" "$td/tree.nwk" "$td/tree_rootlen.nwk" "$td/tree_nolength.nwk" "$td/alpha_counts.tsv" \
 	>"$tmp/refvalues_beta.json"
 mv "$tmp/refvalues_beta.json" "$td/refvalues_beta.json"
 echo "wrote $td/refvalues_beta.json" >&2

@@ -68,7 +68,7 @@ lines <- readLines(args[3])
 lines <- lines[!grepl("^#", lines) & nzchar(lines)]
 for (f in strsplit(lines, "\t")) {
   x <- as.numeric(strsplit(f[2], ",")[[1]])
-  emit("rarefy", f[1], "rarefy", sapply(depths, function(n) if (n > sum(x)) NA else rarefy(x, n)[[1]]))
+  emit("rarefy", f[1], "rarefy", as.numeric(sapply(depths, function(n) if (n > sum(x)) NA else rarefy(x, n)[[1]])))
 }
 
 # Benjamini–Hochberg on a fixed vector with ties and an NA.

@@ -20,6 +20,7 @@ type Tree struct {
 	length []float64
 	parent []int // −1 for the root
 	tip    []bool
+	hasLen []bool
 }
 
 // Len returns the number of nodes, tips and internal nodes together.
@@ -36,6 +37,9 @@ func (t *Tree) Length(i int) float64 { return t.length[i] }
 
 // Parent returns the parent of node i, or −1 for the root.
 func (t *Tree) Parent(i int) int { return t.parent[i] }
+
+// HasLength reports whether the Newick gave node i a branch length.
+func (t *Tree) HasLength(i int) bool { return t.hasLen[i] }
 
 // IsTip reports whether node i has no children.
 func (t *Tree) IsTip(i int) bool { return t.tip[i] }
@@ -93,7 +97,7 @@ func ReadNewick(r io.Reader, name string) (*Tree, error) {
 // tip or after ')' names the node; ":x" gives the length of the branch above
 // it (a finite, non-negative decimal number; missing means 0); the tree ends
 // with ';' followed only by white space. Labels are unquoted (any bytes but
-// white space and ()[]':;,) or single-quoted ('' stands for a quote inside).
+// white space and ()[]':;,) or single-quoted (” stands for a quote inside).
 // Underscores are kept as written: zonula does not turn them into spaces, as
 // the Newick standard and scikit-bio do, because taxon names such as
 // "g__Blautia" contain them (ape's read.tree keeps them too). [Comments] are
@@ -109,6 +113,7 @@ func ParseNewick(data []byte, name string) (*Tree, error) {
 type newickNode struct {
 	name     string
 	length   float64
+	hasLen   bool
 	children []int
 }
 
@@ -203,15 +208,15 @@ func (p *newickParser) label() (string, error) {
 	return string(p.data[start:p.pos]), nil
 }
 
-// branchLength reads an optional ":x".
-func (p *newickParser) branchLength() (float64, error) {
+// branchLength reads an optional ":x"; has reports whether it was there.
+func (p *newickParser) branchLength() (v float64, has bool, err error) {
 	c, err := p.peek()
 	if err != nil || c != ':' {
-		return 0, err
+		return 0, false, err
 	}
 	p.pos++
 	if err := p.skip(); err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	start := p.pos
 	for p.pos < len(p.data) && !isNewickDelim(p.data[p.pos]) {
@@ -219,16 +224,16 @@ func (p *newickParser) branchLength() (float64, error) {
 	}
 	s := string(p.data[start:p.pos])
 	if s == "" {
-		return 0, p.errorf(start, "':' is not followed by a branch length")
+		return 0, false, p.errorf(start, "':' is not followed by a branch length")
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err = strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, p.errorf(start, "branch length %q is not a finite number", truncateLabel(s))
+		return 0, false, p.errorf(start, "branch length %q is not a finite number", truncateLabel(s))
 	}
 	if v < 0 {
-		return 0, p.errorf(start, "branch length %s is negative", s)
+		return 0, false, p.errorf(start, "branch length %s is negative", s)
 	}
-	return v, nil
+	return v, true, nil
 }
 
 func truncateLabel(s string) string {
@@ -263,11 +268,11 @@ func (p *newickParser) parse() (*Tree, error) {
 		if lab == "" {
 			return nil, p.errorf(at, "expected a tip name or '(', found %q", c)
 		}
-		ln, err := p.branchLength()
+		ln, has, err := p.branchLength()
 		if err != nil {
 			return nil, err
 		}
-		p.nodes = append(p.nodes, newickNode{name: lab, length: ln})
+		p.nodes = append(p.nodes, newickNode{name: lab, length: ln, hasLen: has})
 		cur := len(p.nodes) - 1
 		// Attach finished subtrees, closing parentheses as they come.
 		for {
@@ -292,7 +297,7 @@ func (p *newickParser) parse() (*Tree, error) {
 			if p.nodes[top].name, err = p.label(); err != nil {
 				return nil, err
 			}
-			if p.nodes[top].length, err = p.branchLength(); err != nil {
+			if p.nodes[top].length, p.nodes[top].hasLen, err = p.branchLength(); err != nil {
 				return nil, err
 			}
 			cur = top
@@ -323,7 +328,7 @@ func (p *newickParser) finish(root int) (*Tree, error) {
 		return nil, p.errorf(p.pos, "text after the tree's ';' (one tree per file)")
 	}
 	n := len(p.nodes)
-	t := &Tree{name: make([]string, 0, n), length: make([]float64, 0, n), parent: make([]int, n), tip: make([]bool, 0, n)}
+	t := &Tree{name: make([]string, 0, n), length: make([]float64, 0, n), parent: make([]int, n), tip: make([]bool, 0, n), hasLen: make([]bool, 0, n)}
 	index := make([]int, n) // parse index → post-order index
 	type frame struct{ node, child int }
 	st := []frame{{root, 0}}
@@ -340,6 +345,7 @@ func (p *newickParser) finish(root int) (*Tree, error) {
 		t.name = append(t.name, nd.name)
 		t.length = append(t.length, nd.length)
 		t.tip = append(t.tip, len(nd.children) == 0)
+		t.hasLen = append(t.hasLen, nd.hasLen)
 		st = st[:len(st)-1]
 	}
 	for i, nd := range p.nodes {

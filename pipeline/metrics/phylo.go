@@ -30,6 +30,13 @@ func bindTree(tree *Tree, taxa []string) (*phylo, error) {
 	}
 	tips := make(map[string]int)
 	for i := range tree.Len() {
+		if i != tree.Root() && !tree.hasLen[i] {
+			what := "an internal node"
+			if tree.name[i] != "" {
+				what = fmt.Sprintf("node %q", tree.name[i])
+			}
+			return nil, fmt.Errorf("metrics: %s of the tree has no branch length; Faith PD and UniFrac need every branch's length", what)
+		}
 		if !tree.IsTip(i) {
 			continue
 		}
