@@ -313,3 +313,13 @@ func TestPhyloErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDistancesTinyMatrices(t *testing.T) {
+	for n := range 3 {
+		m := randomMatrix(n, 5, 1)
+		d, err := Distances(m, BrayCurtisMetric(), 2)
+		if err != nil || d.Len() != n || len(d.Condensed()) != n*(n-1)/2 {
+			t.Errorf("n = %d: %v, %v", n, d, err)
+		}
+	}
+}

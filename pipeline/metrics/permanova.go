@@ -37,7 +37,8 @@ type PermanovaResult struct {
 // rand.NewPCG(seed, 1): the same input and seed always give the same p; its
 // Monte Carlo error is about √(p(1−p)/permutations). A permuted F counts
 // when it is ≥ F − 1e-12·|F| (vegan's tolerance for ties; scikit-bio uses
-// ≥ F). Errors: label count ≠ n, fewer than 2 groups, as many groups as
+// ≥ F). When every within-group distance is 0, S_W = 0 and F is +Inf (as in
+// both references). Errors: label count ≠ n, fewer than 2 groups, as many groups as
 // samples, or an undefined distance.
 func Permanova(d *DistanceMatrix, groups []string, permutations int, seed uint64) (*PermanovaResult, error) {
 	n := d.Len()
@@ -50,7 +51,7 @@ func Permanova(d *DistanceMatrix, groups []string, permutations int, seed uint64
 	if err := d.checkDefined(); err != nil {
 		return nil, err
 	}
-	names := slices.Sorted(slices.Values(slices.Compact(slices.Sorted(slices.Values(groups)))))
+	names := slices.Compact(slices.Sorted(slices.Values(groups)))
 	g := len(names)
 	if g < 2 || g >= n {
 		return nil, fmt.Errorf("metrics: PERMANOVA needs 2 to n−1 groups; got %d groups for %d samples", g, n)
