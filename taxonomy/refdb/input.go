@@ -179,7 +179,7 @@ func (f *FASTAReader) Next() (Record, error) {
 			break
 		}
 		if err != nil {
-			return rec, f.errorf(f.line+1, rec.ID, "%v", err)
+			return rec, &ParseError{File: f.name, Line: f.line + 1, Record: f.records, ID: rec.ID, Err: err}
 		}
 		if len(line) > 0 && line[0] == '>' {
 			f.header, f.hdrLine = append([]byte(nil), line[1:]...), f.line
