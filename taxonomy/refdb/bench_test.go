@@ -35,7 +35,7 @@ func syntheticRefs(tb testing.TB, n int) []Reference {
 func syntheticDB(tb testing.TB, n int) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, Header{Name: "synthetic", Version: "1"}, syntheticRefs(tb, n)); err != nil {
+	if _, err := Write(&buf, Header{Name: "synthetic", Version: "1"}, syntheticRefs(tb, n)); err != nil {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()
@@ -78,7 +78,7 @@ func BenchmarkWrite50k(b *testing.B) {
 	}
 	b.SetBytes(bases)
 	for b.Loop() {
-		if err := Write(&bytes.Buffer{}, Header{Name: "synthetic"}, refs); err != nil {
+		if _, err := Write(&bytes.Buffer{}, Header{Name: "synthetic"}, refs); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -38,7 +38,8 @@ type Block struct {
 	Compressed int `json:"zsize"` // bytes of its zstd frame in the file
 }
 
-// Write stores refs with header h as a database file (format 2): one line
+// Write stores refs with header h as a database file (format 2) and returns
+// the header as written: one line
 // "zonula-db <json header>\n", then the payload as a run of zstd frames, one
 // per Block listed in the header. The payload is one line per reference,
 // "id<TAB>lineage<TAB>sequence\n", lineage as taxonomy.Lineage.String writes
@@ -49,7 +50,7 @@ type Block struct {
 // times less work on load than hashing the sequences.
 // h.Format, Sequences, Bases, Genera, Blocks and SHA256 are filled in by
 // Write; the output depends only on h and refs.
-func Write(w io.Writer, h Header, refs []Reference) error {
+func Write(w io.Writer, h Header, refs []Reference) (Header, error) {
 	genera := map[string]bool{}
 	var bases int64
 	var blocks [][]byte
@@ -58,10 +59,10 @@ func Write(w io.Writer, h Header, refs []Reference) error {
 	n := 0
 	for i, r := range refs {
 		if r.ID == "" || strings.ContainsAny(r.ID, "\t\n") {
-			return fmt.Errorf("reference %d: id %q is empty or holds a tab or newline", i+1, r.ID)
+			return h, fmt.Errorf("reference %d: id %q is empty or holds a tab or newline", i+1, r.ID)
 		}
 		if len(r.Seq) == 0 || bytes.ContainsAny(r.Seq, "\t\n") {
-			return fmt.Errorf("reference %s: sequence is empty or holds a tab or newline", r.ID)
+			return h, fmt.Errorf("reference %s: sequence is empty or holds a tab or newline", r.ID)
 		}
 		cur = append(cur, r.ID...)
 		cur = append(cur, '\t')
@@ -90,7 +91,7 @@ func Write(w io.Writer, h Header, refs []Reference) error {
 		zstd.WithEncoderCRC(false), // the header's SHA-256 covers every frame
 		zstd.WithZeroFrames(true))
 	if err != nil {
-		return err
+		return h, err
 	}
 	defer enc.Close()
 	compressed := make([][]byte, len(blocks))
@@ -118,17 +119,17 @@ func Write(w io.Writer, h Header, refs []Reference) error {
 	h.Compression = "zstd"
 	hj, err := json.Marshal(h)
 	if err != nil {
-		return err
+		return h, err
 	}
 	if _, err := fmt.Fprintf(w, "%s %s\n", magic, hj); err != nil {
-		return err
+		return h, err
 	}
 	for _, c := range compressed {
 		if _, err := w.Write(c); err != nil {
-			return err
+			return h, err
 		}
 	}
-	return nil
+	return h, nil
 }
 
 // ReadHeader reads only the header of a database file.

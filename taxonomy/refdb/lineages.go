@@ -176,6 +176,11 @@ func anyLineage(s string) (taxonomy.Lineage, error) {
 	if _, _, ok := rankOfPrefix(strings.TrimSpace(f[0])); ok {
 		return prefixedLineage(s)
 	}
+	for _, name := range f {
+		if n := strings.TrimSpace(name); len(n) > 3 && n[1] == '_' && n[2] == '_' {
+			return taxonomy.Lineage{}, fmt.Errorf("lineage field %q has an unknown rank prefix", n)
+		}
+	}
 	return positional(f)
 }
 

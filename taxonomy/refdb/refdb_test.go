@@ -70,10 +70,10 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	refs, st, _ := Build(testRefs(), GoldLineage)
 	h := Header{Name: "test", Version: "1", InputSeqs: st.Input, Duplicates: st.Duplicates}
 	var a, b bytes.Buffer
-	if err := Write(&a, h, refs); err != nil {
+	if _, err := Write(&a, h, refs); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(&b, h, refs); err != nil {
+	if _, err := Write(&b, h, refs); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
