@@ -94,15 +94,25 @@ func (b *Builder) add(rec Record, p parsed) error {
 
 // Finish returns the references sorted by lineage string then id, so the
 // output does not depend on input order beyond which id names a merged
-// sequence, and the counts.
+// sequence, and the counts. A sequence whose records disagree on the domain
+// has no common lineage: it is left out and counted in Skipped.
 func (b *Builder) Finish() ([]Reference, BuildStats) {
 	type keyed struct {
 		lin string
 		i   int
 	}
-	keys := make([]keyed, len(b.refs))
+	keys := make([]keyed, 0, len(b.refs))
 	for i := range b.refs {
-		keys[i] = keyed{b.refs[i].Lineage.String(), i}
+		if b.refs[i].Lineage.Depth() < taxonomy.Domain {
+			// Identical sequences filed under different domains: no
+			// lineage is left to give, so the sequence is left out.
+			if b.stats.Skipped == nil {
+				b.stats.Skipped = map[string]int{}
+			}
+			b.stats.Skipped["sequences shared by records of different domains"]++
+			continue
+		}
+		keys = append(keys, keyed{b.refs[i].Lineage.String(), i})
 	}
 	slices.SortFunc(keys, func(x, y keyed) int {
 		return cmp.Or(cmp.Compare(x.lin, y.lin), cmp.Compare(b.refs[x.i].ID, b.refs[y.i].ID))

@@ -116,3 +116,18 @@ func TestDefault(t *testing.T) {
 		t.Errorf("DefaultHeader = %+v, %v", hh, err)
 	}
 }
+
+func TestBuildDropsSequencesOfTwoDomains(t *testing.T) {
+	recs := []Record{
+		{ID: "a", Desc: "x\tBacteria; Firmicutes", Seq: []byte("ACGT")},
+		{ID: "b", Desc: "x\tArchaea; Euryarchaeota", Seq: []byte("ACGT")},
+		{ID: "c", Desc: "x\tArchaea; Euryarchaeota", Seq: []byte("GGGG")},
+	}
+	refs, st, err := Build(recs, GoldLineage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) != 1 || refs[0].ID != "c" || st.Duplicates != 1 || st.SkippedTotal() != 1 {
+		t.Errorf("refs %v, stats %+v", refs, st)
+	}
+}
