@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -115,4 +116,16 @@ func BenchmarkBuild100k(b *testing.B) {
 		}
 	}
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// TestWriteSyntheticDB writes BenchmarkRead500k's database to the file
+// named by $ZONULA_SYNTH_DB, to time 'zonula db info FILE' on it.
+func TestWriteSyntheticDB(t *testing.T) {
+	path := os.Getenv("ZONULA_SYNTH_DB")
+	if path == "" {
+		t.Skip("set ZONULA_SYNTH_DB=FILE to write a database of 500,000 synthetic references")
+	}
+	if err := os.WriteFile(path, syntheticDB(t, 500_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
