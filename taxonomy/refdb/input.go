@@ -21,6 +21,7 @@ type ParseError struct {
 	Err    error
 }
 
+// Error formats the error as "FILE:LINE: record N (ID): cause".
 func (e *ParseError) Error() string {
 	var b bytes.Buffer
 	b.WriteString(e.File)
@@ -44,6 +45,7 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 var (
