@@ -303,8 +303,8 @@ func baseName(p string) string {
 }
 
 type dbFetchOptions struct {
-	dir    string
-	sha256 []string
+	dir, catalogue string
+	sha256         []string
 }
 
 func newDBFetchCommand() *cobra.Command {
@@ -325,11 +325,23 @@ one, or ROLE=HEX with ROLE fasta or taxonomy; repeatable).` + exitStatusHelp,
 	}
 	cmd.Flags().StringVar(&o.dir, "dir", "", "database `DIR` (default: $ZONULA_DB_DIR, $XDG_DATA_HOME/zonula or ~/.local/share/zonula)")
 	cmd.Flags().StringSliceVar(&o.sha256, "sha256", nil, "expected sha256: `HEX` or ROLE=HEX")
+	cmd.Flags().StringVar(&o.catalogue, "catalogue", "", "catalogue `FILE` (JSON, the embedded one's layout) to use instead of the embedded one")
 	return cmd
 }
 
 func runDBFetch(ctx context.Context, o dbFetchOptions, name string, stdout, stderr io.Writer) error {
 	cat, err := refdb.Catalogue()
+	if o.catalogue != "" {
+		f, ferr := os.Open(o.catalogue)
+		if ferr != nil {
+			return &badInputError{ferr}
+		}
+		cat, err = refdb.ParseCatalogue(f)
+		f.Close()
+		if err != nil {
+			return &badInputError{fmt.Errorf("catalogue %s: %w", o.catalogue, err)}
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -54,9 +54,40 @@ const FormatZonula Format = "zonula"
 // Catalogue returns the embedded catalogue of public databases, sorted by
 // name.
 func Catalogue() ([]Entry, error) {
-	var es []Entry
-	if err := json.Unmarshal(catalogueJSON, &es); err != nil {
+	es, err := ParseCatalogue(bytes.NewReader(catalogueJSON))
+	if err != nil {
 		return nil, fmt.Errorf("embedded catalogue: %w", err)
+	}
+	return es, nil
+}
+
+// ParseCatalogue reads a catalogue in the embedded one's JSON layout (a
+// list of Entry), for mirrors and private databases, sorted by name. Each
+// entry needs a name, a known format and files with a role and a URL.
+func ParseCatalogue(r io.Reader) ([]Entry, error) {
+	var es []Entry
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&es); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for i, e := range es {
+		if e.Name == "" || strings.ContainsAny(e.Name, `/\ `) || seen[e.Name] {
+			return nil, fmt.Errorf("entry %d: name %q is empty, repeated or holds a slash or space", i+1, e.Name)
+		}
+		seen[e.Name] = true
+		if _, err := ParseFormat(string(e.Format)); err != nil && e.Format != FormatZonula {
+			return nil, fmt.Errorf("entry %s: %w", e.Name, err)
+		}
+		if len(e.Files) == 0 {
+			return nil, fmt.Errorf("entry %s: no files", e.Name)
+		}
+		for _, f := range e.Files {
+			if f.URL == "" || (f.Role != "fasta" && f.Role != "taxonomy" && f.Role != "zonula") {
+				return nil, fmt.Errorf("entry %s: file %q: want a URL and a role fasta, taxonomy or zonula", e.Name, f.URL)
+			}
+		}
 	}
 	slices.SortFunc(es, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
 	return es, nil
