@@ -264,13 +264,13 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	}
 	w.rc = reverseComplement(w.rc, seq)
 	fwd, rev := 0, 0
-	eachKmer(seq, k, func(x uint32, _ int) {
-		if c.index.start[x+1] > c.index.start[x] {
+	eachKmer(seq, k, func(x uint32, pos int) {
+		if pos%orientStride == 0 && c.index.start[x+1] > c.index.start[x] {
 			fwd++
 		}
 	})
-	eachKmer(w.rc, k, func(x uint32, _ int) {
-		if c.index.start[x+1] > c.index.start[x] {
+	eachKmer(w.rc, k, func(x uint32, pos int) {
+		if pos%orientStride == 0 && c.index.start[x+1] > c.index.start[x] {
 			rev++
 		}
 	})
@@ -284,6 +284,9 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	nk := 0
 	half := len(read) / 2
 	eachKmer(read, k, func(x uint32, pos int) {
+		if pos%countStride != 0 {
+			return
+		}
 		nk++
 		post := c.index.lookup(x)
 		if len(post) > c.maxPosting {
@@ -339,8 +342,17 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	m := float64(len(read))
 	// Below the domain floor nothing is assigned, so larger distances need
 	// not be exact.
+	// Most reads lie within 10 % (plus their errors) of their best
+	// candidate, and the bit-vector aligner's cost grows with the distance
+	// bound, so that bound is tried first and the domain-floor bound only
+	// when the read is further away.
 	worst := int((1-(c.opts.Floors[taxonomy.Domain]-floorErrorFactor*a.ErrorRate))*m) + 1
-	cands[0].identity = max(0, 1-float64(w.al.distanceWithin(c.codes[cands[0].ref], worst))/m)
+	near := min(worst, int((1-(0.90-floorErrorFactor*a.ErrorRate))*m)+1)
+	d := w.al.distanceWithin(c.codes[cands[0].ref], near)
+	if d > near {
+		d = w.al.distanceWithin(c.codes[cands[0].ref], worst)
+	}
+	cands[0].identity = max(0, 1-float64(d)/m)
 	cut := minSupport(max(a.ErrorRate, 1-cands[0].identity)) * float64(cands[0].hits)
 	best, n := 0, 1
 	for i := 1; i < len(cands) && float64(cands[i].hits) >= cut; i++ {
@@ -410,6 +422,15 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	a.Confidence = float64(agree) / float64(support)
 	return a
 }
+
+// Strides through a read's k-mers: orientation looks at every
+// orientStride-th k-mer (a 16S read has hundreds either way), candidate
+// counting at every countStride-th, which halves the index walks while
+// overlapping k-mers still cover every base.
+const (
+	orientStride = 4
+	countStride  = 2
+)
 
 // minSupport is the least share of the best candidate's k-mer support that
 // a candidate needs to be aligned, for a read whose error rate or divergence
