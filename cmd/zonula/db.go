@@ -147,6 +147,9 @@ func printHeader(w io.Writer, name string, h refdb.Header) {
 		fmt.Fprintf(w, "skipped\t%d\n", h.Skipped)
 	}
 	fmt.Fprintf(w, "genera\t%d\n", h.Genera)
+	// Genera with their own identity floor (two or more references); the
+	// rest use the classifier's fixed genus floors.
+	fmt.Fprintf(w, "genera_with_cohesion\t%d\n", len(h.GenusCohesion))
 	fmt.Fprintf(w, "bases\t%d\n", h.Bases)
 	fmt.Fprintf(w, "sha256\t%s\n", h.SHA256)
 }
