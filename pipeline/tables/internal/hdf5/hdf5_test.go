@@ -148,14 +148,15 @@ func TestCorruptFiles(t *testing.T) {
 	// A flipped byte inside the fletcher32-protected chunks is an error,
 	// not wrong numbers: every third byte is tried, and any read that
 	// succeeds with the original dimensions must give the original values
-	// (v1 object headers carry no checksum, so a flipped dimension is read
-	// as written).
+	// (v1 object headers carry no checksum, so a flipped dimension or type
+	// bit is read as written).
 	f, _ := Open(orig)
 	d, _ := f.Dataset("grp/chunked2d")
 	want, err := d.Float64s()
 	if err != nil {
 		t.Fatal(err)
 	}
+	dt0 := d.dt
 	for i := 0; i < len(orig); i += 3 {
 		b := slices.Clone(orig)
 		b[i] ^= 0x01
@@ -167,7 +168,7 @@ func TestCorruptFiles(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if got, err := d.Float64s(); err == nil && slices.Equal(d.Dims(), []uint64{7, 5}) && !slices.Equal(got, want) {
+		if got, err := d.Float64s(); err == nil && slices.Equal(d.Dims(), []uint64{7, 5}) && d.dt == dt0 && !slices.Equal(got, want) {
 			t.Fatalf("byte %d flipped: read %v without an error", i, got)
 		}
 	}
