@@ -38,7 +38,8 @@ func ParseLineage(s string) (Lineage, error) { return ParseLineageWith(s, ParseO
 //   - Greengenes brackets are removed ("[Ruminococcus]" → "Ruminococcus").
 //   - Placeholders are not names: empty fields ("g__"), "unclassified…",
 //     "unidentified…", "uncultured…", "unknown…", "Unassigned", "Ambiguous_taxa",
-//     "…metagenome", and a bare "Incertae Sedis" (any case, '_' or ' '). Such a
+//     "…metagenome", "…_unclassified" (mothur), and a bare "Incertae Sedis"
+//     (any case, '_' or ' '); see IsPlaceholder. Such a
 //     rank is left empty. Qualified groups such as "Clostridiales Incertae
 //     Sedis XIII" or "Erysipelotrichaceae_incertae_sedis" are real labels and
 //     kept as written.
@@ -240,8 +241,9 @@ func cleanName(name string, r Rank, o ParseOptions) string {
 
 // IsPlaceholder reports whether a taxon name stands for "no name": empty,
 // "unclassified…", "unidentified…", "uncultured…", "unknown…",
-// "Unassigned", "Ambiguous_taxa", "…metagenome", "NA", or a bare "Incertae
-// Sedis" (any case; '_' read as ' ').
+// "Unassigned", "Ambiguous_taxa", "…metagenome", mothur's
+// "Lachnospiraceae_unclassified", "NA", or a bare "Incertae Sedis" (any
+// case; '_' read as ' ').
 func IsPlaceholder(name string) bool {
 	n := strings.ToLower(strings.TrimSpace(strings.ReplaceAll(name, "_", " ")))
 	switch {
@@ -253,7 +255,7 @@ func IsPlaceholder(name string) bool {
 			return true
 		}
 	}
-	return strings.HasSuffix(n, "metagenome")
+	return strings.HasSuffix(n, "metagenome") || strings.HasSuffix(n, " unclassified")
 }
 
 // StripGTDBSuffix removes a GTDB polyphyly suffix: "_" and one or two

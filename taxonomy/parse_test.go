@@ -41,6 +41,8 @@ func TestParseLineage(t *testing.T) {
 		{"metaphlan", "k__Bacteria|p__Firmicutes|c__Clostridia|o__Clostridiales|f__Lachnospiraceae|g__Roseburia|s__Roseburia_intestinalis|t__SGB4951", roseburia},
 		{"metaphlan genus", "k__Bacteria|p__Firmicutes|c__Clostridia|o__Clostridiales|f__Lachnospiraceae|g__Roseburia", roseburia.Truncate(Genus)},
 		{"quoted", `"k__Bacteria; p__Firmicutes"`, Lineage{"Bacteria", "Firmicutes"}},
+		{"mothur unclassified", "Bacteria;Bacteroidetes;Bacteroidia;Bacteroidales;Porphyromonadaceae;Porphyromonadaceae_unclassified;",
+			Lineage{"Bacteria", "Bacteroidetes", "Bacteroidia", "Bacteroidales", "Porphyromonadaceae"}},
 		{"unassigned", "Unassigned", Lineage{}},
 		{"unclassified", "unclassified", Lineage{}},
 		{"empty", "  ", Lineage{}},
