@@ -7,8 +7,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/zonula/zonula/taxonomy"
 )
@@ -400,26 +402,19 @@ func (t *table) profiles(name string) ([]*Profile, error) {
 		}
 		fseen[f] = i
 	}
-	out := make([]*Profile, len(t.samples))
 	for i, s := range t.samples {
-		b := NewBuilder(s)
-		p := &Profile{Sample: s, Relative: t.relative}
+		var total float64
 		for _, c := range t.cols[i] {
 			if !finiteNonNeg(c.value) {
 				return nil, where("sample", s, t.featureLine[c.feature], fmt.Errorf("feature %s: count %v, want a finite number ≥ 0", t.features[c.feature], c.value))
 			}
-			if c.value == 0 {
-				continue
-			}
-			b.Add(t.lineages[c.feature], c.value)
-			p.Features = append(p.Features, Feature{ID: t.features[c.feature], Lineage: t.lineages[c.feature], Reads: c.value})
+			total += c.value
 		}
-		if b.Total() == 0 {
+		if total == 0 {
 			return nil, where("sample", s, t.sampleLine[i], errors.New("no counts: every value of the sample is 0 (drop the sample or check the table)"))
 		}
-		p.Rows = b.Profile().Rows
-		out[i] = p
 	}
+	out := t.build()
 	rel := t.relative
 	if !t.relKnown {
 		rel = guessRelative(out)
@@ -428,6 +423,142 @@ func (t *table) profiles(name string) ([]*Profile, error) {
 		p.Relative = rel
 	}
 	return out, nil
+}
+
+// rankIndex numbers the distinct lineages of a table cut at one rank.
+type rankIndex struct {
+	group    []int32            // per distinct feature lineage: its group at this rank, -1 if shallower
+	lineages []taxonomy.Lineage // per group: the lineage cut at the rank
+}
+
+// build turns the checked table into profiles with the rows Builder.Profile
+// would give (same rows, same order: see Builder.Profile), but without
+// hashing lineages per sample: lineages are numbered once per rank, and
+// samples are summed in dense scratch arrays, on all CPUs.
+func (t *table) build() []*Profile {
+	// Distinct lineages of the features, each cut at its depth.
+	uid := make([]int32, len(t.features))
+	seen := map[taxonomy.Lineage]int32{}
+	var uniq []taxonomy.Lineage
+	for i, l := range t.lineages {
+		l = l.Truncate(l.Depth())
+		u, ok := seen[l]
+		if !ok {
+			u = int32(len(uniq))
+			seen[l] = u
+			uniq = append(uniq, l)
+		}
+		uid[i] = u
+	}
+	var idx [taxonomy.NumRanks]rankIndex
+	for r := range idx {
+		rank := taxonomy.Rank(r)
+		groups := map[taxonomy.Lineage]int32{}
+		ri := rankIndex{group: make([]int32, len(uniq))}
+		for u, l := range uniq {
+			if l.Depth() < rank {
+				ri.group[u] = -1
+				continue
+			}
+			k := l.Truncate(rank)
+			g, ok := groups[k]
+			if !ok {
+				g = int32(len(ri.lineages))
+				groups[k] = g
+				ri.lineages = append(ri.lineages, k)
+			}
+			ri.group[u] = g
+		}
+		idx[r] = ri
+	}
+	out := make([]*Profile, len(t.samples))
+	workers := min(runtime.GOMAXPROCS(0), len(t.samples))
+	var wg sync.WaitGroup
+	next := make(chan int, len(t.samples))
+	for i := range t.samples {
+		next <- i
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sums [taxonomy.NumRanks][]float64
+			for r := range sums {
+				sums[r] = make([]float64, len(idx[r].lineages))
+			}
+			var touched []int32
+			for i := range next {
+				out[i] = t.buildOne(i, uid, &idx, &sums, touched[:0])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// groupSum is a taxon's reads at one rank: its group number and sum.
+type groupSum struct {
+	n float64
+	g int32
+}
+
+// buildOne makes sample i's profile; sums are zeroed scratch arrays.
+func (t *table) buildOne(i int, uid []int32, idx *[taxonomy.NumRanks]rankIndex, sums *[taxonomy.NumRanks][]float64, touched []int32) *Profile {
+	p := &Profile{Sample: t.samples[i], Rows: make([]Row, 0, int(taxonomy.NumRanks)*(len(t.cols[i])+1))}
+	var keys []groupSum
+	var total float64
+	for _, c := range t.cols[i] {
+		if c.value == 0 {
+			continue
+		}
+		total += c.value
+		p.Features = append(p.Features, Feature{ID: t.features[c.feature], Lineage: t.lineages[c.feature], Reads: c.value})
+	}
+	for r := range idx {
+		rank := taxonomy.Rank(r)
+		s := sums[r]
+		touched = touched[:0]
+		var unclassified float64
+		for _, c := range t.cols[i] {
+			g := idx[r].group[uid[c.feature]]
+			if g < 0 {
+				unclassified += c.value
+				continue
+			}
+			if s[g] == 0 {
+				touched = append(touched, g)
+			}
+			s[g] += c.value
+		}
+		// Order as compareRows does, on small keys rather than Rows.
+		keys := keys[:0]
+		for _, g := range touched {
+			if n := s[g]; n != 0 {
+				keys = append(keys, groupSum{n, g})
+			}
+			s[g] = 0
+		}
+		ls := idx[r].lineages
+		slices.SortFunc(keys, func(a, b groupSum) int {
+			switch {
+			case a.n > b.n:
+				return -1
+			case a.n < b.n:
+				return 1
+			}
+			if c := strings.Compare(ls[a.g][rank], ls[b.g][rank]); c != 0 {
+				return c
+			}
+			return strings.Compare(ls[a.g].String(), ls[b.g].String())
+		})
+		for _, k := range keys {
+			l := &ls[k.g]
+			p.Rows = append(p.Rows, Row{Rank: rank, Taxon: l[rank], Lineage: *l, Reads: k.n, Fraction: k.n / total})
+		}
+		p.Rows = append(p.Rows, Row{Rank: rank, Taxon: Unclassified, Reads: unclassified, Fraction: unclassified / total})
+	}
+	return p
 }
 
 // guessRelative reports whether a table without a stated kind holds
