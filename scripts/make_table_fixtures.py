@@ -32,6 +32,13 @@ def h5(t, path):
 
 
 h5(table, os.path.join(out, "biom21-taxonomy.biom"))
+# Bad BIOM 2.1 tables: a negative count; a sample whose counts are all zero.
+neg = counts.copy()
+neg[1, 2] = -4
+h5(biom.Table(neg, ids, samples), os.path.join(out, "bad-negative.biom"))
+zero = counts.copy()
+zero[:, 1] = 0
+h5(biom.Table(zero, ids, samples), os.path.join(out, "bad-emptysample.biom"))
 with open(os.path.join(out, "biom10-sparse.biom"), "w") as f:
     f.write(table.to_json("make_table_fixtures.py"))
 # Dense BIOM 1.0 (QIIME 1 wrote these): the same table with a dense matrix.

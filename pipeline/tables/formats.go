@@ -341,6 +341,9 @@ func readMetaPhlAn(name string, data []byte, sample string) (*table, error) {
 	var valCols []int // indexes into row.vals
 	switch {
 	case header == nil: // MetaPhlAn 2 profile: clade, abundance
+		if len(rows[0].vals) == 0 {
+			return nil, &ParseError{File: name, Line: rows[0].line, Err: errors.New("one field: want a clade name and its abundance")}
+		}
 		valCols = []int{len(rows[0].vals) - 1}
 		t.addSample(sample, 0)
 	case containsFold(header, "relative_abundance"):

@@ -340,6 +340,30 @@ func TestReadTablesErrors(t *testing.T) {
 	}
 }
 
+func TestReadBIOM2Errors(t *testing.T) {
+	for file, want := range map[string]string{
+		"bad-negative.biom":    "bad-negative.biom: sample S3, observation ASV2: value -4, want a finite count ≥ 0",
+		"bad-emptysample.biom": "bad-emptysample.biom: sample S2: no counts",
+	} {
+		_, err := ReadTables(fixture(file), ReadOptions{})
+		var pe *ParseError
+		if err == nil || !errors.As(err, &pe) || !strings.HasSuffix(err.Error(), want) && !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", file, err, want)
+		}
+	}
+	data, err := os.ReadFile(fixture("biom21-taxonomy.biom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{100, len(data) / 2, len(data) - 100} {
+		_, err := Decode("cut.biom", data[:n], ReadOptions{}, nil)
+		var pe *ParseError
+		if err == nil || !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "cut.biom: ") {
+			t.Errorf("truncated at %d: %v", n, err)
+		}
+	}
+}
+
 func TestQZASafety(t *testing.T) {
 	for file, want := range map[string]string{
 		"bad-zipslip.qza": "member ../../evil.txt: unsafe path",
@@ -399,4 +423,30 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("error without a position: %v", err)
 		}
 	})
+}
+
+// TestImportMatchesBuilder checks the fast profile building of ReadTables
+// against Builder.Profile on the same features: same rows, same order.
+func TestImportMatchesBuilder(t *testing.T) {
+	for _, file := range []string{"biom21-taxonomy.biom", "S1.kreport", "S1_profile.txt", "merged_abundance_table.txt", "S1_rel-abundance.tsv"} {
+		for _, p := range readOK(t, fixture(file), ReadOptions{}) {
+			b := NewBuilder(p.Sample)
+			for _, f := range p.Features {
+				if err := b.Add(f.Lineage, f.Reads); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := b.Profile().Rows
+			if len(want) != len(p.Rows) {
+				t.Errorf("%s %s: %d rows, Builder gives %d", file, p.Sample, len(p.Rows), len(want))
+				continue
+			}
+			for i := range want {
+				g, w := p.Rows[i], want[i]
+				if g.Rank != w.Rank || g.Taxon != w.Taxon || g.Lineage != w.Lineage || math.Abs(g.Reads-w.Reads) > 1e-12*w.Reads || math.Abs(g.Fraction-w.Fraction) > 1e-12 {
+					t.Errorf("%s %s row %d: %+v, Builder %+v", file, p.Sample, i, g, w)
+				}
+			}
+		}
+	}
 }

@@ -64,6 +64,7 @@ func Open(data []byte) (*File, error) {
 	f := &File{data: data}
 	r := f.reader(uint64(at)+8, 0)
 	version := r.u8()
+	var eof uint64
 	switch version {
 	case 0, 1:
 		r.skip(4) // free-space, root symtable, reserved, shared header versions
@@ -79,7 +80,7 @@ func Open(data []byte) (*File, error) {
 		}
 		f.base = r.off()
 		r.off() // free space
-		r.off() // end of file
+		eof = r.off()
 		r.off() // driver info
 		// Root group symbol table entry.
 		r.off() // link name offset
@@ -98,13 +99,16 @@ func Open(data []byte) (*File, error) {
 		r.skip(1)
 		f.base = r.off()
 		r.off() // superblock extension
-		r.off() // end of file
+		eof = r.off()
 		f.root = r.off()
 	default:
 		return nil, fmt.Errorf("superblock version %d: %w", version, ErrUnsupported)
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("superblock: %w", r.err)
+	}
+	if end := f.base + eof; end < eof || end > uint64(len(data)) {
+		return nil, fmt.Errorf("truncated file: %d bytes, the superblock says %d", len(data), end)
 	}
 	return f, nil
 }
