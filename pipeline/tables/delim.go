@@ -170,9 +170,27 @@ func readDelimited(name string, data []byte, orient Orientation) (*table, error)
 			}
 		}
 	}
+	// Rank columns (Emu's combine-outputs tables: species, genus, ...,
+	// superkingdom, then one column per sample) spell the lineage.
+	rankCols := map[taxonomy.Rank]int{}
+	labelCols := map[int]bool{}
+	for j, h := range header {
+		h = strings.ToLower(h)
+		if r, ok := emuRanks[h]; ok {
+			rankCols[r] = j
+			labelCols[j] = true
+		}
+		switch h {
+		case "tax_id", "taxid", "clade", "subspecies", "species subgroup", "species group", "confidence":
+			labelCols[j] = true
+		}
+	}
+	if len(rankCols) < 2 {
+		rankCols = nil
+	}
 	var sampleCols []int
 	for j := firstSample; j < len(header); j++ {
-		if j == taxCol || strings.EqualFold(header[j], "confidence") {
+		if j == taxCol || labelCols[j] && (rankCols != nil || strings.EqualFold(header[j], "confidence")) {
 			continue
 		}
 		sampleCols = append(sampleCols, j)
@@ -184,18 +202,33 @@ func readDelimited(name string, data []byte, orient Orientation) (*table, error)
 			return nil, fail(i, "%d fields, want %d as in the header (line %d)", len(rec), len(header), lines[0])
 		}
 		id := strings.TrimSpace(rec[idCol])
+		var l taxonomy.Lineage
+		var err error
+		switch {
+		case rankCols != nil:
+			var parts []string
+			for r := taxonomy.Domain; r < taxonomy.NumRanks; r++ {
+				if j, ok := rankCols[r]; ok {
+					parts = append(parts, r.Prefix()+strings.TrimSpace(rec[j]))
+				}
+			}
+			l, err = taxonomy.ParseLineage(strings.Join(parts, ";"))
+			// The id is the lineage spelled out: a rank column may be
+			// empty or repeat (the same species name in two genera).
+			id = strings.Join(parts, ";")
+			if l.Depth() == taxonomy.NoRank {
+				id = strings.TrimSpace(strings.Join(rec[:firstSample], " "))
+			}
+		case taxCol >= 0:
+			l, err = taxonomy.ParseLineage(rec[taxCol])
+		default:
+			l, err = idLineage(id)
+		}
 		if id == "" && idCol == 2 {
 			id = Unclassified
 		}
 		if id == "" {
 			return nil, fail(i, "empty feature id in the first column")
-		}
-		var l taxonomy.Lineage
-		var err error
-		if taxCol >= 0 {
-			l, err = taxonomy.ParseLineage(rec[taxCol])
-		} else {
-			l, err = idLineage(id)
 		}
 		if err != nil {
 			return nil, fail(i, "feature %s: %v", truncate(id), err)

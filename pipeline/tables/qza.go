@@ -18,7 +18,7 @@ const maxZipMembers = 10000
 
 // qzaMember returns the uncompressed bytes of the single member whose path
 // is "<uuid>/data/<file>" in a QIIME 2 artifact. Member names that are
-// absolute or climb out of the archive ("../x", "/x", "C:\x") are refused,
+// absolute or climb out of the archive ("../x", "/x", "C:x") are refused,
 // as are members larger than limit (by their header or in fact) and
 // members whose CRC-32 does not match. ok is false when no such member
 // exists.
@@ -36,7 +36,8 @@ func qzaMember(name string, data []byte, file string, limit int64) (_ []byte, ok
 	var found *zip.File
 	for _, f := range zr.File {
 		n := f.Name
-		if strings.HasPrefix(n, "/") || strings.Contains(n, "\\") || strings.Contains(n, ":") ||
+		drive := len(n) >= 2 && n[1] == ':' && (n[0]|0x20 >= 'a' && n[0]|0x20 <= 'z')
+		if strings.HasPrefix(n, "/") || strings.Contains(n, "\\") || drive ||
 			path.Clean(n) != strings.TrimSuffix(n, "/") || strings.HasPrefix(path.Clean(n), "..") {
 			return nil, false, fail("member "+n, errors.New("unsafe path in the archive (absolute, '..', or backslashes): refusing the file"))
 		}

@@ -204,6 +204,34 @@ func TestReadSamplesAsRows(t *testing.T) {
 	}
 }
 
+// Emu's combine-outputs table: rank columns, then samples; and an Emu
+// file from a custom (SILVA-style) database with a lineage column.
+func TestReadEmuVariants(t *testing.T) {
+	combined := "species\tgenus\tfamily\torder\tclass\tphylum\tsuperkingdom\tbc01\tbc02\n" +
+		"Faecalibacterium prausnitzii\tFaecalibacterium\tOscillospiraceae\tEubacteriales\tClostridia\tFirmicutes\tBacteria\t120.0\t\n" +
+		"Bacteroides fragilis\tBacteroides\tBacteroidaceae\tBacteroidales\tBacteroidia\tBacteroidetes\tBacteria\t80.0\t7.5\n" +
+		"unassigned\t\t\t\t\t\t\t10.0\t2.0\n"
+	ps, err := Decode("emu-combined-species-counts.tsv", []byte(combined), ReadOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if samplesOf(ps) != "bc01,bc02" {
+		t.Fatalf("samples %s", samplesOf(ps))
+	}
+	sameCounts(t, "bc01", at(ps[0], taxonomy.Species), map[string]float64{"Faecalibacterium prausnitzii": 120, "Bacteroides fragilis": 80, Unclassified: 10})
+	sameCounts(t, "bc02", at(ps[1], taxonomy.Genus), map[string]float64{"Bacteroides": 7.5, Unclassified: 2})
+	custom := "tax_id\tabundance\tlineage\testimated counts\n" +
+		"11\t0.75\tBacteria;Firmicutes;Clostridia;Lachnospirales;Lachnospiraceae;Roseburia;\t30.0\n" +
+		"12\t0.25\tBacteria;Firmicutes;Clostridia;Oscillospirales;Ruminococcaceae;uncultured;\t10.0\n" +
+		"unassigned\t0\t\t4.0\n"
+	ps, err = Decode("x_rel-abundance.tsv", []byte(custom), ReadOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameCounts(t, "custom genus", at(ps[0], taxonomy.Genus), map[string]float64{"Roseburia": 30, Unclassified: 14})
+	sameCounts(t, "custom family", at(ps[0], taxonomy.Family), map[string]float64{"Lachnospiraceae": 30, "Ruminococcaceae": 10, Unclassified: 4})
+}
+
 func TestReadZonulaOwn(t *testing.T) {
 	p := sampleBuilder().Profile()
 	var buf bytes.Buffer
