@@ -285,22 +285,25 @@ func Detect(name string, data []byte) (Format, error) {
 	case strings.HasPrefix(first, "tax_id\tabundance"):
 		return FormatEmu, nil
 	case strings.HasPrefix(first, "#mpa_") || strings.HasPrefix(first, "#clade_name") ||
-		strings.HasPrefix(first, "#SampleID\tMetaphlan_Analysis"):
+		strings.HasPrefix(first, "#SampleID\tMetaphlan"):
 		return FormatMetaPhlAn, nil
 	}
+	data1 := ""
 	for _, l := range lines {
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
 		}
-		f := strings.Split(l, "\t")
-		if len(f) >= 2 && (strings.HasPrefix(f[0], "k__") || strings.HasPrefix(f[0], "d__") || f[0] == "UNCLASSIFIED") &&
-			(strings.Contains(f[0], "|") || strings.HasPrefix(f[1], "2") || f[0] == "UNCLASSIFIED") && !strings.Contains(f[0], ";") {
-			return FormatMetaPhlAn, nil
+		if data1 == "" {
+			data1 = l
 		}
-		if isKrakenLine(l) {
-			return FormatKraken, nil
+		f := strings.SplitN(l, "\t", 2)
+		if len(f) == 2 && (strings.HasPrefix(f[0], "k__") || strings.HasPrefix(f[0], "d__")) &&
+			strings.Contains(f[0], "|") && !strings.Contains(f[0], ";") {
+			return FormatMetaPhlAn, nil // clade names k__X|p__Y
 		}
-		break
+	}
+	if isKrakenLine(data1) {
+		return FormatKraken, nil
 	}
 	return FormatDelimited, nil
 }

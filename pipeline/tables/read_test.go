@@ -478,3 +478,53 @@ func TestImportMatchesBuilder(t *testing.T) {
 		}
 	}
 }
+
+// Layouts seen in the wild, written to their tools' documented forms.
+func TestReadMoreLayouts(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		rank     taxonomy.Rank
+		want     []map[string]float64
+		relative bool
+	}{
+		// MetaPhlAn 4 -t rel_ab_w_read_stats: read counts per clade.
+		{"S9_profile.txt", "#mpa_vJun23_CHOCOPhlAnSGB_202403\n#SampleID\tS9\n#clade_name\tclade_taxid\trelative_abundance\tcoverage\testimated_number_of_reads_from_the_clade\n" +
+			"k__Bacteria\t2\t100.0\t-\t1000\nk__Bacteria|p__Firmicutes\t2|1239\t70.0\t-\t700\nk__Bacteria|p__Bacteroidetes\t2|976\t30.0\t-\t300\n" +
+			"k__Bacteria|p__Firmicutes|c__Clostridia\t2|1239|186801\t60.0\t-\t600\n",
+			taxonomy.Class, []map[string]float64{{"Clostridia": 600, Unclassified: 400}}, false},
+		// MetaPhlAn 2: two columns, no header.
+		{"mpa2.txt", "#SampleID\tMetaphlan2_Analysis\nk__Bacteria\t100.0\nk__Bacteria|p__Firmicutes\t60.5\n",
+			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 60.5, Unclassified: 39.5}}, true},
+		// QIIME 1 classic OTU table with "Consensus Lineage".
+		{"otu_table.txt", "# QIIME v1.9.1 OTU table\n#OTU ID\tA\tB\tConsensus Lineage\n1\t5\t0\tk__Bacteria; p__Firmicutes\n2\t0\t7\tk__Bacteria; p__Bacteroidetes\n",
+			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 5}, {"Bacteroidetes": 7}}, false},
+		// R write.csv of an OTU table: empty first header cell, quoted.
+		{"otu.csv", "\"\",\"A\",\"B\"\n\"k__Bacteria;p__Firmicutes\",3,1\n\"k__Bacteria;p__Bacteroidetes\",0,2\n",
+			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 3}, {"Firmicutes": 1, "Bacteroidetes": 2}}, false},
+		// QIIME 2 collapsed and exported table: lineages as ids, fractions.
+		{"rel.tsv", "# Constructed from biom file\n#OTU ID\tA\nd__Bacteria;p__Firmicutes_A;c__Clostridia\t0.25\nd__Bacteria;p__Firmicutes;c__Bacilli\t0.75\n",
+			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 1}}, true},
+		// Kraken 1 / KrakenUniq-style codes ("-" for no rank).
+		{"k1.report", "  1.00\t1\t1\tU\t0\tunclassified\n 99.00\t99\t0\t-\t1\troot\n 99.00\t99\t9\tD\t2\t  Bacteria\n 90.00\t90\t90\tP\t1239\t    Firmicutes\n",
+			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 90, Unclassified: 10}}, false},
+	} {
+		ps, err := Decode(c.name, []byte(c.in), ReadOptions{}, nil)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if len(ps) != len(c.want) {
+			t.Errorf("%s: %d samples, want %d", c.name, len(ps), len(c.want))
+			continue
+		}
+		for i, p := range ps {
+			sameCounts(t, c.name+" "+p.Sample, at(p, c.rank), c.want[i])
+			if p.Relative != c.relative {
+				t.Errorf("%s: Relative = %v", c.name, p.Relative)
+			}
+		}
+		if c.name == "S9_profile.txt" && ps[0].Sample != "S9" {
+			t.Errorf("MetaPhlAn sample id %q", ps[0].Sample)
+		}
+	}
+}
