@@ -199,8 +199,11 @@ func (d *Dataset) raw() ([]byte, error) {
 	if d.dt.vlen {
 		es = uint64(4 + d.f.offSize + 4)
 	}
-	if n > MaxDatasetBytes/max(es, 1) {
-		return nil, fmt.Errorf("%s: %d elements exceed the %d-byte limit", d.path, n, MaxDatasetBytes)
+	// Deflate expands at most 1032:1, so a dataset cannot honestly decode
+	// to much more than 1032 times the file: refuse before allocating.
+	limit := min(uint64(MaxDatasetBytes), 1100*uint64(len(d.f.data))+1<<20)
+	if n > limit/max(es, 1) {
+		return nil, fmt.Errorf("%s: %d elements of %d bytes exceed the limit for this file (%d bytes)", d.path, n, es, limit)
 	}
 	total := n * es
 	r := d.f.msgReader(message{data: d.layout})

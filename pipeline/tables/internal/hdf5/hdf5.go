@@ -30,7 +30,9 @@ import (
 // not read.
 var ErrUnsupported = errors.New("unsupported HDF5 feature")
 
-// MaxDatasetBytes caps the decoded size of one dataset (1 GiB).
+// MaxDatasetBytes caps the decoded size of one dataset (1 GiB); a dataset
+// may also not decode to more than about 1,100 times the file's size
+// (deflate's ratio is at most 1032:1; BIOM writes every chunk).
 const MaxDatasetBytes = 1 << 30
 
 var signature = []byte("\x89HDF\r\n\x1a\n")
