@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -525,6 +526,72 @@ func TestReadMoreLayouts(t *testing.T) {
 		}
 		if c.name == "S9_profile.txt" && ps[0].Sample != "S9" {
 			t.Errorf("MetaPhlAn sample id %q", ps[0].Sample)
+		}
+	}
+}
+
+// biom2Check loads a BIOM file with biom-format and prints its table.
+const biom2Check = `
+import sys, biom
+t = biom.load_table(sys.argv[1])
+print("shape", *t.shape, "nnz", t.nnz, "id", t.table_id)
+print("samples", *t.ids(axis="sample"))
+for oid, md in zip(t.ids(axis="observation"), t.metadata(axis="observation")):
+    print(oid, "|", ";".join(md["taxonomy"]), "|", *[repr(float(v)) for v in t.data(oid, axis="observation")])
+`
+
+// TestWriteBIOM2 writes the fixture table as BIOM 2.1 and reads it back
+// with ReadTables, with Debian's python3-biom-format and with biom
+// validate-table.
+func TestWriteBIOM2(t *testing.T) {
+	ps := readOK(t, fixture("biom21-taxonomy.biom"), ReadOptions{})
+	var buf bytes.Buffer
+	meta := BIOMMeta{GeneratedBy: "zonula test", Date: time.Unix(0, 0)}
+	if err := WriteCombinedBIOM2(&buf, ps, taxonomy.Genus, meta); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	WriteCombinedBIOM2(&again, ps, taxonomy.Genus, meta)
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("two writes differ")
+	}
+	back, err := Decode("w.biom", buf.Bytes(), ReadOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ps {
+		sameCounts(t, "biom2 "+back[i].Sample, at(back[i], taxonomy.Genus), asvGenus[i])
+	}
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import biom").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s cannot import biom: %v", py, err)
+		}
+		t.Skip("needs python3-biom-format")
+	}
+	path := filepath.Join(t.TempDir(), "genus.biom")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, "-c", biom2Check, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("biom.load_table: %v\n%s", err, out)
+	}
+	want := `shape 5 3 nnz 10 id zonula combined table
+samples S1 S2 S3
+d__Bacteria;p__Bacteroidetes;c__Bacteroidia;o__Bacteroidales;f__Bacteroidaceae;g__Bacteroides | d__Bacteria;p__Bacteroidetes;c__Bacteroidia;o__Bacteroidales;f__Bacteroidaceae;g__Bacteroides | 80.0 200.0 0.0
+d__Bacteria;p__Proteobacteria;c__Gammaproteobacteria;o__Enterobacteriales;f__Enterobacteriaceae;g__Escherichia | d__Bacteria;p__Proteobacteria;c__Gammaproteobacteria;o__Enterobacteriales;f__Enterobacteriaceae;g__Escherichia | 5.0 0.0 300.0
+d__Bacteria;p__Firmicutes;c__Clostridia;o__Clostridiales;f__Ruminococcaceae;g__Faecalibacterium | d__Bacteria;p__Firmicutes;c__Clostridia;o__Clostridiales;f__Ruminococcaceae;g__Faecalibacterium | 120.0 0.0 30.0
+d__Bacteria;p__Firmicutes;c__Clostridia;o__Clostridiales;f__Lachnospiraceae;g__Roseburia | d__Bacteria;p__Firmicutes;c__Clostridia;o__Clostridiales;f__Lachnospiraceae;g__Roseburia | 0.0 15.0 45.0
+unclassified | unclassified | 10.0 3.0 0.0
+`
+	if string(out) != want {
+		t.Errorf("biom.load_table read\n%s\nwant\n%s", out, want)
+	}
+	if biomCLI, err := exec.LookPath("biom"); err == nil {
+		out, err := exec.Command(biomCLI, "validate-table", "-i", path).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "is a valid BIOM-formatted file") {
+			t.Errorf("biom validate-table: %v\n%s", err, out)
 		}
 	}
 }
