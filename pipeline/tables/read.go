@@ -490,9 +490,9 @@ func (t *table) build() []*Profile {
 			for r := range sums {
 				sums[r] = make([]float64, len(idx[r].lineages))
 			}
-			var touched []int32
+			var sc buildScratch
 			for i := range next {
-				out[i] = t.buildOne(i, uid, &idx, &sums, touched[:0])
+				out[i] = t.buildOne(i, uid, &idx, &sums, &sc)
 			}
 		}()
 	}
@@ -507,9 +507,8 @@ type groupSum struct {
 }
 
 // buildOne makes sample i's profile; sums are zeroed scratch arrays.
-func (t *table) buildOne(i int, uid []int32, idx *[taxonomy.NumRanks]rankIndex, sums *[taxonomy.NumRanks][]float64, touched []int32) *Profile {
-	p := &Profile{Sample: t.samples[i], Rows: make([]Row, 0, int(taxonomy.NumRanks)*(len(t.cols[i])+1))}
-	var keys []groupSum
+func (t *table) buildOne(i int, uid []int32, idx *[taxonomy.NumRanks]rankIndex, sums *[taxonomy.NumRanks][]float64, sc *buildScratch) *Profile {
+	p := &Profile{Sample: t.samples[i], Features: make([]Feature, 0, len(t.cols[i]))}
 	var total float64
 	for _, c := range t.cols[i] {
 		if c.value == 0 {
@@ -518,15 +517,16 @@ func (t *table) buildOne(i int, uid []int32, idx *[taxonomy.NumRanks]rankIndex, 
 		total += c.value
 		p.Features = append(p.Features, Feature{ID: t.features[c.feature], Lineage: t.lineages[c.feature], Reads: c.value})
 	}
+	var unclassified [taxonomy.NumRanks]float64
+	nrows := 0
 	for r := range idx {
 		rank := taxonomy.Rank(r)
 		s := sums[r]
-		touched = touched[:0]
-		var unclassified float64
+		touched := sc.touched[:0]
 		for _, c := range t.cols[i] {
 			g := idx[r].group[uid[c.feature]]
 			if g < 0 {
-				unclassified += c.value
+				unclassified[r] += c.value
 				continue
 			}
 			if s[g] == 0 {
@@ -534,8 +534,9 @@ func (t *table) buildOne(i int, uid []int32, idx *[taxonomy.NumRanks]rankIndex, 
 			}
 			s[g] += c.value
 		}
+		sc.touched = touched
 		// Order as compareRows does, on small keys rather than Rows.
-		keys := keys[:0]
+		keys := sc.keys[r][:0]
 		for _, g := range touched {
 			if n := s[g]; n != 0 {
 				keys = append(keys, groupSum{n, g})
@@ -555,13 +556,26 @@ func (t *table) buildOne(i int, uid []int32, idx *[taxonomy.NumRanks]rankIndex, 
 			}
 			return strings.Compare(ls[a.g].String(), ls[b.g].String())
 		})
-		for _, k := range keys {
+		sc.keys[r] = keys
+		nrows += len(keys) + 1
+	}
+	p.Rows = make([]Row, 0, nrows)
+	for r := range idx {
+		rank := taxonomy.Rank(r)
+		ls := idx[r].lineages
+		for _, k := range sc.keys[r] {
 			l := &ls[k.g]
 			p.Rows = append(p.Rows, Row{Rank: rank, Taxon: l[rank], Lineage: *l, Reads: k.n, Fraction: k.n / total})
 		}
-		p.Rows = append(p.Rows, Row{Rank: rank, Taxon: Unclassified, Reads: unclassified, Fraction: unclassified / total})
+		p.Rows = append(p.Rows, Row{Rank: rank, Taxon: Unclassified, Reads: unclassified[r], Fraction: unclassified[r] / total})
 	}
 	return p
+}
+
+// buildScratch is one worker's reusable buffers.
+type buildScratch struct {
+	touched []int32
+	keys    [taxonomy.NumRanks][]groupSum
 }
 
 // guessRelative reports whether a table without a stated kind holds
