@@ -196,6 +196,10 @@ func parseKraken(name string, data []byte) ([]krakenNode, error) {
 		}
 		fr.depth = depth
 		if r, ok := krakenRanks[code]; ok {
+			// GTDB-built databases name taxa with their prefix ("p__Firmicutes_A").
+			if len(nm) > 3 && nm[1:3] == "__" {
+				nm = nm[3:]
+			}
 			fr.names[r] = nm
 			for k := r + 1; k < taxonomy.NumRanks; k++ {
 				fr.names[k] = ""

@@ -167,6 +167,30 @@ func ReadTables(path string, o ReadOptions) ([]*Profile, error) {
 	return Decode(path, data, o, tax)
 }
 
+// ReadAll reads several tables with ReadTables (one ReadOptions for all;
+// Sample, when set, is ignored so each file names its own sample) and
+// returns their profiles in argument order. Two profiles with the same
+// sample name are an error naming both files.
+func ReadAll(paths []string, o ReadOptions) ([]*Profile, error) {
+	var out []*Profile
+	from := map[string]string{}
+	for _, p := range paths {
+		o.Sample = ""
+		ps, err := ReadTables(p, o)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range ps {
+			if prev, dup := from[x.Sample]; dup {
+				return nil, &ParseError{File: p, Where: "sample " + x.Sample, Err: fmt.Errorf("sample name also in %s: rename one of the files or samples", prev)}
+			}
+			from[x.Sample] = p
+		}
+		out = append(out, ps...)
+	}
+	return out, nil
+}
+
 // Decode reads a table held in data; name is used in errors and tax, when
 // not nil, gives lineages by feature id (see ReadTaxonomy). It is
 // ReadTables without the file system.

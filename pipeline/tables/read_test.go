@@ -300,6 +300,17 @@ func TestFormatFlag(t *testing.T) {
 	}
 }
 
+func TestReadAll(t *testing.T) {
+	ps, err := ReadAll([]string{fixture("S1.kreport"), fixture("S2_rel-abundance.tsv"), fixture("merged_abundance_table.txt")}, ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "sample S1: sample name also in") {
+		t.Errorf("duplicate S1 across files: %v, %d profiles", err, len(ps))
+	}
+	ps, err = ReadAll([]string{fixture("S1.kreport"), fixture("S2_rel-abundance.tsv")}, ReadOptions{})
+	if err != nil || samplesOf(ps) != "S1,S2" {
+		t.Errorf("ReadAll: %v, %s", err, samplesOf(ps))
+	}
+}
+
 func TestSampleFromPath(t *testing.T) {
 	for in, want := range map[string]string{"dir/S1_rel-abundance.tsv": "S1", "S2.kreport2": "S2", "x/S3_profile.txt": "S3", "A.bracken": "A", "B_species.bracken": "B", "table.biom": "table"} {
 		if got := SampleFromPath(in); got != want {
@@ -505,6 +516,9 @@ func TestReadMoreLayouts(t *testing.T) {
 		// QIIME 2 collapsed and exported table: lineages as ids, fractions.
 		{"rel.tsv", "# Constructed from biom file\n#OTU ID\tA\nd__Bacteria;p__Firmicutes_A;c__Clostridia\t0.25\nd__Bacteria;p__Firmicutes;c__Bacilli\t0.75\n",
 			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 1}}, true},
+		// Kraken2 with a GTDB database: names carry their prefixes.
+		{"gtdb.kreport", "  0.00\t0\t0\tU\t0\tunclassified\n100.00\t5\t0\tR\t1\troot\n100.00\t5\t0\tD\t2\t  d__Bacteria\n100.00\t5\t5\tP\t3\t    p__Firmicutes_A\n",
+			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 5}}, false},
 		// Kraken 1 / KrakenUniq-style codes ("-" for no rank).
 		{"k1.report", "  1.00\t1\t1\tU\t0\tunclassified\n 99.00\t99\t0\t-\t1\troot\n 99.00\t99\t9\tD\t2\t  Bacteria\n 90.00\t90\t90\tP\t1239\t    Firmicutes\n",
 			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 90, Unclassified: 10}}, false},

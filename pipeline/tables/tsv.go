@@ -202,6 +202,8 @@ type ParseError struct {
 	Err   error
 }
 
+// Error formats the error as "file:line: where: problem", leaving out the
+// parts that are not known.
 func (e *ParseError) Error() string {
 	switch {
 	case e.Line > 0 && e.Where != "":
