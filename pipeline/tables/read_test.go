@@ -456,6 +456,11 @@ func FuzzDecode(f *testing.F) {
 		`{"format":"Biological Observation Matrix 1.0.0","rows":[],"columns":[],"matrix_type":"sparse","shape":[0,0],"data":[]}`} {
 		f.Add([]byte(s))
 	}
+	for _, name := range []string{"table.qza", "S1.kreport", "S1_profile.txt", "final.opti_mcc.shared"} {
+		if b, err := os.ReadFile(fixture(name)); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, err := Decode("fuzz", data, ReadOptions{MaxMember: 1 << 20}, nil)
 		var pe *ParseError
