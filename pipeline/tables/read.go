@@ -2,8 +2,10 @@ package tables
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -116,8 +118,8 @@ type ReadOptions struct {
 	// abundance.tsv); empty gives the file name without its directory and
 	// known suffixes ("S1_rel-abundance.tsv" gives "S1").
 	Sample string
-	// MaxMember caps the uncompressed size of a .qza member; 0 gives
-	// DefaultMaxMember.
+	// MaxMember caps the uncompressed size of a .qza member or of a
+	// gzip-compressed table; 0 gives DefaultMaxMember.
 	MaxMember int64
 }
 
@@ -126,7 +128,8 @@ type ReadOptions struct {
 // (as Builder.Profile makes them, from each feature's lineage and count) and
 // the table's own Features.
 //
-// The format is o.Format or, for FormatAuto, detected from the content:
+// A gzip-compressed file (any format but .qza) is decompressed first. The
+// format is o.Format or, for FormatAuto, detected from the content:
 // the HDF5 signature (BIOM 2.1), a zip signature (.qza), a JSON object with
 // a BIOM 1 "format" (BIOM 1.0), zonula's TSVHeader, mothur's
 // "label<TAB>Group<TAB>numOtus" header, Bracken's "name<TAB>taxonomy_id
@@ -195,6 +198,12 @@ func ReadAll(paths []string, o ReadOptions) ([]*Profile, error) {
 // not nil, gives lineages by feature id (see ReadTaxonomy). It is
 // ReadTables without the file system.
 func Decode(name string, data []byte, o ReadOptions, tax map[string]taxonomy.Lineage) ([]*Profile, error) {
+	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		var err error
+		if data, err = gunzip(name, data, o.maxMember()); err != nil {
+			return nil, err
+		}
+	}
 	f := o.Format
 	if f == FormatAuto {
 		var err error
@@ -242,6 +251,23 @@ func Decode(name string, data []byte, o ReadOptions, tax map[string]taxonomy.Lin
 		}
 	}
 	return t.profiles(name)
+}
+
+// gunzip decompresses a gzip file (all members), refusing more than limit
+// bytes of output.
+func gunzip(name string, data []byte, limit int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, &ParseError{File: name, Where: "gzip", Err: err}
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, &ParseError{File: name, Where: "gzip", Err: fmt.Errorf("%w (truncated or damaged file?)", err)}
+	}
+	if int64(len(out)) > limit {
+		return nil, &ParseError{File: name, Where: "gzip", Err: fmt.Errorf("decompresses to more than %d bytes", limit)}
+	}
+	return out, nil
 }
 
 func (o ReadOptions) maxMember() int64 {

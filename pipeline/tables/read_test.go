@@ -2,6 +2,7 @@ package tables
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"math"
 	"os"
@@ -297,6 +298,34 @@ func TestFormatFlag(t *testing.T) {
 	var o Orientation
 	if err := o.Set("sample-rows"); err != nil || o != SamplesAsRows || o.String() != "sample-rows" {
 		t.Errorf("orientation %v %v", o, err)
+	}
+}
+
+func TestReadGzip(t *testing.T) {
+	data, err := os.ReadFile(fixture("S1.kreport"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "S1.kreport.gz")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps := readOK(t, path, ReadOptions{})
+	if ps[0].Sample != "S1" {
+		t.Errorf("sample %q", ps[0].Sample)
+	}
+	sameCounts(t, "genus", at(ps[0], taxonomy.Genus), map[string]float64{"Faecalibacterium": 120, "Bacteroides": 80, "Escherichia": 5, Unclassified: 12})
+	_, err = Decode("cut.gz", buf.Bytes()[:buf.Len()/2], ReadOptions{}, nil)
+	var pe *ParseError
+	if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "cut.gz: gzip: unexpected EOF") {
+		t.Errorf("truncated gzip: %v", err)
+	}
+	if _, err := Decode("big.gz", buf.Bytes(), ReadOptions{MaxMember: 100}, nil); err == nil || !strings.Contains(err.Error(), "more than 100 bytes") {
+		t.Errorf("gzip cap: %v", err)
 	}
 }
 
