@@ -51,12 +51,14 @@ with open(os.path.join(out, "biom10-dense.biom"), "w") as f:
 # QIIME 2 artifacts: a zip with <uuid>/data/<file>, metadata.yaml, VERSION
 # (layout as QIIME 2 2023.x writes them; QIIME 2 is not in Debian).
 def qza(path, uuid, typ, fmt, name, data, extra=()):
+    def put(z, n, d):  # fixed timestamps: the same bytes on every run
+        z.writestr(zipfile.ZipInfo(n, date_time=(2023, 5, 1, 0, 0, 0)), d, zipfile.ZIP_DEFLATED)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{uuid}/VERSION", "QIIME 2\narchive: 5\nframework: 2023.5.1\n")
-        z.writestr(f"{uuid}/metadata.yaml", f"uuid: {uuid}\ntype: {typ}\nformat: {fmt}\n")
-        z.writestr(f"{uuid}/data/{name}", data)
+        put(z, f"{uuid}/VERSION", "QIIME 2\narchive: 5\nframework: 2023.5.1\n")
+        put(z, f"{uuid}/metadata.yaml", f"uuid: {uuid}\ntype: {typ}\nformat: {fmt}\n")
+        put(z, f"{uuid}/data/{name}", data)
         for n, d in extra:
-            z.writestr(n, d)
+            put(z, n, d)
 
 buf = io.BytesIO()
 with h5py.File(buf, "w") as f:
@@ -92,15 +94,15 @@ with open(os.path.join(out, "bad-crc.qza"), "r+b") as f:
 def feat(path, libver):
     with h5py.File(path, "w", libver=libver) as f:
         f.create_group("grp/sub")
-        f.create_dataset("contig", data=np.arange(10, dtype="<i4"))
-        f.create_dataset("compact_be", data=np.array([-3, 7, 300], dtype=">i2"))
+        f.create_dataset(track_times=False, name="contig", data=np.arange(10, dtype="<i4"))
+        f.create_dataset(track_times=False, name="compact_be", data=np.array([-3, 7, 300], dtype=">i2"))
         a = np.arange(7 * 5, dtype="f8").reshape(7, 5) * 1.5
-        f.create_dataset("grp/chunked2d", data=a, chunks=(3, 2), compression="gzip", shuffle=True, fletcher32=True)
-        f.create_dataset("grp/f32", data=np.array([0.5, 2.25], dtype="f4"), chunks=(1,), compression="gzip")
-        f.create_dataset("grp/sub/fixed", data=np.array([b"ab", b"cde", b""], dtype="S4"))
-        f.create_dataset("grp/sub/vlen", data=np.array(["x", "Faecalibacterium prausnitzii", "\u00e9"], dtype=object),
+        f.create_dataset(track_times=False, name="grp/chunked2d", data=a, chunks=(3, 2), compression="gzip", shuffle=True, fletcher32=True)
+        f.create_dataset(track_times=False, name="grp/f32", data=np.array([0.5, 2.25], dtype="f4"), chunks=(1,), compression="gzip")
+        f.create_dataset(track_times=False, name="grp/sub/fixed", data=np.array([b"ab", b"cde", b""], dtype="S4"))
+        f.create_dataset(track_times=False, name="grp/sub/vlen", data=np.array(["x", "Faecalibacterium prausnitzii", "\u00e9"], dtype=object),
                          dtype=h5py.string_dtype())
-        f.create_dataset("empty", data=np.zeros((0,), dtype="u8"))
+        f.create_dataset(track_times=False, name="empty", data=np.zeros((0,), dtype="u8"))
 
 
 feat(os.path.join(h5out, "feat-earliest.h5"), "earliest")
