@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -109,5 +110,42 @@ sample/empty (0,) i []
 `
 	if string(out) != want {
 		t.Errorf("h5py read\n%s\nwant\n%s", out, want)
+	}
+}
+
+// TestWriteManyStrings spreads 130,000 distinct strings over three global
+// heap collections and has both readers check them.
+func TestWriteManyStrings(t *testing.T) {
+	n := 130000
+	v := make([]string, n)
+	for i := range v {
+		v[i] = "taxon " + strconv.Itoa(i)
+	}
+	w := NewWriter()
+	w.Root().Strings("s", []uint64{uint64(n)}, v)
+	b, err := w.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := f.Dataset("s")
+	got, err := d.Strings()
+	if err != nil || !slices.Equal(got, v) {
+		t.Fatalf("read back: %v", err)
+	}
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
+		t.Skip("needs python3-h5py")
+	}
+	path := filepath.Join(t.TempDir(), "s.h5")
+	os.WriteFile(path, b, 0o644)
+	out, err := exec.Command(py, "-c", `import sys, h5py
+s = h5py.File(sys.argv[1], "r")["s"][()]
+print(len(s), s[0].decode(), s[-1].decode(), len(set(s)))`, path).CombinedOutput()
+	if err != nil || string(out) != "130000 taxon 0 taxon 129999 130000\n" {
+		t.Errorf("h5py: %v %s", err, out)
 	}
 }
