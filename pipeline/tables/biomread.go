@@ -156,10 +156,14 @@ func biomForeignLineage(row biomAxisIn) (taxonomy.Lineage, error) {
 	return joinLineage(fields)
 }
 
-// joinLineage parses a lineage given as one name per level.
+// joinLineage parses a lineage given as one name per level, or as one
+// string holding the whole lineage.
 func joinLineage(fields []string) (taxonomy.Lineage, error) {
 	for len(fields) > 0 && strings.TrimSpace(fields[len(fields)-1]) == "" {
 		fields = fields[:len(fields)-1]
+	}
+	if len(fields) == 1 {
+		return taxonomy.ParseLineage(fields[0])
 	}
 	for _, f := range fields {
 		if strings.Contains(f, ";") {

@@ -541,6 +541,10 @@ func TestReadMoreLayouts(t *testing.T) {
 		// MetaPhlAn 2: two columns, no header.
 		{"mpa2.txt", "#SampleID\tMetaphlan2_Analysis\nk__Bacteria\t100.0\nk__Bacteria|p__Firmicutes\t60.5\n",
 			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 60.5, Unclassified: 39.5}}, true},
+		// BIOM 1.0 whose taxonomy list holds one joined string.
+		{"joined.biom", `{"format":"Biological Observation Matrix 1.0.0","rows":[{"id":"o1","metadata":{"taxonomy":["k__Bacteria; p__Firmicutes"]}}],` +
+			`"columns":[{"id":"A","metadata":null}],"matrix_type":"sparse","shape":[1,1],"data":[[0,0,4]]}`,
+			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 4}}, false},
 		// QIIME 1 classic OTU table with "Consensus Lineage".
 		{"otu_table.txt", "# QIIME v1.9.1 OTU table\n#OTU ID\tA\tB\tConsensus Lineage\n1\t5\t0\tk__Bacteria; p__Firmicutes\n2\t0\t7\tk__Bacteria; p__Bacteroidetes\n",
 			taxonomy.Phylum, []map[string]float64{{"Firmicutes": 5}, {"Bacteroidetes": 7}}, false},
