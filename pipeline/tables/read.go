@@ -134,9 +134,10 @@ type ReadOptions struct {
 // a BIOM 1 "format" (BIOM 1.0), zonula's TSVHeader, mothur's
 // "label<TAB>Group<TAB>numOtus" header, Bracken's "name<TAB>taxonomy_id
 // <TAB>taxonomy_lvl" header, Emu's "tax_id<TAB>abundance" header, MetaPhlAn's
-// "#mpa_" or "#clade_name" header or k__...|p__... clade names, Kraken2
-// report lines (percentage, clade reads, taxon reads, rank code, taxid,
-// name), and otherwise a TSV/CSV table (see FormatDelimited).
+// "#mpa_", "#clade_name" or "#SampleID<TAB>Metaphlan..." header or
+// k__...|p__... clade names in the first column, Kraken2 report lines
+// (percentage, clade reads, taxon reads, rank code, taxid, name), and
+// otherwise a TSV/CSV table (FormatDelimited).
 //
 // Delimited tables: the delimiter is a tab if the header line has one, else
 // a comma (RFC 4180 quoting). Lines starting with '#' before the header are
@@ -145,14 +146,19 @@ type ReadOptions struct {
 // ("sample", "sample_id", "SampleID", "#SampleID", "Group") or when its
 // other header cells parse as prefixed lineages; otherwise taxa are rows. A
 // column headed "taxonomy", "Taxon", "lineage" or "Consensus Lineage"
-// (taxa-as-rows only) gives lineages; otherwise a feature id is parsed as a
-// lineage when it contains ';', '|' or a rank prefix.
+// (taxa-as-rows only) gives lineages; so do two or more rank columns
+// ("species", "genus", ..., "superkingdom", as in Emu's combined tables;
+// "tax_id", "clade" and similar label columns are not samples); otherwise
+// a feature id is parsed as a lineage when it contains ';', '|' or a rank
+// prefix. WriteCombinedTSV's tables ("rank<TAB>taxon<TAB>lineage<TAB>S1...")
+// read back with their lineages.
 //
 // Errors are *ParseError values naming the file and the line (or, for
 // BIOM and .qza, the record): unreadable or unknown formats, ragged rows,
 // negative, non-finite or non-numeric counts, duplicate sample or feature
 // ids, samples whose counts are all zero, a table with no samples, and
-// lineages that do not parse.
+// lineages that do not parse. A file that cannot be opened gives the
+// *fs.PathError of os.ReadFile.
 func ReadTables(path string, o ReadOptions) ([]*Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
