@@ -97,7 +97,7 @@ var sampleHeaders = []string{"sample", "samples", "sample_id", "sampleid", "#sam
 var lineageHeaders = []string{"taxonomy", "lineage", "consensus lineage", "consensus_lineage", "taxon", "tax"}
 
 // readDelimited reads a TSV/CSV abundance table.
-func readDelimited(name string, data []byte, orient Orientation) (*table, error) {
+func readDelimited(name string, data []byte, orient Orientation, sample string) (*table, error) {
 	recs, lines, err := records(name, data)
 	if err != nil {
 		return nil, err
@@ -189,7 +189,32 @@ func readDelimited(name string, data []byte, orient Orientation) (*table, error)
 		rankCols = nil
 	}
 	var sampleCols []int
-	for j := firstSample; j < len(header); j++ {
+	// emu collapse-taxonomy: rank columns, then "abundance" and, with
+	// --keep-counts, "estimated counts" of one sample.
+	emuAbundance, emuCounts := -1, -1
+	if rankCols != nil {
+		for j, h := range header {
+			switch h {
+			case "abundance":
+				emuAbundance = j
+			case "estimated counts":
+				emuCounts = j
+			}
+		}
+	}
+	switch {
+	case emuCounts >= 0:
+		sampleCols = []int{emuCounts}
+		t.relKnown = true
+	case emuAbundance >= 0:
+		sampleCols = []int{emuAbundance}
+		t.relative, t.relKnown = true, true
+	}
+	emuCollapsed := sampleCols != nil
+	if emuCollapsed {
+		t.addSample(sample, lines[0])
+	}
+	for j := firstSample; j < len(header) && !emuCollapsed; j++ {
 		if j == taxCol || labelCols[j] && (rankCols != nil || strings.EqualFold(header[j], "confidence")) {
 			continue
 		}
@@ -217,7 +242,10 @@ func readDelimited(name string, data []byte, orient Orientation) (*table, error)
 			// empty or repeat (the same species name in two genera).
 			id = strings.Join(parts, ";")
 			if l.Depth() == taxonomy.NoRank {
-				id = strings.TrimSpace(strings.Join(rec[:firstSample], " "))
+				id = strings.TrimSpace(rec[0])
+				if id == "" {
+					id = Unclassified
+				}
 			}
 		case taxCol >= 0:
 			l, err = taxonomy.ParseLineage(rec[taxCol])

@@ -224,7 +224,7 @@ func Decode(name string, data []byte, o ReadOptions, tax map[string]taxonomy.Lin
 	var err error
 	switch f {
 	case FormatDelimited:
-		t, err = readDelimited(name, data, o.Orientation)
+		t, err = readDelimited(name, data, o.Orientation, o.Sample)
 	case FormatZonula:
 		t, err = readZonula(name, data, o.Sample)
 	case FormatBIOM1:
@@ -291,7 +291,8 @@ func SampleFromPath(path string) string {
 	for changed := true; changed; {
 		changed = false
 		for _, suf := range []string{".gz", ".tsv", ".txt", ".csv", ".biom", ".qza", ".kreport2", ".kreport", ".report", ".bracken",
-			"_rel-abundance", "_profile", "_profiled_metagenome", ".shared", "_species", "_genus", ".breport"} {
+			"_rel-abundance", "_profile", "_profiled_metagenome", ".shared", "_species", "_genus", ".breport",
+			"-species", "-genus", "-family", "-order", "-class", "-phylum", "-clade", "-superkingdom"} {
 			if len(s) > len(suf) && strings.HasSuffix(strings.ToLower(s), suf) {
 				s = s[:len(s)-len(suf)]
 				changed = true

@@ -222,6 +222,20 @@ func TestReadEmuVariants(t *testing.T) {
 	}
 	sameCounts(t, "bc01", at(ps[0], taxonomy.Species), map[string]float64{"Faecalibacterium prausnitzii": 120, "Bacteroides fragilis": 80, Unclassified: 10})
 	sameCounts(t, "bc02", at(ps[1], taxonomy.Genus), map[string]float64{"Bacteroides": 7.5, Unclassified: 2})
+	// emu collapse-taxonomy S1_rel-abundance.tsv genus (pandas groupby,
+	// dropna=False: the unassigned row has empty ranks).
+	collapsed := "genus\tfamily\torder\tclass\tphylum\tclade\tsuperkingdom\tabundance\testimated counts\n" +
+		"Bacteroides\tBacteroidaceae\tBacteroidales\tBacteroidia\tBacteroidetes\tFCB group\tBacteria\t0.39\t80.0\n" +
+		"Faecalibacterium\tOscillospiraceae\tEubacteriales\tClostridia\tFirmicutes\t\tBacteria\t0.59\t120.0\n" +
+		"\t\t\t\t\t\t\t0.0\t10.0\n"
+	ps, err = Decode("out/S1_rel-abundance-genus.tsv", []byte(collapsed), ReadOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if samplesOf(ps) != "S1" || ps[0].Relative {
+		t.Errorf("collapsed: samples %s, relative %v", samplesOf(ps), ps[0].Relative)
+	}
+	sameCounts(t, "collapsed", at(ps[0], taxonomy.Genus), map[string]float64{"Faecalibacterium": 120, "Bacteroides": 80, Unclassified: 10})
 	custom := "tax_id\tabundance\tlineage\testimated counts\n" +
 		"11\t0.75\tBacteria;Firmicutes;Clostridia;Lachnospirales;Lachnospiraceae;Roseburia;\t30.0\n" +
 		"12\t0.25\tBacteria;Firmicutes;Clostridia;Oscillospirales;Ruminococcaceae;uncultured;\t10.0\n" +
