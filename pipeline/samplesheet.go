@@ -329,7 +329,9 @@ func parseSheetHeader(header []string) (sheetColumns, error) {
 
 func parseSheetRow(rec []string, cols sheetColumns, header []string, name string, line int, baseDir string) (SheetSample, []*SheetError) {
 	var errs []*SheetError
-	fail := func(col string, err error) { errs = append(errs, &SheetError{File: name, Line: line, Column: col, Err: err}) }
+	fail := func(col string, err error) {
+		errs = append(errs, &SheetError{File: name, Line: line, Column: col, Err: err})
+	}
 	s := SheetSample{Name: strings.TrimSpace(rec[0]), Line: line}
 	if err := CheckSampleName(s.Name); err != nil {
 		fail("sample", err)
