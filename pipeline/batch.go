@@ -138,14 +138,16 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
-	clf := cfg.Run.Classifier
-	if clf == nil {
-		var err error
-		if clf, err = classify.New(cfg.Run.DB, cfg.Run.Classify); err != nil {
-			return nil, err
+	// The index is built when the first sample needs it: a resumed batch
+	// with nothing left to do builds none.
+	index := sync.OnceValues(func() (*classify.Classifier, error) {
+		if cfg.Run.Classifier != nil {
+			return cfg.Run.Classifier, nil
 		}
-	}
-	res.IndexSeconds = time.Since(start).Seconds()
+		t := time.Now()
+		defer func() { res.IndexSeconds = time.Since(t).Seconds() }()
+		return classify.New(cfg.Run.DB, cfg.Run.Classify)
+	})
 	dbSHA := cfg.Run.DB.Header.SHA256
 
 	var mu sync.Mutex // guards finished and prog
@@ -160,9 +162,9 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 				c.Inputs, c.Stdin = s.Reads, nil
 				c.OutDir = filepath.Join(cfg.OutDir, s.Name)
 				c.Sample, c.Metadata = s.Name, s.Metadata
-				c.Threads, c.Classifier = res.ThreadsPerSample, clf
+				c.Threads = res.ThreadsPerSample
 				c.Options = sampleOptions(cfg.Run.Options, s.Metadata)
-				o := runSample(ctx, c, dbSHA, cfg.Force)
+				o := runSample(ctx, c, index, dbSHA, cfg.Force)
 				res.Samples[i] = o
 				mu.Lock()
 				finished++
@@ -249,7 +251,7 @@ func sampleOptions(opts []report.Option, md report.Metadata) []report.Option {
 }
 
 // runSample runs one sample unless its outputs are up to date.
-func runSample(ctx context.Context, c Config, dbSHA string, force bool) (o SampleOutcome) {
+func runSample(ctx context.Context, c Config, index func() (*classify.Classifier, error), dbSHA string, force bool) (o SampleOutcome) {
 	start := time.Now()
 	o = SampleOutcome{Sample: c.Sample}
 	defer func() {
@@ -282,6 +284,12 @@ func runSample(ctx context.Context, c Config, dbSHA string, force bool) (o Sampl
 			os.RemoveAll(d)
 		}
 	}
+	clf, err := index()
+	if err != nil {
+		o.Status, o.Err = SampleFailed, err
+		return o
+	}
+	c.Classifier = clf
 	r, err := Run(ctx, c, NoProgress{})
 	switch {
 	case err != nil && ctx.Err() != nil:

@@ -85,12 +85,15 @@ func exitCode(err error) int {
 		de *databaseError
 		pe *seqio.ParseError
 		ie *pipeline.InputError
+		be *pipeline.BatchError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &be):
+		return exitPartial
 	case errors.As(err, &de), errors.Is(err, refdb.ErrCorrupt):
 		return exitDatabase
 	case errors.As(err, &bi), errors.As(err, &pe), errors.As(err, &ie):
