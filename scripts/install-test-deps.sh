@@ -2,6 +2,8 @@
 # Install the Debian packages the tests use: Chromium (HTML report checks),
 # poppler-utils (pdftotext, pdffonts, pdfinfo for the PDF report checks) and
 # python3-biom-format (profile.biom must load in the reference BIOM library),
+# snakemake (the workflow test runs the Snakemake workflow 'zonula workflow
+# init' writes), multiqc (batch's MultiQC file must load in it)
 # and axe-core from npm (accessibility check of the HTML report).
 # Does nothing when they are already there. Needs root or sudo on Debian.
 set -euo pipefail
@@ -10,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 /usr/bin/python3 -c 'import biom' >/dev/null 2>&1 || need+=(python3-biom-format)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v snakemake >/dev/null 2>&1 || need+=(snakemake)
+command -v multiqc >/dev/null 2>&1 || need+=(multiqc)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
