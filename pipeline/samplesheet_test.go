@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -168,4 +169,26 @@ func TestSamplesheetFromBarcodes(t *testing.T) {
 	if _, err := OpenSamplesheet(empty); !errors.Is(err, seqio.ErrNoReads) {
 		t.Errorf("only unclassified reads: %v, want ErrNoReads", err)
 	}
+}
+
+func FuzzReadSamplesheet(f *testing.F) {
+	dir := f.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.fastq"), []byte("@r\nA\n+\nI\n"), 0o644)
+	f.Add([]byte("sample,reads,age\nS1,a.fastq,40\n"))
+	f.Add([]byte("\xef\xbb\xbfsample,reads,reads\r\nS1,a.fastq,\r\n"))
+	f.Add([]byte("sample,reads\n\"S1\nx\",a.fastq\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ReadSamplesheet(bytes.NewReader(data), "fuzz.csv", dir)
+		var se *SheetError
+		if err != nil && !errors.As(err, &se) {
+			t.Fatalf("error %v is not a *SheetError", err)
+		}
+		if err == nil {
+			for _, smp := range s.Samples {
+				if CheckSampleName(smp.Name) != nil || len(smp.Reads) == 0 {
+					t.Fatalf("accepted sample %+v", smp)
+				}
+			}
+		}
+	})
 }
