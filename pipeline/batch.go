@@ -108,7 +108,8 @@ func DefaultJobs(cores, n int) int {
 // sample whose run.json already records the same sample name, zonula
 // version, database checksum, options and input checksums, with its outputs
 // present, is skipped (resume after a crash; cfg.Force re-runs it). A failed
-// sample never stops the others. Memory is flat in the number of samples:
+// sample never stops the others; nor does one whose reads the sheet could
+// not find (SheetSample.Unreadable: it fails at once). Memory is flat in the number of samples:
 // each finished sample leaves only a SampleOutcome behind.
 //
 // At the end Batch writes batch-summary.tsv (every sample) and, from the
@@ -164,7 +165,14 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 				c.Sample, c.Metadata = s.Name, s.Metadata
 				c.Threads = res.ThreadsPerSample
 				c.Options = sampleOptions(cfg.Run.Options, s.Metadata)
-				o := runSample(ctx, c, index, dbSHA, cfg.Force)
+				var o SampleOutcome
+				if len(s.Unreadable) > 0 {
+					first := *s.Unreadable[0]
+					first.Problems = s.Unreadable[1:]
+					o = SampleOutcome{Sample: s.Name, Status: SampleFailed, Err: &first}
+				} else {
+					o = runSample(ctx, c, index, dbSHA, cfg.Force)
+				}
 				res.Samples[i] = o
 				mu.Lock()
 				finished++

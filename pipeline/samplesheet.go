@@ -29,6 +29,11 @@ type SheetSample struct {
 	Metadata report.Metadata
 	// Extra holds other columns, in sheet order, for cohort grouping.
 	Extra []report.Option
+	// Unreadable lists the sample's reads cells that name no readable file
+	// (missing, not a regular file, a directory without read files). The
+	// sample stays in the sheet so that a batch reports it failed and runs
+	// the others; Samplesheet.Unreadable lists them all.
+	Unreadable []*SheetError
 }
 
 // Samplesheet is a list of samples to process together.
@@ -38,6 +43,16 @@ type Samplesheet struct {
 	// Skipped notes inputs left out on purpose (an ONT run's unclassified
 	// reads), one line each, for the user to see.
 	Skipped []string
+}
+
+// Unreadable returns the unreadable reads cells of every sample, in sheet
+// order (see SheetSample.Unreadable).
+func (s *Samplesheet) Unreadable() []*SheetError {
+	var out []*SheetError
+	for _, smp := range s.Samples {
+		out = append(out, smp.Unreadable...)
+	}
+	return out
 }
 
 // SheetError is a problem with a samplesheet at a line (and column when
@@ -165,9 +180,12 @@ func SamplesheetFromBarcodes(dir string) (*Samplesheet, error) {
 // columns are kept in Extra. Names are matched case-insensitively.
 //
 // Each row is a sample: a safe, unique sample name (CheckSampleName; unique
-// ignoring case, as on case-insensitive file systems), at least one reads
-// cell (empty extra reads cells are allowed), every file present (a
-// directory stands for the read files in it). A UTF-8 byte-order mark,
+// ignoring case, as on case-insensitive file systems) and at least one reads
+// cell (empty extra reads cells are allowed; a directory stands for the
+// read files in it). A reads file that is missing or unreadable does not
+// reject the sheet: it is listed in the sample's Unreadable, with its line,
+// for the caller to report (batch fails that sample and runs the others).
+// A UTF-8 byte-order mark,
 // CRLF line ends, blank lines and lines starting with '#' are accepted; rows
 // with a different number of cells than the header are not. Every problem
 // found is returned in one *SheetError naming the line and column.
@@ -345,25 +363,28 @@ func parseSheetRow(rec []string, cols sheetColumns, header []string, name string
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(baseDir, path)
 		}
+		unreadable := func(err error) {
+			s.Unreadable = append(s.Unreadable, &SheetError{File: name, Line: line, Column: header[i], Err: err})
+		}
 		st, err := os.Stat(path)
 		switch {
 		case err != nil:
-			fail(header[i], fmt.Errorf("reads file %s: %w", cell, errors.Unwrap(err)))
+			unreadable(fmt.Errorf("reads file %s: %w", cell, errors.Unwrap(err)))
 		case st.IsDir():
 			files, err := readFilesIn(path)
 			if err != nil {
-				fail(header[i], err)
+				unreadable(err)
 			} else if len(files) == 0 {
-				fail(header[i], fmt.Errorf("directory %s holds no read files (.fastq, .fq, .fasta, .fa, .bam, optionally compressed)", cell))
+				unreadable(fmt.Errorf("directory %s holds no read files (.fastq, .fq, .fasta, .fa, .bam, optionally compressed)", cell))
 			}
 			s.Reads = append(s.Reads, files...)
 		case !st.Mode().IsRegular():
-			fail(header[i], fmt.Errorf("reads %s is not a regular file", cell))
+			unreadable(fmt.Errorf("reads %s is not a regular file", cell))
 		default:
 			s.Reads = append(s.Reads, path)
 		}
 	}
-	if len(s.Reads) == 0 && len(errs) == 0 {
+	if len(s.Reads) == 0 && len(s.Unreadable) == 0 && len(errs) == 0 {
 		fail(header[cols.reads[0]], errors.New("no reads file for this sample"))
 	}
 	for i, key := range cols.meta {

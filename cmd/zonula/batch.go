@@ -128,6 +128,9 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 			},
 		},
 	}
+	for _, e := range sheet.Unreadable() {
+		fmt.Fprintf(stderr, "zonula: %v (that sample will fail; the others run)\n", e)
+	}
 	if !o.quiet {
 		for _, s := range sheet.Skipped {
 			fmt.Fprintf(stderr, "zonula: left out %s\n", s)

@@ -96,7 +96,6 @@ func TestBatchBadSheet(t *testing.T) {
 		want  string
 	}{
 		{"sample,reads\nS1,S1.fastq.gz\nS1,S1.fastq.gz\n", `sheet.csv:3: column "sample": sample "S1" repeats the sample on line 2`},
-		{"sample,reads\nS1,S1.fastq.gz\nS2,missing.fastq.gz\n", `sheet.csv:3: column "reads": reads file missing.fastq.gz`},
 		{"sample,reads\n../up,S1.fastq.gz\n", "sheet.csv:2:"},
 		{"sample,reads,group\nS1,S1.fastq.gz\n", "sheet.csv:2: 2 cells, but the header has 3"},
 	} {
@@ -109,6 +108,21 @@ func TestBatchBadSheet(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
 			t.Errorf("sheet %q: a rejected sheet created the output directory", c.sheet)
 		}
+	}
+	// A missing reads file fails its sample only, named by line up front.
+	sheet := filepath.Join(dir, "sheet.csv")
+	os.WriteFile(sheet, []byte("sample,reads\nS1,S1.fastq.gz\nS2,missing.fastq.gz\n"), 0o644)
+	code, _, errs := zonula(t, "", "batch", sheet, "-o", filepath.Join(dir, "out"), "--format", "none")
+	want := `sheet.csv:3: column "reads": reads file missing.fastq.gz: no such file or directory`
+	if code != exitPartial || !strings.Contains(errs, want+" (that sample will fail") || !strings.Contains(errs, "1 done, 0 up to date, 1 failed") {
+		t.Errorf("sheet with a missing file: exit %d, want %d:\n%s", code, exitPartial, errs)
+	}
+	if sum, _ := os.ReadFile(filepath.Join(dir, "out", "batch-summary.tsv")); !strings.Contains(string(sum), "S2\tfailed\t0\t0\t0\t0.0\t") || !strings.Contains(string(sum), want+"\n") {
+		t.Errorf("summary:\n%s", sum)
+	}
+	code, _, errs = zonula(t, "", "workflow", "init", filepath.Join(dir, "wf"), "--sheet", sheet)
+	if code != exitBadInput || !strings.Contains(errs, want) {
+		t.Errorf("workflow init with a missing file: exit %d, want %d: %s", code, exitBadInput, errs)
 	}
 	if code, _, _ := zonula(t, "", "batch", filepath.Join(dir, "sheet.csv")); code != exitUsage {
 		t.Errorf("batch without -o: exit %d, want %d", code, exitUsage)

@@ -92,6 +92,11 @@ func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
 		if sheet, err = pipeline.OpenSamplesheet(o.sheet); err != nil {
 			return &badInputError{err}
 		}
+		if bad := sheet.Unreadable(); len(bad) > 0 {
+			first := *bad[0]
+			first.Problems = bad[1:]
+			return &badInputError{&first}
+		}
 		for i := range sheet.Samples {
 			for j, p := range sheet.Samples[i].Reads {
 				if sheet.Samples[i].Reads[j], err = filepath.Abs(p); err != nil {
