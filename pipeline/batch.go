@@ -139,6 +139,13 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
+	// Temporary files of a batch killed while writing its own outputs.
+	for _, name := range []string{BatchSummaryFile, CombinedGenusTSV, CombinedGenusBIOM, CombinedMultiQCTSV} {
+		stale, _ := filepath.Glob(filepath.Join(cfg.OutDir, "."+name+".tmp-*"))
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 	// The index is built when the first sample needs it: a resumed batch
 	// with nothing left to do builds none.
 	index := sync.OnceValues(func() (*classify.Classifier, error) {
