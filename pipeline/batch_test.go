@@ -186,9 +186,20 @@ func TestBatchMatchesRun(t *testing.T) {
 	simulateSample(t, db, filepath.Join(in, "S3.fastq.gz"), 300, 999)
 	os.WriteFile(sheetPath, []byte("sample,reads,group,age\nS1,in/S1.fastq.gz,a,41\nS2,in/S2.fastq.gz,b,\nS3,in/S3.fastq.gz,b,61\n"), 0o644)
 	sheet, _ = OpenSamplesheet(sheetPath)
+	// What a batch killed with SIGKILL leaves: a sample's staging directory
+	// and a half-written combined table. Both go.
+	stale := []string{filepath.Join(out, "S3", ".zonula-partial-123"), filepath.Join(out, ".abundance-genus.tsv.tmp-456")}
+	os.MkdirAll(stale[0], 0o755)
+	os.WriteFile(filepath.Join(stale[0], "abundance.tsv"), []byte("half"), 0o644)
+	os.WriteFile(stale[1], []byte("half"), 0o644)
 	res, err = Batch(context.Background(), BatchConfig{Sheet: sheet, OutDir: out, Jobs: 1, Threads: 1, Run: base}, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range stale {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s left behind", f)
+		}
 	}
 	got := []string{res.Samples[0].Status, res.Samples[1].Status, res.Samples[2].Status}
 	if strings.Join(got, ",") != "done,up-to-date,done" {
