@@ -293,6 +293,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 	species := map[string]map[string]*classify.TieSet{} // genus lineage → species key → tie set
 	var sum classify.Summary
 	sum.Floors = clf.Floors()
+	sum.GenusFloorMin, sum.GenusFloorMax = clf.GenusFloorRange()
 	dups := newDuplicateCounter(duplicateCheckLimit)
 	var ambiguous ambiguity
 	var identitySum float64

@@ -390,12 +390,16 @@ func (b *builder) limitations(_ []*Finding) (Section, error) {
 	c := b.in.Classification
 	db := b.in.Provenance.Database
 	blocks = append(blocks, &Paragraph{Text: fmt.Sprintf(
-		"Methods. Reads outside %d–%d bases were removed. Each remaining read was oriented, its candidate references found by shared 11-base words, and the best candidates aligned; identity is the share of the read's bases matched. Near-tied references were merged to their common ancestor, and each read was named only down to the rank whose identity floor it reached (floors from Yarza et al. 2014, lowered by the read's error rate estimated from its qualities). Reference database: %s, version %s, %d sequences, sha256 %s.",
+		"Methods. Reads outside %d–%d bases were removed. Each remaining read was oriented, its candidate references found by shared 11-base words, and the best candidates aligned; identity is the share of the read's bases matched. Near-tied references were merged to their common ancestor, and each read was named only down to the rank whose identity floor it reached (floors from Yarza et al. 2014; for a genus, the lowest identity at which the database's own members of that genus find a relative, where the database holds two or more; all lowered by the read's error rate estimated from its qualities). Reference database: %s, version %s, %d sequences, sha256 %s.",
 		b.in.QC.MinLength, b.in.QC.MaxLength, db.Name, db.Version, db.Sequences, short(db.SHA256)),
 		Refs: []string{"R-YAR14"}})
 	rows := [][]string{}
 	for _, r := range taxonomy.Ranks() {
-		rows = append(rows, []string{r.String(), fmt.Sprintf("%.1f %%", 100*c.Floors[r]), fmt.Sprintf("%d (%s)", c.BelowFloor[r], pct(ratio(float64(c.BelowFloor[r]), float64(c.Reads))))})
+		floor := fmt.Sprintf("%.1f %%", 100*c.Floors[r])
+		if r == taxonomy.Genus && c.GenusFloorMax > c.GenusFloorMin {
+			floor = fmt.Sprintf("%.1f–%.1f %% by genus", 100*c.GenusFloorMin, 100*c.GenusFloorMax)
+		}
+		rows = append(rows, []string{r.String(), floor, fmt.Sprintf("%d (%s)", c.BelowFloor[r], pct(ratio(float64(c.BelowFloor[r]), float64(c.Reads))))})
 	}
 	blocks = append(blocks, &Table{Caption: "Identity floors and reads whose best match fell below them (so the database, not the gut, limited how far they were named)",
 		Header: []string{"Rank", "Identity floor", "Reads below the floor"}, Rows: rows, Numeric: []bool{false, true, true}})
