@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests use: Chromium (HTML report checks),
-# poppler-utils (pdftotext, pdffonts, pdfinfo for the PDF report checks) and
+# poppler-utils (pdftotext, pdffonts, pdfinfo for the PDF report checks),
 # python3-biom-format with python3-h5py (profile.biom must load in the reference BIOM
 # library; the table import benchmark writes a BIOM 2.1 file with it),
 # snakemake (the workflow test runs the Snakemake workflow 'zonula workflow
