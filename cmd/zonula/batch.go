@@ -41,7 +41,8 @@ fastq_pass/barcodeNN/ directory (unclassified reads are left out).
 
 Each sample's outputs go to DIR/SAMPLE/ exactly as 'zonula run' writes them.
 Samples run --jobs at a time, sharing one database index; the --threads are
-split between them. A failed sample does not stop the others. A sample whose
+split between them. A failed sample (a missing or broken reads file) does not
+stop the others; the batch then exits 5. A sample whose
 DIR/SAMPLE/run.json records the same zonula version, database, options and
 input checksums is skipped, so re-running the same command resumes after a
 crash or Ctrl-C (--force runs everything again). At the end DIR holds:

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 const demoComposition = "../../testdata/demo/composition.tsv"
@@ -64,6 +68,37 @@ func TestBatchCommand(t *testing.T) {
 		}
 	}
 
+	// S1 alone through 'zonula run' with the same options: the same tables
+	// and the same run.json but for times and the input's path.
+	alone := filepath.Join(dir, "alone")
+	if code, _, errs := zonula(t, "", "run", "--format", "none", "--sample", "S1", "--threads", "1", "-o", alone, filepath.Join(dir, "reads", "S1.fastq.gz")); code != 0 {
+		t.Fatalf("run: %d: %s", code, errs)
+	}
+	for _, f := range []string{"reads.tsv.gz", "abundance.tsv", "metrics.json", "qc.json", "profile.biom"} {
+		a, _ := os.ReadFile(filepath.Join(out, "S1", f))
+		b, _ := os.ReadFile(filepath.Join(alone, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("S1/%s: batch and run differ", f)
+		}
+	}
+	runJSON := func(path string) string {
+		var rec map[string]any
+		data, _ := os.ReadFile(path)
+		if err := json.Unmarshal(data, &rec); err != nil {
+			t.Fatal(err)
+		}
+		delete(rec, "started")
+		delete(rec, "finished")
+		for _, in := range rec["inputs"].([]any) {
+			delete(in.(map[string]any), "path")
+		}
+		b, _ := json.Marshal(rec)
+		return string(b)
+	}
+	if a, b := runJSON(filepath.Join(out, "S1", "run.json")), runJSON(filepath.Join(alone, "run.json")); a != b {
+		t.Errorf("run.json differs beyond times and paths:\nbatch %s\nrun   %s", a, b)
+	}
+
 	// Fix the broken file: the next batch runs only that sample.
 	os.WriteFile(filepath.Join(dir, "reads", "cut.fastq.gz"), good, 0o644)
 	code, _, errs = zonula(t, "", "batch", sheet, "-o", out, "--format", "none")
@@ -85,6 +120,30 @@ func TestBatchCommand(t *testing.T) {
 	}
 	if code, _, errs = zonula(t, "", "combine", "-o", comb, dir); code != exitBadInput || !strings.Contains(errs, "qc.json") {
 		t.Errorf("combine of a directory without outputs: exit %d: %s", code, errs)
+	}
+}
+
+// TestBatchFlagsFollowRun fails when 'zonula run' gains an option that
+// 'zonula batch' (and 'zonula workflow init') lack: a batch must be able to
+// run its samples as 'run' would.
+func TestBatchFlagsFollowRun(t *testing.T) {
+	names := func(c *cobra.Command) map[string]bool {
+		m := map[string]bool{}
+		c.Flags().VisitAll(func(f *pflag.Flag) { m[f.Name] = true })
+		return m
+	}
+	run := names(newRunCommand(nil))
+	for _, c := range []*cobra.Command{newBatchCommand(), newWorkflowInitCommand()} {
+		have := names(c)
+		for f := range run {
+			switch f {
+			case "sample", "metadata", "out": // per sample, from the sheet
+				continue
+			}
+			if !have[f] {
+				t.Errorf("zonula run has --%s, zonula %s has not", f, c.Name())
+			}
+		}
 	}
 }
 
