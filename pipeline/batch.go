@@ -79,7 +79,7 @@ type BatchResult struct {
 	Done, Skipped, Failed   int
 	Files                   []string // combined outputs written into OutDir
 	Jobs, ThreadsPerSample  int
-	IndexSeconds, WallTotal float64
+	IndexSeconds, WallTotal float64 // index build time (0 when no sample ran); whole batch, when it completed
 }
 
 // BatchError reports that some samples failed while the others completed

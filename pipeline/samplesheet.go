@@ -96,7 +96,7 @@ func (e *SheetError) Unwrap() error { return e.Err }
 // maxSheetProblems bounds the problems one SheetError lists.
 const maxSheetProblems = 20
 
-// ReservedSampleNames are names a sample may not take because batch writes
+// reservedSampleNames are names a sample may not take because batch writes
 // files of those names beside the sample directories.
 var reservedSampleNames = []string{"abundance-genus.tsv", "abundance-genus.biom", "batch-summary.tsv", "multiqc"}
 
