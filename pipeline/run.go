@@ -57,6 +57,11 @@ type Config struct {
 	Commit   string
 	Options  []report.Option // the options as the user gave them, for provenance
 	Now      func() time.Time
+
+	// Classifier, when set, is used instead of indexing DB with Classify
+	// (classify.New) on every call, so a batch indexes its database once;
+	// it must have been built from DB.
+	Classifier *classify.Classifier
 }
 
 // Result summarises a finished run.
@@ -161,9 +166,11 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	}
 	defer os.RemoveAll(stage)
 
-	clf, err := classify.New(cfg.DB, cfg.Classify)
-	if err != nil {
-		return nil, err
+	clf := cfg.Classifier
+	if clf == nil {
+		if clf, err = classify.New(cfg.DB, cfg.Classify); err != nil {
+			return nil, err
+		}
 	}
 	res := &Result{Sample: cfg.Sample}
 	inputs, err := runReads(ctx, cfg, clf, threads, filepath.Join(stage, "reads.tsv.gz"), res, prog)

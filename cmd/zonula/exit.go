@@ -89,12 +89,15 @@ func exitCode(err error) int {
 		ie *pipeline.InputError
 		te *tables.ParseError
 		ne *metrics.NewickError
+		be *pipeline.BatchError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &be):
+		return exitPartial
 	case errors.As(err, &de), errors.Is(err, refdb.ErrCorrupt):
 		return exitDatabase
 	case errors.As(err, &bi), errors.As(err, &pe), errors.As(err, &ie), errors.As(err, &te), errors.As(err, &ne):
