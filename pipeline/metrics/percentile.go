@@ -51,6 +51,7 @@ func Percentile(ref []float64, v float64) (p float64, ok bool) {
 // these percentiles, science.md RULE-05). It satisfies report.Percentiles.
 type ReferenceSet struct {
 	name, source string
+	refs         []string // knowledge-base reference keys of the set's sources
 	samples      []string
 	metrics      []string
 	values       map[string][]float64 // metric → sorted finite values
@@ -93,6 +94,10 @@ func (r *ReferenceSet) Name() string {
 	return fmt.Sprintf("%s (n = %d)", r.name, len(r.samples))
 }
 
+// Refs lists the knowledge-base reference keys (R- IDs) of the set's
+// sources, from its "#refs" line; nil when none.
+func (r *ReferenceSet) Refs() []string { return slices.Clone(r.refs) }
+
 // Title is the set's name without its size.
 func (r *ReferenceSet) Title() string { return r.name }
 
@@ -124,11 +129,11 @@ func (r *ReferenceSet) Percentile(metric string, value float64) (float64, bool) 
 // refHeader prefixes the reference-set TSV's metadata lines.
 const refHeader = "#zonula-reference-set"
 
-// WriteReferenceTSV writes a reference set as a TSV: a "#zonula-reference-set" line, "#name"
-// and "#source" lines, a header "sample" + metrics, then a row per sample
+// WriteReferenceTSV writes a reference set as a TSV: a "#zonula-reference-set" line, "#name",
+// "#source" and "#refs" (comma-separated R- keys) lines, a header "sample" + metrics, then a row per sample
 // with values printed exactly (%.17g) and "NA" where missing. rows[i] holds
 // the values of sample i as given to NewReferenceSet.
-func WriteReferenceTSV(w io.Writer, name, source string, samples []string, rows []map[string]float64) error {
+func WriteReferenceTSV(w io.Writer, name, source string, refs []string, samples []string, rows []map[string]float64) error {
 	if len(samples) != len(rows) {
 		return fmt.Errorf("metrics: %d sample names for %d samples", len(samples), len(rows))
 	}
@@ -140,7 +145,7 @@ func WriteReferenceTSV(w io.Writer, name, source string, samples []string, rows 
 	}
 	metrics := slices.Sorted(maps.Keys(keys))
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s\t1\n#name\t%s\n#source\t%s\n", refHeader, oneLine(name), oneLine(source))
+	fmt.Fprintf(bw, "%s\t1\n#name\t%s\n#source\t%s\n#refs\t%s\n", refHeader, oneLine(name), oneLine(source), oneLine(strings.Join(refs, ",")))
 	bw.WriteString("sample")
 	for _, m := range metrics {
 		bw.WriteString("\t" + m)
@@ -183,6 +188,7 @@ func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	var name, source string
+	var refs []string
 	var header []string
 	var samples []string
 	var rows []map[string]float64
@@ -204,6 +210,8 @@ func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 				name = f[1]
 			} else if len(f) == 2 && f[0] == "#source" {
 				source = f[1]
+			} else if len(f) == 2 && f[0] == "#refs" && f[1] != "" {
+				refs = strings.Split(f[1], ",")
 			}
 		case header == nil:
 			if f[0] != "sample" || len(f) < 2 {
@@ -239,6 +247,7 @@ func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 	if err != nil {
 		return nil, &RefSetError{File: file, Line: line, Err: err}
 	}
+	rs.refs = refs
 	for _, m := range header { // metrics with no value at all are still listed
 		if _, ok := rs.values[m]; !ok {
 			rs.values[m] = nil
