@@ -64,8 +64,10 @@ func Indices(c *metrics.Composition, kb *knowledge.Knowledge, cat *metrics.Catal
 // RichnessDepth genus-named reads; missing when the sample has fewer or
 // fractional counts), every measure of the knowledge base that can be
 // computed at genus level, and the share of every barrier-related taxon
-// ("taxon:T-07"). A reference set made by the same function is compared like
-// with like.
+// ("taxon:T-07"). Measures defined by species (M. gnavus; the GMHI-like index
+// needs a catalogue and is left out) are taken from the whole composition
+// when it has a species level. A reference set made by the same function is
+// compared like with like.
 func ReferenceValues(c *metrics.Composition, kb *knowledge.Knowledge) map[string]float64 {
 	g := c.GenusBasis()
 	out := map[string]float64{}
@@ -89,10 +91,16 @@ func ReferenceValues(c *metrics.Composition, kb *knowledge.Knowledge) map[string
 		if _, done := out[k]; done {
 			continue
 		}
-		if d, ok := kb.IndexDef(k); ok {
-			if v := d.Compute(&g, nil); v.Computed {
-				put(k, v.Value)
-			}
+		d, ok := kb.IndexDef(k)
+		if !ok {
+			continue
+		}
+		basis := &g
+		if d.Up.Species != nil || d.Down.Species != nil {
+			basis = c // species are not on the genus basis: shares of all reads
+		}
+		if v := d.Compute(basis, nil); v.Computed {
+			put(k, v.Value)
 		}
 	}
 	return out
