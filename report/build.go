@@ -103,6 +103,7 @@ type builder struct {
 	comp                  metrics.Composition
 	indexed               map[string]metrics.IndexValue // index ID → value, computed once
 	refValues             map[string]float64            // genus-basis values for percentiles
+	noPercentiles         bool                          // percentile tests are unknown while set
 	triggered             []*Finding                    // findings whose rule's trigger held
 }
 

@@ -156,7 +156,7 @@ func (b *builder) test(c knowledge.Condition) tri {
 // set holds; it can differ slightly from the share of all reads shown.
 func (b *builder) percentile(metric string) (float64, bool) {
 	m := b.measure(metric)
-	if b.in.Percentiles == nil || !m.ok || m.category != "" {
+	if b.in.Percentiles == nil || b.noPercentiles || !m.ok || m.category != "" {
 		return 0, false
 	}
 	if b.refValues == nil {
@@ -167,6 +167,23 @@ func (b *builder) percentile(metric string) (float64, bool) {
 		return 0, false
 	}
 	return b.in.Percentiles.Percentile(metric, v)
+}
+
+// referenceNote is the reference set's note on why its positions are rough
+// (metrics.ReferenceSet.Note), "" when none.
+func (b *builder) referenceNote() string {
+	if n, ok := b.in.Percentiles.(interface{ Note() string }); ok {
+		return n.Note()
+	}
+	return ""
+}
+
+// holdsWithoutPercentiles reports whether a trigger holds on the profile
+// alone (F-05a: zero reads), not because of a percentile.
+func (b *builder) holdsWithoutPercentiles(t knowledge.Trigger) bool {
+	b.noPercentiles = true
+	defer func() { b.noPercentiles = false }()
+	return b.eval(t) == yes
 }
 
 // eval decides a trigger: all conditions must hold, or any one of them.
@@ -214,6 +231,11 @@ func (b *builder) findings() []*Finding {
 		switch {
 		case state == yes:
 			f.Title, f.Meaning, f.Level = r.Title, r.Meaning, level
+			if note := b.referenceNote(); note != "" && !b.holdsWithoutPercentiles(r.When) {
+				// A rough reference set: say so, and never raise more than a notice.
+				f.Range += ". " + note
+				f.Level = min(f.Level, Notice)
+			}
 			b.triggered = append(b.triggered, f)
 		case r.Describe != "" && m.ok:
 			f.Title, f.Meaning, f.Level = r.Label, r.Describe, Info

@@ -126,5 +126,5 @@ func ReferenceFromProfiles(name, source string, profiles []*tables.Profile, kb *
 		}
 		rows[i] = ReferenceValues(&c, kb)
 	}
-	return metrics.NewReferenceSet(name, source, names, rows)
+	return metrics.NewReferenceSet(metrics.ReferenceMeta{Name: name, Source: source}, names, rows)
 }

@@ -146,3 +146,27 @@ func TestReportWithEmbeddedReference(t *testing.T) {
 		t.Errorf("F-01 range: %+v", f)
 	}
 }
+
+// rough is a pretend reference set at percentile 97 for every metric, with
+// a note saying its positions are rough.
+type rough struct{ fixed }
+
+func (rough) Note() string { return "This set was made by another method." }
+
+func TestRoughReferenceCapsFindings(t *testing.T) {
+	in := gutInput(t, adultGut, "Akkermansia")
+	in.Percentiles = rough{fixed(97)}
+	fs := findings(build(t, in))
+	f := fs["F-11"]
+	if f == nil || f.Level != report.Notice || !strings.Contains(f.Range, "another method") {
+		t.Errorf("F-11 with a rough reference set: %+v", f)
+	}
+	// F-05a holds on zero reads alone: no note.
+	if f := fs["F-05a"]; f == nil || strings.Contains(f.Range, "another method") {
+		t.Errorf("F-05a: %+v", f)
+	}
+	in.Percentiles = fixed(97)
+	if f := findings(build(t, in))["F-11"]; f == nil || f.Level != report.Attention {
+		t.Errorf("F-11 with a plain reference set: %+v", f)
+	}
+}

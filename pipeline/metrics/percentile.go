@@ -50,18 +50,27 @@ func Percentile(ref []float64, v float64) (p float64, ok bool) {
 // samples, for placing a sample among them (report findings trigger on
 // these percentiles, science.md RULE-05). It satisfies report.Percentiles.
 type ReferenceSet struct {
-	name, source string
-	refs         []string // knowledge-base reference keys of the set's sources
-	samples      []string
-	metrics      []string
-	values       map[string][]float64 // metric → sorted finite values
+	meta    ReferenceMeta
+	samples []string
+	metrics []string
+	values  map[string][]float64 // metric → sorted finite values
+}
+
+// ReferenceMeta describes a reference set.
+type ReferenceMeta struct {
+	Name   string   // what the set is, e.g. "Turnbaugh 2009 twin study, lean women"
+	Source string   // where its data come from and how its values were made
+	Refs   []string // knowledge-base reference keys (R- IDs) of its sources
+	// Note, when not empty, says why positions in this set are rough (a
+	// different sequencing method, say); the report shows it with every
+	// finding a percentile of this set triggers, and caps their level.
+	Note string
 }
 
 // NewReferenceSet builds a reference set from per-sample metric values
 // (samples[i] names the sample of values[i]). Metrics missing from a sample,
-// or NaN, are left out for that sample. name should say what the set is;
-// source where it comes from.
-func NewReferenceSet(name, source string, samples []string, values []map[string]float64) (*ReferenceSet, error) {
+// or NaN, are left out for that sample.
+func NewReferenceSet(meta ReferenceMeta, samples []string, values []map[string]float64) (*ReferenceSet, error) {
 	if len(samples) != len(values) {
 		return nil, fmt.Errorf("metrics: %d sample names for %d samples", len(samples), len(values))
 	}
@@ -71,7 +80,8 @@ func NewReferenceSet(name, source string, samples []string, values []map[string]
 	if err := uniqueNames("sample", samples); err != nil {
 		return nil, err
 	}
-	rs := &ReferenceSet{name: name, source: source, samples: slices.Clone(samples), values: map[string][]float64{}}
+	meta.Refs = slices.Clone(meta.Refs)
+	rs := &ReferenceSet{meta: meta, samples: slices.Clone(samples), values: map[string][]float64{}}
 	for _, v := range values {
 		for k, x := range v {
 			if _, ok := rs.values[k]; !ok {
@@ -91,18 +101,22 @@ func NewReferenceSet(name, source string, samples []string, values []map[string]
 
 // Name names the set and its size, e.g. "Turnbaugh 2009 lean twins (n = 61)".
 func (r *ReferenceSet) Name() string {
-	return fmt.Sprintf("%s (n = %d)", r.name, len(r.samples))
+	return fmt.Sprintf("%s (n = %d)", r.meta.Name, len(r.samples))
 }
+
+// Note says why positions in the set are rough, "" when nothing is known
+// against it (see ReferenceMeta).
+func (r *ReferenceSet) Note() string { return r.meta.Note }
 
 // Refs lists the knowledge-base reference keys (R- IDs) of the set's
 // sources, from its "#refs" line; nil when none.
-func (r *ReferenceSet) Refs() []string { return slices.Clone(r.refs) }
+func (r *ReferenceSet) Refs() []string { return slices.Clone(r.meta.Refs) }
 
 // Title is the set's name without its size.
-func (r *ReferenceSet) Title() string { return r.name }
+func (r *ReferenceSet) Title() string { return r.meta.Name }
 
 // Source says where the set's data come from and how it was made.
-func (r *ReferenceSet) Source() string { return r.source }
+func (r *ReferenceSet) Source() string { return r.meta.Source }
 
 // N is the number of reference samples.
 func (r *ReferenceSet) N() int { return len(r.samples) }
@@ -130,10 +144,10 @@ func (r *ReferenceSet) Percentile(metric string, value float64) (float64, bool) 
 const refHeader = "#zonula-reference-set"
 
 // WriteReferenceTSV writes a reference set as a TSV: a "#zonula-reference-set" line, "#name",
-// "#source" and "#refs" (comma-separated R- keys) lines, a header "sample" + metrics, then a row per sample
+// "#source", "#refs" (comma-separated R- keys) and "#note" lines, a header "sample" + metrics, then a row per sample
 // with values printed exactly (%.17g) and "NA" where missing. rows[i] holds
 // the values of sample i as given to NewReferenceSet.
-func WriteReferenceTSV(w io.Writer, name, source string, refs []string, samples []string, rows []map[string]float64) error {
+func WriteReferenceTSV(w io.Writer, meta ReferenceMeta, samples []string, rows []map[string]float64) error {
 	if len(samples) != len(rows) {
 		return fmt.Errorf("metrics: %d sample names for %d samples", len(samples), len(rows))
 	}
@@ -145,7 +159,8 @@ func WriteReferenceTSV(w io.Writer, name, source string, refs []string, samples 
 	}
 	metrics := slices.Sorted(maps.Keys(keys))
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s\t1\n#name\t%s\n#source\t%s\n#refs\t%s\n", refHeader, oneLine(name), oneLine(source), oneLine(strings.Join(refs, ",")))
+	fmt.Fprintf(bw, "%s\t1\n#name\t%s\n#source\t%s\n#refs\t%s\n#note\t%s\n", refHeader,
+		oneLine(meta.Name), oneLine(meta.Source), oneLine(strings.Join(meta.Refs, ",")), oneLine(meta.Note))
 	bw.WriteString("sample")
 	for _, m := range metrics {
 		bw.WriteString("\t" + m)
@@ -187,8 +202,7 @@ func (e *RefSetError) Unwrap() error { return e.Err }
 func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	var name, source string
-	var refs []string
+	var meta ReferenceMeta
 	var header []string
 	var samples []string
 	var rows []map[string]float64
@@ -206,12 +220,19 @@ func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 				return nil, fail("not a zonula reference set (first line %q)", truncateLabel(text))
 			}
 		case strings.HasPrefix(text, "#"):
-			if len(f) == 2 && f[0] == "#name" {
-				name = f[1]
-			} else if len(f) == 2 && f[0] == "#source" {
-				source = f[1]
-			} else if len(f) == 2 && f[0] == "#refs" && f[1] != "" {
-				refs = strings.Split(f[1], ",")
+			if len(f) == 2 {
+				switch f[0] {
+				case "#name":
+					meta.Name = f[1]
+				case "#source":
+					meta.Source = f[1]
+				case "#note":
+					meta.Note = f[1]
+				case "#refs":
+					if f[1] != "" {
+						meta.Refs = strings.Split(f[1], ",")
+					}
+				}
 			}
 		case header == nil:
 			if f[0] != "sample" || len(f) < 2 {
@@ -243,11 +264,10 @@ func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 	if len(rows) == 0 {
 		return nil, fail("no samples")
 	}
-	rs, err := NewReferenceSet(name, source, samples, rows)
+	rs, err := NewReferenceSet(meta, samples, rows)
 	if err != nil {
 		return nil, &RefSetError{File: file, Line: line, Err: err}
 	}
-	rs.refs = refs
 	for _, m := range header { // metrics with no value at all are still listed
 		if _, ok := rs.values[m]; !ok {
 			rs.values[m] = nil

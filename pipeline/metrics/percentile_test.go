@@ -50,7 +50,7 @@ func TestReferenceSetMatchesLinearCount(t *testing.T) {
 		rows = append(rows, map[string]float64{"x": v})
 		names = append(names, "s"+string(rune('A'+i%26))+strings.Repeat("+", i/26))
 	}
-	rs, err := NewReferenceSet("test", "generated", names, rows)
+	rs, err := NewReferenceSet(ReferenceMeta{Name: "test", Source: "generated"}, names, rows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,10 +73,10 @@ func TestReferenceSetMatchesLinearCount(t *testing.T) {
 func TestReferenceTSVRoundTrip(t *testing.T) {
 	rows := []map[string]float64{{"a": 0.1, "b": 1.0 / 3}, {"a": 0.2}, {"a": math.NaN(), "b": 2}}
 	var buf bytes.Buffer
-	if err := WriteReferenceTSV(&buf, "tiny", "hand-made", []string{"R-X"}, []string{"s1", "s2", "s3"}, rows); err != nil {
+	if err := WriteReferenceTSV(&buf, ReferenceMeta{Name: "tiny", Source: "hand-made", Refs: []string{"R-X"}, Note: "made by hand"}, []string{"s1", "s2", "s3"}, rows); err != nil {
 		t.Fatal(err)
 	}
-	want := "#zonula-reference-set\t1\n#name\ttiny\n#source\thand-made\n#refs\tR-X\nsample\ta\tb\n" +
+	want := "#zonula-reference-set\t1\n#name\ttiny\n#source\thand-made\n#refs\tR-X\n#note\tmade by hand\nsample\ta\tb\n" +
 		"s1\t0.10000000000000001\t0.33333333333333331\ns2\t0.20000000000000001\tNA\ns3\tNA\t2\n"
 	if buf.String() != want {
 		t.Errorf("TSV:\n%s\nwant:\n%s", buf.String(), want)
@@ -86,7 +86,7 @@ func TestReferenceTSVRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !slices.Equal(rs.Values("a"), []float64{0.1, 0.2}) || !slices.Equal(rs.Values("b"), []float64{1.0 / 3, 2}) ||
-		rs.Source() != "hand-made" || !slices.Equal(rs.Refs(), []string{"R-X"}) || rs.N() != 3 {
+		rs.Source() != "hand-made" || rs.Note() != "made by hand" || !slices.Equal(rs.Refs(), []string{"R-X"}) || rs.N() != 3 {
 		t.Errorf("read back: %v %v %q %v", rs.Values("a"), rs.Values("b"), rs.Source(), rs.Refs())
 	}
 }

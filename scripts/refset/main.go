@@ -27,6 +27,7 @@ import (
 const (
 	name   = "Turnbaugh 2009 twin study, lean women (16S V2, genus level)"
 	source = "genus counts of the 61 faecal samples of lean participants (class 0 of TwinStudy.t; about two samples per person, twins and their mothers, US women) from Turnbaugh et al. 2009 (Nature 457:480–484), 16S rRNA V2 454 pyrosequencing classified to RDP genera in 2009, as shipped in Bioconductor DirichletMultinomial 1.40.0 (Debian r-bioc-dirichletmultinomial 1.40.0-1, LGPL-3; Holmes, Harris & Quince 2012); values computed by zonula (scripts/build-reference-set.sh). Short reads, an old classifier and a small, related, single-country group: compare with care."
+	note   = "The reference group was sequenced in 2009 with short reads of one 16S region and an older classifier; Enterobacteriaceae and bifidobacteria were found in few of its samples, partly a matter of method, so this position is rough."
 )
 
 // leanClass is the TwinStudy.t code of lean samples (the package vignette:
@@ -98,7 +99,7 @@ func run(countsPath, classPath, lineagePath, out string) error {
 		return fmt.Errorf("a sample has %g genus-named reads, fewer than the richness depth %d", minNamed, report.RichnessDepth)
 	}
 	return safefile.Write(out, func(w io.Writer) error {
-		return metrics.WriteReferenceTSV(w, name, source, []string{"R-TUR09", "R-HOL12"}, names, rows)
+		return metrics.WriteReferenceTSV(w, metrics.ReferenceMeta{Name: name, Source: source, Refs: []string{"R-TUR09", "R-HOL12"}, Note: note}, names, rows)
 	})
 }
 
