@@ -86,6 +86,10 @@ func (b *builder) measure(metric string) measurement {
 		if m.share {
 			m.drivers = driverText(v.Drivers)
 		}
+		if d.Kind == metrics.GMHIIndex && v.Coverage != nil {
+			// RULE-10: show how much of the index could be mapped.
+			m.drivers = []string{fmt.Sprintf("%d of %d species mapped to the database", v.Coverage.Mapped(), v.Coverage.Taxa)}
+		}
 		if t, ok := b.kb.TaxonByID(strings.TrimPrefix(metric, "taxon:")); ok {
 			m.typical = t.Typical
 			if len(t.Genera) == 1 && len(v.Drivers) == 1 {

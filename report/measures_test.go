@@ -140,6 +140,9 @@ func TestReportWithEmbeddedReference(t *testing.T) {
 	if !strings.Contains(idx, "Butyrate-producer share") || !strings.Contains(idx, "GMHI-like") || !strings.Contains(idx, "only ") {
 		t.Errorf("indices section:\n%s", idx)
 	}
+	if f := findings(doc)["F-12"]; f != nil {
+		t.Errorf("F-12 shown although only some GMHI species are in this catalogue: %+v", f)
+	}
 	// Findings with a reference set name it in their range.
 	f := findings(doc)["F-01"]
 	if f == nil || !strings.Contains(f.Range, "Percentile") || !strings.Contains(f.Range, "lean women") {
@@ -168,5 +171,37 @@ func TestRoughReferenceCapsFindings(t *testing.T) {
 	in.Percentiles = fixed(97)
 	if f := findings(build(t, in))["F-11"]; f == nil || f.Level != report.Attention {
 		t.Errorf("F-11 with a plain reference set: %+v", f)
+	}
+}
+
+func TestGMHIFinding(t *testing.T) {
+	kb, err := knowledge.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := kb.IndexDef("IDX-01")
+	if !ok || len(d.Up.Species) != 7 || len(d.Down.Species) != 43 {
+		t.Fatalf("IDX-01 definition: %+v", d)
+	}
+	// A database holding 30 of the 50 species (first name of each entry).
+	var lineages []taxonomy.Lineage
+	for _, s := range append(append([]string{}, d.Up.Species...), d.Down.Species...)[:30] {
+		name := strings.Split(s, "|")[0]
+		lineages = append(lineages, taxonomy.Lineage{"Bacteria", "P", "C", "O", "F", strings.Fields(name)[0], name})
+	}
+	rows := append([]taxon{}, adultGut...)
+	rows = append(rows, taxon{"Actinobacteria;Actinobacteria;Bifidobacteriales;Bifidobacteriaceae;Bifidobacterium;Bifidobacterium adolescentis", 40})
+	in := gutInput(t, rows)
+	in.Catalogue = metrics.NewCatalogue(lineages)
+	f := findings(build(t, in))["F-12"]
+	if f == nil || !strings.Contains(f.Value, "30 of 50 species mapped to the database") {
+		t.Fatalf("F-12: %+v", f)
+	}
+	// Species-named reads: B. adolescentis 40 and R. gnavus 25 (both in the
+	// lists): MH = 1/7·H(40/65), MN = 1/31·H(25/65).
+	h := func(p float64) float64 { return -p * math.Log(p) }
+	want := math.Log10((h(40.0/65)/7 + 1e-5) / (h(25.0/65)/31 + 1e-5))
+	if !strings.HasPrefix(f.Value, fmt.Sprintf("%.2f", want)) {
+		t.Errorf("F-12 value %q, want %.2f", f.Value, want)
 	}
 }
