@@ -360,7 +360,11 @@ func (b *builder) indices(_ []*Finding) (Section, error) {
 		if v.Coverage != nil {
 			cov = fmt.Sprintf("%d of %d", v.Coverage.Mapped(), v.Coverage.Taxa)
 			if len(v.Coverage.Missing) > 0 && len(v.Coverage.Missing) <= 3 {
-				cov += " (missing: " + strings.Join(v.Coverage.Missing, ", ") + ")"
+				var names []string
+				for _, n := range v.Coverage.Missing {
+					names = append(names, strings.Split(n, "|")[0]) // first of its synonyms
+				}
+				cov += " (missing: " + strings.Join(names, ", ") + ")"
 			}
 		}
 		rows = append(rows, []string{name, value, p, behind, cov, m.Grade, strings.Join(m.Refs, ", ")})

@@ -14,9 +14,9 @@ import (
 // TaxonSet names the taxa an index sums: genera, families, phyla (current
 // names, so "Pseudomonadota" also matches Proteobacteria lineages, and the
 // old Deltaproteobacteria count as "Desulfobacterota", see PhylumOf) and
-// species. Each entry of Species is one species with its synonyms separated
-// by "|" ("Mediterraneibacter gnavus|Ruminococcus gnavus"), matched by
-// SpeciesKey. The entries of a set should not overlap (a genus and its
+// species. An entry may list synonyms separated by "|" ("Mediterraneibacter
+// gnavus|Ruminococcus gnavus", "Escherichia|Escherichia-Shigella"): it
+// counts as one taxon in Coverage. Species are matched by SpeciesKey. The entries of a set should not overlap (a genus and its
 // family), or their reads count twice.
 type TaxonSet struct {
 	Genera   []string `json:"genera,omitempty"`
@@ -215,10 +215,13 @@ func setShare(c *Composition, s TaxonSet, dir int) (float64, []Driver) {
 	return c.share(math.Max(reads, 0)), sortDrivers(drivers)
 }
 
+// toSet holds every name of names, synonyms ("Escherichia|Shigella") split.
 func toSet(names []string) map[string]bool {
 	m := make(map[string]bool, len(names))
 	for _, n := range names {
-		m[n] = true
+		for _, alt := range strings.Split(n, "|") {
+			m[alt] = true
+		}
 	}
 	return m
 }

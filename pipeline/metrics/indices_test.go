@@ -212,3 +212,15 @@ func TestGenusBasis(t *testing.T) {
 		t.Errorf("genus counts %v", counts)
 	}
 }
+
+func TestGenusSynonyms(t *testing.T) {
+	c := profileOf(0, taxonomy.Genus, map[string]float64{
+		"Proteobacteria;Gammaproteobacteria;Enterobacteriales;Enterobacteriaceae;Escherichia-Shigella": 3,
+		"Bacteroidetes;Bacteroidia;Bacteroidales;Bacteroidaceae;Bacteroides":                           1,
+	})
+	cat := NewCatalogue([]taxonomy.Lineage{lin("Proteobacteria;Gammaproteobacteria;Enterobacteriales;Enterobacteriaceae;Shigella")})
+	v := IndexDef{Kind: ShareIndex, Up: TaxonSet{Genera: []string{"Escherichia|Escherichia-Shigella|Shigella", "Fusobacterium"}}}.Compute(&c, cat)
+	if !near(v.Value, 0.75) || v.Coverage.Taxa != 2 || strings.Join(v.Coverage.Detectable, ",") != "Escherichia|Escherichia-Shigella|Shigella" {
+		t.Errorf("synonyms: value %v, coverage %+v", v.Value, v.Coverage)
+	}
+}
