@@ -149,3 +149,20 @@ func TestEmbeddedReferenceSet(t *testing.T) {
 		}
 	}
 }
+
+func FuzzReadReferenceTSV(f *testing.F) {
+	f.Add([]byte("#zonula-reference-set\t1\n#name\tx\nsample\ta\tb\ns1\t1\tNA\n"))
+	f.Add(twinsLean[:2000])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := ReadReferenceTSV(bytes.NewReader(data), "fuzz")
+		var re *RefSetError
+		if err != nil && !errors.As(err, &re) {
+			t.Fatalf("error without a position: %v", err)
+		}
+		if err == nil {
+			for _, m := range rs.Metrics() {
+				rs.Percentile(m, 0.5)
+			}
+		}
+	})
+}
