@@ -29,7 +29,8 @@ type Composition struct {
 }
 
 // NewComposition returns a composition of taxa (named taxa only, each rank
-// summing to at most reads) profiled down to deepest.
+// summing to at most reads) profiled down to deepest. The composition indexes
+// taxa by rank once: do not change Taxa afterwards.
 func NewComposition(reads float64, deepest taxonomy.Rank, taxa []TaxonReads) Composition {
 	c := Composition{Reads: reads, Deepest: deepest, Taxa: taxa}
 	c.index()
