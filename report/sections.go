@@ -307,12 +307,16 @@ func (b *builder) barrier(fs []*Finding) (Section, error) {
 		case m.value > 0:
 			val = pct(m.value)
 		}
-		rows = append(rows, []string{t.Name + " (" + t.ID + ")", val, t.Role, t.Grade, strings.Join(t.Refs, ", ")})
+		p := "–"
+		if m.ok {
+			p = b.percentileText("taxon:" + t.ID)
+		}
+		rows = append(rows, []string{t.Name + " (" + t.ID + ")", val, p, t.Role, t.Grade, strings.Join(t.Refs, ", ")})
 		refsCited = append(refsCited, t.Refs...)
 	}
 	blocks := []Block{
 		&Paragraph{Text: "The gut lining is sealed by tight junctions between its cells and covered by a mucus layer. The bacteria below are those research has linked to that barrier, to inflammation or to butyrate, the colon's main fuel. These are associations: most mechanisms come from animal studies, and 16S sequencing cannot measure permeability, tight-junction state or inflammation.", Refs: []string{"R-CAM19", "R-KEL15"}},
-		&Table{Caption: "Barrier-related taxa in this sample", Header: []string{"Taxon", "Share", "What research associates it with", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, false, false, false}},
+		&Table{Caption: "Barrier-related taxa in this sample (percentile: position in the reference set, see Diversity)", Header: []string{"Taxon", "Share", "Percentile", "What research associates it with", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, true, false, false, false}},
 		&Paragraph{Text: "References for the table above.", Refs: dedupe(refsCited)},
 	}
 	for _, f := range fs {
