@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests use: Chromium (HTML report checks),
 # poppler-utils (pdftotext, pdffonts, pdfinfo for the PDF report checks) and
-# python3-biom-format (profile.biom must load in the reference BIOM library),
+# python3-biom-format with python3-h5py (profile.biom must load in the reference BIOM
+# library; the table import benchmark writes a BIOM 2.1 file with it),
 # and axe-core from npm (accessibility check of the HTML report).
 # Does nothing when they are already there. Needs root or sudo on Debian.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-/usr/bin/python3 -c 'import biom' >/dev/null 2>&1 || need+=(python3-biom-format)
+/usr/bin/python3 -c 'import biom, h5py, scipy' >/dev/null 2>&1 || need+=(python3-biom-format python3-h5py python3-scipy)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -10,7 +10,9 @@ import (
 	"syscall"
 
 	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
@@ -85,6 +87,8 @@ func exitCode(err error) int {
 		de *databaseError
 		pe *seqio.ParseError
 		ie *pipeline.InputError
+		te *tables.ParseError
+		ne *metrics.NewickError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -93,7 +97,7 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &de), errors.Is(err, refdb.ErrCorrupt):
 		return exitDatabase
-	case errors.As(err, &bi), errors.As(err, &pe), errors.As(err, &ie):
+	case errors.As(err, &bi), errors.As(err, &pe), errors.As(err, &ie), errors.As(err, &te), errors.As(err, &ne):
 		return exitBadInput
 	}
 	return exitFailure

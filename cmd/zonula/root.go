@@ -48,6 +48,7 @@ The report is not a diagnosis.` + exitStatusHelp,
 		newRunCommand(stdin),
 		newSimulateCommand(),
 		newDBCommand(),
+		newMetricsCommand(),
 		newVersionCommand(),
 	)
 	return root
