@@ -20,7 +20,6 @@ import (
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/report/knowledge"
-	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
 
@@ -53,8 +52,8 @@ into DIR:
 
 Percentiles are positions in the embedded reference set (61 samples of lean
 women from the Turnbaugh et al. 2009 twin study, genus level), or in your own
-cohort given with --reference: a BIOM 1.0 JSON table (.biom) of at least 10
-samples.
+cohort given with --reference: a table of at least 10 samples in any format
+zonula reads (TSV/CSV, BIOM, QIIME 2 .qza, MetaPhlAn, mothur, …).
 
 Outputs appear only when all are complete.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
@@ -69,7 +68,7 @@ Outputs appear only when all are complete.` + exitStatusHelp,
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
 	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with age, sex, symptoms, red flags, medicines, transit and lab markers (see README)")
-	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (BIOM 1.0 JSON, ≥ 10 samples; default: embedded)")
+	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads (default: all cores)")
 	f.IntVar(&o.minLength, "min-length", def.MinLength, "shortest read kept, in bases")
 	f.IntVar(&o.maxLength, "max-length", def.MaxLength, "longest read kept, in bases")
@@ -159,24 +158,10 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	return nil
 }
 
-// loadReference reads a user's cohort table as a reference set. For now a
-// BIOM 1.0 JSON table at genus level (tables.ReadBIOM) or a single-sample
-// abundance TSV (tables.ReadTSV, which alone is too small a cohort).
+// loadReference reads a user's cohort table (any format tables.ReadTables
+// detects) as a reference set.
 func loadReference(path string) (*metrics.ReferenceSet, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &badInputError{fmt.Errorf("--reference: %w", err)}
-	}
-	defer f.Close()
-	var profiles []*tables.Profile
-	if strings.HasSuffix(strings.ToLower(path), ".biom") {
-		profiles, err = tables.ReadBIOM(f, path, taxonomy.Genus)
-	} else {
-		var p *tables.Profile
-		if p, err = tables.ReadTSV(f, path); err == nil {
-			profiles = []*tables.Profile{p}
-		}
-	}
+	profiles, err := tables.ReadTables(path, tables.ReadOptions{})
 	if err != nil {
 		return nil, &badInputError{fmt.Errorf("--reference: %w", err)}
 	}
