@@ -62,6 +62,9 @@ type Config struct {
 	// (classify.New) on every call, so a batch indexes its database once;
 	// it must have been built from DB.
 	Classifier *classify.Classifier
+	// Reference is the reference set percentiles are taken in; nil means
+	// the embedded one (metrics.EmbeddedReferenceSet).
+	Reference *metrics.ReferenceSet
 }
 
 // Result summarises a finished run.
@@ -71,7 +74,9 @@ type Result struct {
 	Classification classify.Summary
 	Profile        *tables.Profile
 	Alpha          metrics.Alpha
-	Files          []string // outputs written, in OutDir
+	Indices        []metrics.IndexValue // health and imbalance indices (metrics.json)
+	Percentiles    map[string]float64   // metric → percentile in the reference set
+	Files          []string             // outputs written, in OutDir
 	// DuplicateIDs counts reads whose id repeats an earlier one among the
 	// first DuplicatesChecked reads (each is still processed as a read).
 	DuplicateIDs, DuplicatesChecked int64
@@ -187,6 +192,10 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		}
 	}
 	res.Alpha = metrics.AlphaOf(counts, taxonomy.Genus.String())
+	kb, ref, cat, err := indicesAndPercentiles(cfg, res)
+	if err != nil {
+		return nil, err
+	}
 
 	prov := report.Provenance{
 		Program: "zonula", Version: cfg.Version, Commit: cfg.Commit,
@@ -194,18 +203,15 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		Options:  cfg.Options, Inputs: inputs,
 		Started: started.UTC(), Finished: cfg.Now().UTC(),
 	}
-	if err := writeTables(stage, cfg, res, prov); err != nil {
+	if err := writeTables(stage, cfg, res, prov, ref); err != nil {
 		return nil, err
 	}
 	if cfg.HTML || cfg.PDF {
 		prog.Stage("report")
-		kb, err := knowledge.Load()
-		if err != nil {
-			return nil, fmt.Errorf("knowledge base: %w", err)
-		}
 		doc, err := report.Build(report.Input{
 			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
 			QC: res.QC, Classification: res.Classification, Metadata: cfg.Metadata,
+			Percentiles: ref, Catalogue: cat,
 		}, kb)
 		if err != nil {
 			return nil, fmt.Errorf("building report: %w", err)
@@ -578,7 +584,7 @@ func appendReadLine(b []byte, id string, r readResult) []byte {
 }
 
 // writeTables writes abundance.tsv, profile.biom, metrics.json and qc.json.
-func writeTables(dir string, cfg Config, res *Result, prov report.Provenance) error {
+func writeTables(dir string, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet) error {
 	if err := safefile.Write(filepath.Join(dir, "abundance.tsv"), func(w io.Writer) error {
 		return tables.WriteTSV(w, res.Profile)
 	}); err != nil {
@@ -589,7 +595,8 @@ func writeTables(dir string, cfg Config, res *Result, prov report.Provenance) er
 	}); err != nil {
 		return fmt.Errorf("profile.biom: %w", err)
 	}
-	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha}}
+	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha},
+		Indices: res.Indices, Percentiles: percentilesRecord{Reference: ref.Name(), N: ref.N(), Source: ref.Source(), Basis: "shares of reads named to a genus (species-defined measures: of all reads)", Values: res.Percentiles}}
 	if err := writeJSON(filepath.Join(dir, "metrics.json"), m); err != nil {
 		return err
 	}
@@ -604,6 +611,48 @@ type metricsRecord struct {
 	Version  string                   `json:"zonula_version"`
 	Database report.Database          `json:"database"`
 	Alpha    map[string]metrics.Alpha `json:"alpha"`
+	Indices  []metrics.IndexValue     `json:"indices"`
+	// Percentiles of the sample's values in the reference set.
+	Percentiles percentilesRecord `json:"percentiles"`
+}
+
+// percentilesRecord is the "percentiles" object of metrics.json.
+type percentilesRecord struct {
+	Reference string             `json:"reference_set"`
+	N         int                `json:"n"`
+	Source    string             `json:"source"`
+	Basis     string             `json:"basis"`  // what shares are of
+	Values    map[string]float64 `json:"values"` // metric → percentile (0–100)
+}
+
+// indicesAndPercentiles computes the sample's health indices (with their
+// coverage in cfg.DB) and its percentiles in the reference set (cfg.Reference
+// or the embedded one) into res, and returns what the report needs of them.
+func indicesAndPercentiles(cfg Config, res *Result) (*knowledge.Knowledge, *metrics.ReferenceSet, *metrics.Catalogue, error) {
+	kb, err := knowledge.Load()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	ref := cfg.Reference
+	if ref == nil {
+		if ref, err = metrics.EmbeddedReferenceSet(); err != nil {
+			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
+		}
+	}
+	lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
+	for i, r := range cfg.DB.Refs {
+		lineages[i] = r.Lineage
+	}
+	cat := metrics.NewCatalogue(lineages)
+	comp := report.CompositionOf(res.Profile)
+	res.Indices = report.Indices(&comp, kb, cat)
+	res.Percentiles = map[string]float64{}
+	for k, v := range report.ReferenceValues(&comp, kb) {
+		if p, ok := ref.Percentile(k, v); ok {
+			res.Percentiles[k] = p
+		}
+	}
+	return kb, ref, cat, nil
 }
 
 type qcRecord struct {

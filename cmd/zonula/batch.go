@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
@@ -21,6 +22,7 @@ import (
 
 type batchOptions struct {
 	out, db, formats, pageSize string
+	reference                  string
 	jobs, threads              int
 	minLength, maxLength       int
 	minQ                       float64
@@ -69,6 +71,7 @@ func newBatchCommand() *cobra.Command {
 	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	f.IntVar(&o.jobs, "jobs", 0, "samples at once (default: one per core, at most 8)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads in all, split between the samples in flight (default: all cores)")
 	f.IntVar(&o.minLength, "min-length", def.MinLength, "shortest read kept, in bases")
@@ -104,6 +107,12 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 	if err != nil {
 		return err
 	}
+	var ref *metrics.ReferenceSet
+	if o.reference != "" {
+		if ref, err = loadReference(o.reference); err != nil {
+			return err
+		}
+	}
 	ver, commit := buildVersion()
 	dbName := o.db
 	if dbName == "" {
@@ -118,6 +127,7 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 			QC:       qc.Options{MinLength: o.minLength, MaxLength: o.maxLength, MinMeanQ: o.minQ},
 			Classify: classify.DefaultOptions(),
 			HTML:     html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+			Reference: ref,
 			Options: []report.Option{
 				{Name: "db", Value: dbName},
 				{Name: "format", Value: o.formats},
@@ -126,6 +136,7 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 				{Name: "min-length", Value: strconv.Itoa(o.minLength)},
 				{Name: "min-q", Value: strconv.FormatFloat(o.minQ, 'g', -1, 64)},
 				{Name: "page-size", Value: o.pageSize},
+				{Name: "reference", Value: o.reference},
 			},
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,14 +14,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 type runOptions struct {
 	out, db, sample, formats, pageSize, metadata string
+	reference                                    string
 	threads, minLength, maxLength                int
 	minQ                                         float64
 	quiet                                        bool
@@ -41,9 +46,14 @@ into DIR:
   reads.tsv.gz             per-read status, lineage, rank, confidence, identity, reference
   abundance.tsv            rank, taxon, lineage, reads, fraction at every rank
   profile.biom             genus table, BIOM 1.0 JSON
-  metrics.json             alpha diversity
+  metrics.json             alpha diversity, health indices (value, drivers, coverage), percentiles
   qc.json                  read counts per filter, length and quality histograms, classification summary
   run.json                 version, database identity, options, input checksums, times
+
+Percentiles are positions in the embedded reference set (61 samples of lean
+women from the Turnbaugh et al. 2009 twin study, genus level), or in your own
+cohort given with --reference: a table of at least 10 samples in any format
+zonula reads (TSV/CSV, BIOM, QIIME 2 .qza, MetaPhlAn, mothur, …).
 
 Outputs appear only when all are complete.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
@@ -58,6 +68,7 @@ Outputs appear only when all are complete.` + exitStatusHelp,
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
 	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with age, sex, symptoms, red flags, medicines, transit and lab markers (see README)")
+	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads (default: all cores)")
 	f.IntVar(&o.minLength, "min-length", def.MinLength, "shortest read kept, in bases")
 	f.IntVar(&o.maxLength, "max-length", def.MaxLength, "longest read kept, in bases")
@@ -103,6 +114,12 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			return &badInputError{err}
 		}
 	}
+	var ref *metrics.ReferenceSet
+	if o.reference != "" {
+		if ref, err = loadReference(o.reference); err != nil {
+			return err
+		}
+	}
 	db, err := loadDB(o.db)
 	if err != nil {
 		return err
@@ -116,7 +133,7 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
 		Threads: o.threads, QC: qopts, Classify: classify.DefaultOptions(),
-		Metadata: md, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+		Metadata: md, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit, Reference: ref,
 		Options: []report.Option{
 			{Name: "db", Value: dbName},
 			{Name: "format", Value: o.formats},
@@ -125,6 +142,7 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			{Name: "min-length", Value: strconv.Itoa(o.minLength)},
 			{Name: "min-q", Value: strconv.FormatFloat(o.minQ, 'g', -1, 64)},
 			{Name: "page-size", Value: o.pageSize},
+			{Name: "reference", Value: o.reference},
 		},
 	}
 	prog := newProgress(cmd.ErrOrStderr(), o.quiet)
@@ -138,6 +156,24 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			res.Sample, res.QC.InputReads, res.QC.PassedReads, res.Classification.AssignedAt[5], len(res.Files), o.out, time.Since(start).Seconds())
 	}
 	return nil
+}
+
+// loadReference reads a user's cohort table (any format tables.ReadTables
+// detects) as a reference set.
+func loadReference(path string) (*metrics.ReferenceSet, error) {
+	profiles, err := tables.ReadTables(path, tables.ReadOptions{})
+	if err != nil {
+		return nil, &badInputError{fmt.Errorf("--reference: %w", err)}
+	}
+	kb, err := knowledge.Load()
+	if err != nil {
+		return nil, err
+	}
+	ref, err := report.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula", profiles, kb)
+	if err != nil {
+		return nil, &badInputError{fmt.Errorf("--reference %s: %w", path, err)}
+	}
+	return ref, nil
 }
 
 func parseFormats(s string) (html, pdf bool, err error) {

@@ -16,6 +16,7 @@ import (
 
 type workflowOptions struct {
 	sheet, zonula, db, formats, pageSize string
+	reference                            string
 	threads, memMB, runtime              int
 	minLength, maxLength                 int
 	minQ                                 float64
@@ -63,6 +64,7 @@ profile's comments). The sheet is checked as 'zonula batch' checks it.` + exitSt
 	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	f.IntVar(&o.threads, "threads", 2, "threads per sample job")
 	f.IntVar(&o.memMB, "mem-mb", 4000, "memory per sample job, MB (SLURM --mem)")
 	f.IntVar(&o.runtime, "runtime", 60, "time limit per sample job, minutes (SLURM --time)")
@@ -123,6 +125,16 @@ func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
 			return err
 		}
 		flags = append(flags, "--db", shellQuote(db))
+	}
+	if o.reference != "" {
+		ref, err := filepath.Abs(o.reference)
+		if err != nil {
+			return err
+		}
+		if _, err := loadReference(ref); err != nil { // fail now, not in every job
+			return err
+		}
+		flags = append(flags, "--reference", shellQuote(ref))
 	}
 	flags = append(flags, "--format", o.formats, "--page-size", o.pageSize,
 		"--min-length", strconv.Itoa(o.minLength), "--max-length", strconv.Itoa(o.maxLength),
