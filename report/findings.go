@@ -173,6 +173,10 @@ func (b *builder) percentile(metric string) (float64, bool) {
 	return b.in.Percentiles.Percentile(metric, v)
 }
 
+// RoughReference follows the note of a reference set made by another
+// method when a finding's rule is left undecided because of it.
+const RoughReference = "Because of that, this position is shown but not used to raise a finding."
+
 // referenceNote is the reference set's note on why its positions are rough
 // (metrics.ReferenceSet.Note), "" when none.
 func (b *builder) referenceNote() string {
@@ -232,17 +236,20 @@ func (b *builder) findings() []*Finding {
 		m := b.measure(r.Metric)
 		f := &Finding{ID: r.ID, Value: m.text(), Range: b.rangeText(r.Metric, m),
 			Barrier: r.Barrier, Guidance: slices.Clone(r.Guidance), Grade: r.Grade, Refs: slices.Clone(r.Refs)}
+		// A reference set made by another method (one with a note) places
+		// the sample but decides nothing: a finding that would hold only
+		// because of a percentile in it is shown as a measurement.
+		note := b.referenceNote()
+		roughOnly := state == yes && note != "" && !b.holdsWithoutPercentiles(r.When)
 		switch {
-		case state == yes:
+		case state == yes && !roughOnly:
 			f.Title, f.Meaning, f.Level = r.Title, r.Meaning, level
-			if note := b.referenceNote(); note != "" && !b.holdsWithoutPercentiles(r.When) {
-				// A rough reference set: say so, and never raise more than a notice.
-				f.Range += ". " + note
-				f.Level = min(f.Level, Notice)
-			}
 			b.triggered = append(b.triggered, f)
 		case r.Describe != "" && m.ok:
 			f.Title, f.Meaning, f.Level = r.Label, r.Describe, Info
+			if roughOnly {
+				f.Range += ". " + note + " " + RoughReference
+			}
 		default:
 			continue
 		}

@@ -91,7 +91,10 @@ func (b *builder) keyFindings(fs []*Finding) Block {
 		items = append(items, f.ID+": "+f.Title)
 	}
 	ctx := fmt.Sprintf("%d further measurements are shown without a verdict, because no reference percentiles are available yet.", len(fs)-len(b.triggered))
-	if b.in.Percentiles != nil {
+	switch {
+	case b.in.Percentiles != nil && b.referenceNote() != "":
+		ctx = fmt.Sprintf("%d further measurements are shown with their position in %s, which was made by another method, so no verdict is drawn from it.", len(fs)-len(b.triggered), b.in.Percentiles.Name())
+	case b.in.Percentiles != nil:
 		ctx = fmt.Sprintf("%d further measurements are within the usual range of %s.", len(fs)-len(b.triggered), b.in.Percentiles.Name())
 	}
 	if len(items) == 0 {
