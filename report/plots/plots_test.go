@@ -88,3 +88,41 @@ func TestRemainderBarsAreGrey(t *testing.T) {
 		t.Error("the unclassified bar is not grey, or a taxon bar is")
 	}
 }
+
+func TestCohortFiguresRenderDeterministically(t *testing.T) {
+	makers := map[string]func() (*plot.Plot, error){
+		"stacked": func() (*plot.Plot, error) {
+			return StackedShares([]string{"s1", "s2", "s3"}, []string{"Bacteroides", "Akkermansia", "other (3 genera)", "unclassified"},
+				[][]float64{{50, 40, 60}, {30, 0, 10}, {15, 50, 20}, {5, 10, 10}})
+		},
+		"pcoa": func() (*plot.Plot, error) {
+			return Ordination([]Point{{0.1, 0.2, 0}, {-0.3, 0.1, 1}, {0.2, -0.1, 0}}, []string{"a", "b"}, "PC1 (60 %)", "PC2 (30 %)")
+		},
+		"strip": func() (*plot.Plot, error) {
+			return GroupStrip([]string{"a", "b"}, [][]float64{{1.5, 1.7, 1.6}, {2.1, 2.0}}, "Shannon")
+		},
+	}
+	for name, mk := range makers {
+		p1, err := mk()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		p2, _ := mk()
+		a, b := svg(t, p1), svg(t, p2)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two renderings differ", name)
+		}
+		if !bytes.Contains(a, []byte("<svg")) {
+			t.Errorf("%s: no SVG", name)
+		}
+	}
+	if _, err := StackedShares([]string{"s1"}, []string{"A"}, [][]float64{{-1}}); err == nil {
+		t.Error("negative share accepted")
+	}
+	if _, err := Ordination([]Point{{0, 0, 3}}, []string{"a"}, "", ""); err == nil {
+		t.Error("point in an unknown group accepted")
+	}
+	if m := median([]float64{3, 1, 2, 10}); m != 2.5 {
+		t.Errorf("median = %v, want 2.5", m)
+	}
+}
