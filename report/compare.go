@@ -32,9 +32,9 @@ type CompareInput struct {
 	Seed uint64
 }
 
-// noiseDraws is how many simulated pairs of samples estimate the Bray–Curtis
+// NoiseDraws is how many simulated pairs of samples estimate the Bray–Curtis
 // dissimilarity that read sampling alone gives.
-const noiseDraws = 200
+const NoiseDraws = 200
 
 // Comparison holds the numbers a before/after report states.
 type Comparison struct {
@@ -52,7 +52,7 @@ type Comparison struct {
 // Compare computes the comparison of two profiles at genus rank: alpha
 // diversity of each, expected richness at the smaller depth, Bray–Curtis
 // dissimilarity of genus shares, and the Bray–Curtis that read sampling
-// alone would give: noiseDraws pairs of multinomial samples of the two
+// alone would give: NoiseDraws pairs of multinomial samples of the two
 // depths drawn from the pooled genus shares (seeded, so deterministic), of
 // which the mean and 95th percentile are kept.
 func Compare(before, after *tables.Profile, seed uint64) (*Comparison, error) {
@@ -93,7 +93,7 @@ func Compare(before, after *tables.Profile, seed uint64) (*Comparison, error) {
 	}
 	src := rand.NewPCG(seed, 2)
 	var sims []float64
-	for range noiseDraws {
+	for range NoiseDraws {
 		x, y := multinomial(pooled, math.Round(nb), src), multinomial(pooled, math.Round(na), src)
 		d, err := metrics.BrayCurtis(scale(x, 1/sum(x)), scale(y, 1/sum(y)))
 		if err != nil {
@@ -271,8 +271,12 @@ func (cb *compareBuilder) diversity() (Section, error) {
 		vb = append(vb, 100*sb[i])
 		va = append(va, 100*sa[i])
 	}
-	p, err := plots.StackedShares([]string{cb.in.Before.Name, cb.in.After.Name}, append(names, "other genera"),
-		append(transpose2(vb, va), []float64{100 - sum(vb), 100 - sum(va)}))
+	taxa, stacked := names, transpose2(vb, va)
+	if ob, oa := max(0, 100-sum(vb)), max(0, 100-sum(va)); ob > 1e-9 || oa > 1e-9 {
+		taxa = append(slices.Clone(names), "other genera")
+		stacked = append(stacked, []float64{ob, oa})
+	}
+	p, err := plots.StackedShares([]string{cb.in.Before.Name, cb.in.After.Name}, taxa, stacked)
 	if err != nil {
 		return Section{}, err
 	}
@@ -424,7 +428,7 @@ func (cb *compareBuilder) limitations() (Section, error) {
 	blocks = append(blocks, &KeyValues{Pairs: [][2]string{
 		{"Level", "genus; reads not classified to a genus are left out"},
 		{"Bray–Curtis", "Σ|x−y| / Σ(x+y) on genus shares of classified reads"},
-		{"Read-sampling baseline", fmt.Sprintf("%d pairs of samples of %d and %d reads drawn from the pooled genus shares (seed %d); mean and 95th percentile of their Bray–Curtis", noiseDraws, int(cb.c.AlphaBefore.Reads), int(cb.c.AlphaAfter.Reads), cb.in.Seed)},
+		{"Read-sampling baseline", fmt.Sprintf("%d pairs of samples of %d and %d reads drawn from the pooled genus shares (seed %d); mean and 95th percentile of their Bray–Curtis", NoiseDraws, int(cb.c.AlphaBefore.Reads), int(cb.c.AlphaAfter.Reads), cb.in.Seed)},
 		{"Change beyond read-sampling noise", "|p₂ − p₁| > 2 √(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂)"},
 		{"Same database", "compare samples classified with the same reference database; a database change alone moves shares"},
 	}})

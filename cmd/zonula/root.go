@@ -48,6 +48,8 @@ The report is not a diagnosis.` + exitStatusHelp,
 		newRunCommand(stdin),
 		newSimulateCommand(),
 		newDBCommand(),
+		newCohortCommand(),
+		newCompareCommand(),
 		newVersionCommand(),
 	)
 	return root
