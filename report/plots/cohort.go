@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -130,6 +131,7 @@ func Ordination(points []Point, groups []string, xlabel, ylabel string) (*plot.P
 	}
 	p := newPlot()
 	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	p.X.Tick.Marker, p.Y.Tick.Marker = distinctTicks{}, distinctTicks{}
 	p.Add(plotter.NewGrid())
 	for g, xys := range byGroup {
 		if len(xys) == 0 {
@@ -166,6 +168,7 @@ func GroupStrip(groups []string, values [][]float64, ylabel string) (*plot.Plot,
 	}
 	p := newPlot()
 	p.Y.Label.Text = ylabel
+	p.Y.Tick.Marker = distinctTicks{}
 	grid := plotter.NewGrid()
 	grid.Vertical.Width = 0
 	p.Add(grid)
@@ -215,4 +218,39 @@ func median(v []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// distinctTicks is gonum/plot's default ticker with labels given as few
+// decimals as show every tick value exactly (the default can print 1.75 and
+// 1.8 both as "1.8").
+type distinctTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (distinctTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for prec := 0; prec <= 10; prec++ {
+		labels := make([]string, len(ticks))
+		seen := map[string]bool{}
+		ok := true
+		for i, t := range ticks {
+			if t.Label == "" {
+				continue
+			}
+			labels[i] = strconv.FormatFloat(t.Value, 'f', prec, 64)
+			if v, _ := strconv.ParseFloat(labels[i], 64); seen[labels[i]] || math.Abs(v-t.Value) > 1e-9*math.Max(1, math.Abs(t.Value)) {
+				ok = false
+				break
+			}
+			seen[labels[i]] = true
+		}
+		if ok {
+			for i := range ticks {
+				if ticks[i].Label != "" {
+					ticks[i].Label = labels[i]
+				}
+			}
+			return ticks
+		}
+	}
+	return ticks
 }

@@ -2,6 +2,8 @@ package plots
 
 import (
 	"bytes"
+	"slices"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -121,6 +123,23 @@ func TestCohortFiguresRenderDeterministically(t *testing.T) {
 	}
 	if _, err := Ordination([]Point{{0, 0, 3}}, []string{"a"}, "", ""); err == nil {
 		t.Error("point in an unknown group accepted")
+	}
+	var labels []string
+	for _, tk := range (distinctTicks{}).Ticks(1.7, 1.92) {
+		if tk.Label != "" {
+			if slices.Contains(labels, tk.Label) {
+				t.Errorf("tick label %q twice", tk.Label)
+			}
+			labels = append(labels, tk.Label)
+		}
+	}
+	if len(labels) < 2 {
+		t.Errorf("tick labels %q", labels)
+	}
+	for _, tk := range (distinctTicks{}).Ticks(-0.17, 0.17) {
+		if tk.Label != "" && tk.Label != strconv.FormatFloat(tk.Value, 'f', -1, 64) && tk.Label != strconv.FormatFloat(tk.Value, 'f', 2, 64) {
+			t.Errorf("tick %v labelled %q", tk.Value, tk.Label)
+		}
 	}
 	if m := median([]float64{3, 1, 2, 10}); m != 2.5 {
 		t.Errorf("median = %v, want 2.5", m)
