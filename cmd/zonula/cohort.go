@@ -129,7 +129,7 @@ func runCohort(cmd *cobra.Command, o cohortOptions, inputs []string) error {
 	for _, s := range samples {
 		sources = append(sources, s.Source)
 	}
-	prov, err := provenance(started, append(sources, o.groups), res.Databases, []report.Option{
+	prov, err := provenance(started, append(slices.Clone(inputs), o.groups), sources, res.Databases, []report.Option{
 		{Name: "format", Value: o.formats},
 		{Name: "group-column", Value: o.groupColumn},
 		{Name: "groups", Value: o.groups},
@@ -176,9 +176,11 @@ func inputErr(err error) error {
 	return err
 }
 
-// provenance describes a cohort or comparison run: the inputs with their
-// checksums, the database when the inputs name one, and the options.
-func provenance(started time.Time, paths, databases []string, opts []report.Option) (report.Provenance, error) {
+// provenance describes a cohort or comparison run: the inputs as given with
+// their checksums, the database when the inputs name one, and the options.
+// A directory's checksum is the sha256 of a manifest listing, for each of
+// the files read from it (sources) in order, its sha256 and path.
+func provenance(started time.Time, paths, sources, databases []string, opts []report.Option) (report.Provenance, error) {
 	ver, commit := buildVersion()
 	p := report.Provenance{Program: "zonula", Version: ver, Commit: commit, Options: opts, Started: started}
 	switch len(databases) {
@@ -189,13 +191,41 @@ func provenance(started time.Time, paths, databases []string, opts []report.Opti
 	default:
 		p.Database.Name = "several: " + strings.Join(databases, "; ")
 	}
-	for _, path := range paths {
+	fileSum := func(path string) (int64, string, error) {
 		data, err := os.ReadFile(path)
+		if err != nil {
+			return 0, "", &badInputError{err}
+		}
+		sum := sha256.Sum256(data)
+		return int64(len(data)), hex.EncodeToString(sum[:]), nil
+	}
+	for _, path := range paths {
+		st, err := os.Stat(path)
 		if err != nil {
 			return p, &badInputError{err}
 		}
-		sum := sha256.Sum256(data)
-		p.Inputs = append(p.Inputs, report.InputFile{Path: path, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
+		if !st.IsDir() {
+			n, sum, err := fileSum(path)
+			if err != nil {
+				return p, err
+			}
+			p.Inputs = append(p.Inputs, report.InputFile{Path: path, Bytes: n, SHA256: sum})
+			continue
+		}
+		var manifest strings.Builder
+		var total int64
+		for _, src := range sources {
+			if rel, err := filepath.Rel(path, src); err == nil && !strings.HasPrefix(rel, "..") {
+				n, sum, err := fileSum(src)
+				if err != nil {
+					return p, err
+				}
+				total += n
+				fmt.Fprintf(&manifest, "%s  %s\n", sum, filepath.ToSlash(rel))
+			}
+		}
+		sum := sha256.Sum256([]byte(manifest.String()))
+		p.Inputs = append(p.Inputs, report.InputFile{Path: path, Bytes: total, SHA256: hex.EncodeToString(sum[:])})
 	}
 	p.Finished = time.Now().UTC()
 	return p, nil
@@ -354,7 +384,7 @@ func runCompare(cmd *cobra.Command, o compareOptions, beforePath, afterPath stri
 		}
 	}
 	slices.Sort(dbs)
-	prov, err := provenance(started, []string{before.Source, after.Source}, dbs, []report.Option{
+	prov, err := provenance(started, []string{beforePath, afterPath}, []string{before.Source, after.Source}, dbs, []report.Option{
 		{Name: "format", Value: o.formats},
 		{Name: "page-size", Value: o.pageSize},
 		{Name: "seed", Value: strconv.FormatUint(o.seed, 10)},
