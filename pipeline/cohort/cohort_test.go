@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/taxonomy"
 )
 
 const fixture = "../../testdata/cohort"
@@ -318,4 +320,67 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := Analyze(samples, g, DefaultOptions()); !errors.As(err, &ie) || !strings.Contains(err.Error(), "no reads classified to a genus") {
 		t.Errorf("empty sample: %v", err)
 	}
+}
+
+// TestBIOMInputs reads the fixture samples as BIOM files (written by
+// tables.WriteBIOM at genus rank) and gets the same distances as from
+// abundance.tsv.
+func TestBIOMInputs(t *testing.T) {
+	samples, g := loadFixture(t)
+	dir := t.TempDir()
+	var paths []string
+	for _, s := range samples {
+		p := filepath.Join(dir, s.Name+".biom")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tables.WriteBIOM(f, s.Profile, taxonomy.Genus, tables.BIOMMeta{GeneratedBy: "test", Date: time.Unix(0, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		paths = append(paths, p)
+	}
+	fromBIOM, err := Load(paths, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(samples, g, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Analyze(fromBIOM, g, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.Samples {
+		for j := range a.Samples {
+			if a.Distances.At(i, j) != b.Distances.At(i, j) {
+				t.Fatalf("distance %s–%s: %v from TSV, %v from BIOM", a.Samples[i], a.Samples[j], a.Distances.At(i, j), b.Distances.At(i, j))
+			}
+		}
+	}
+}
+
+func FuzzReadGroups(f *testing.F) {
+	f.Add([]byte("sample\tgroup\na\tx\nb\ty\n"), "")
+	f.Add([]byte("sample,reads,group\na,a.fq,x\n"), "group")
+	f.Add([]byte("#SampleID\tdiet\n#q2:types\tcategorical\na\tx\n"), "diet")
+	f.Fuzz(func(t *testing.T, data []byte, column string) {
+		g, err := ReadGroups(strings.NewReader(string(data)), "fuzz", column)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, e := range g.Entries {
+			if e.Sample == "" || e.Group == "" || e.Line < 1 || seen[e.Sample] || strings.ContainsAny(e.Sample+e.Group, "\t\n") {
+				t.Fatalf("bad entry %+v", e)
+			}
+			seen[e.Sample] = true
+		}
+	})
 }

@@ -123,6 +123,9 @@ func ReadGroups(r io.Reader, name, column string) (*Groups, error) {
 		if grp == "" {
 			return nil, perr(line, "sample %q has an empty group", s)
 		}
+		if strings.ContainsAny(s+grp, "\t\n") {
+			return nil, perr(line, "sample %q or group %q holds a tab", s, grp)
+		}
 		if first, dup := seen[s]; dup {
 			return nil, perr(line, "sample %q is listed twice (first on line %d)", s, first)
 		}

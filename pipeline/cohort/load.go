@@ -92,6 +92,9 @@ func Load(inputs []string, read TableReader) ([]Sample, error) {
 		if s.Profile == nil || s.Name == "" {
 			return &InputError{Path: s.Source, Err: errors.New("a sample without a name or profile")}
 		}
+		if strings.ContainsAny(s.Name, "\t\r\n") {
+			return &InputError{Path: s.Source, Err: fmt.Errorf("sample name %q holds a tab or line break", s.Name)}
+		}
 		if prev, dup := where[s.Name]; dup {
 			return &InputError{Path: s.Source, Err: fmt.Errorf("sample %q also comes from %s; sample names must be unique", s.Name, prev)}
 		}
