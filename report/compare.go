@@ -154,16 +154,6 @@ func sum(v []float64) float64 {
 	return s
 }
 
-// sampleBuilder returns a builder over one profile, for measuring the
-// indices and taxa the sample report measures.
-func sampleBuilder(p *tables.Profile, a metrics.Alpha, kb *knowledge.Knowledge) *builder {
-	b := &builder{in: Input{Profile: p, Alpha: a}, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{}}
-	b.genus = shares(p, taxonomy.Genus)
-	b.family = shares(p, taxonomy.Family)
-	b.phylum = phylumShares(p)
-	return b
-}
-
 // BuildCompare turns two samples of one person into a before/after report:
 // change in diversity, Bray–Curtis between them against what read sampling
 // alone gives, the barrier-related taxa and the indices of the knowledge
@@ -182,8 +172,8 @@ func BuildCompare(in CompareInput, kb *knowledge.Knowledge) (*Document, error) {
 		Provenance: in.Provenance,
 	}
 	cb := compareBuilder{in: in, c: c, kb: kb,
-		before: sampleBuilder(in.Before.Profile, c.AlphaBefore, kb),
-		after:  sampleBuilder(in.After.Profile, c.AlphaAfter, kb)}
+		before: newBuilder(Input{Profile: in.Before.Profile, Alpha: c.AlphaBefore}, kb),
+		after:  newBuilder(Input{Profile: in.After.Profile, Alpha: c.AlphaAfter}, kb)}
 	for _, step := range []func() (Section, error){cb.summary, cb.diversity, cb.taxa, cb.indices, cb.variation, cb.limitations} {
 		s, err := step()
 		if err != nil {
@@ -322,8 +312,11 @@ func (cb *compareBuilder) taxa() (Section, error) {
 	var rows [][]string
 	var refs, absent []string
 	for _, t := range cb.kb.Taxa {
-		b, _ := cb.before.taxonShare(t)
-		a, _ := cb.after.taxonShare(t)
+		mb, ma := cb.before.measure("taxon:"+t.ID), cb.after.measure("taxon:"+t.ID)
+		if !mb.ok || !ma.ok {
+			continue
+		}
+		b, a := mb.value, ma.value
 		if b == 0 && a == 0 {
 			absent = append(absent, t.Name)
 			continue
