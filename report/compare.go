@@ -128,6 +128,16 @@ func multinomial(p []float64, n float64, src rand.Source) []float64 {
 	return out
 }
 
+// rankReads is the number of reads counted at genus rank, unclassified
+// included.
+func rankReads(p *tables.Profile) float64 {
+	var n float64
+	for _, r := range p.AtRank(taxonomy.Genus) {
+		n += r.Reads
+	}
+	return n
+}
+
 func genusCounts(p *tables.Profile) map[string]float64 {
 	m := map[string]float64{}
 	for _, r := range p.AtRank(taxonomy.Genus) {
@@ -308,7 +318,8 @@ func transpose2(a, b []float64) [][]float64 {
 }
 
 func (cb *compareBuilder) taxa() (Section, error) {
-	nb, na := cb.c.AlphaBefore.Reads, cb.c.AlphaAfter.Reads
+	// Taxon shares are of all reads at genus rank, unclassified included.
+	nb, na := rankReads(cb.in.Before.Profile), rankReads(cb.in.After.Profile)
 	var rows [][]string
 	var refs, absent []string
 	for _, t := range cb.kb.Taxa {

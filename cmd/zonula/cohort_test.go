@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -200,5 +201,61 @@ func TestCompareCommand(t *testing.T) {
 	}
 	if again, _ := os.ReadFile(filepath.Join(out2, "compare.json")); !bytes.Equal(again, data) {
 		t.Error("compare.json differs between two runs")
+	}
+}
+
+// TestCohortFromReads runs the whole chain: reads simulated from two
+// compositions that differ in Akkermansia (300 reads each, four samples per
+// group), zonula run on each, then zonula cohort on the run directories and
+// zonula compare on two of them.
+func TestCohortFromReads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run skipped in -short mode")
+	}
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	groups := "sample\tgroup\n"
+	for i, spec := range []string{"akk", "akk", "akk", "akk", "none", "none", "none", "none"} {
+		comp := filepath.Join(cohortFixture, "with-akkermansia.tsv")
+		if spec == "none" {
+			comp = filepath.Join(cohortFixture, "without-akkermansia.tsv")
+		}
+		name := spec + string(rune('1'+i%4))
+		fq := filepath.Join(dir, name+".fastq")
+		if code, _, stderr := zonula(t, "", "simulate", "--composition", comp, "--reads", "300", "--seed", strconv.Itoa(100+i), "-o", fq); code != 0 {
+			t.Fatalf("simulate: %s", stderr)
+		}
+		if code, _, stderr := zonula(t, "", "run", fq, "--sample", name, "--format", "none", "-q", "-o", filepath.Join(runs, name)); code != 0 {
+			t.Fatalf("run: %s", stderr)
+		}
+		groups += name + "\t" + spec + "\n"
+	}
+	gf := filepath.Join(dir, "groups.tsv")
+	if err := os.WriteFile(gf, []byte(groups), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "cohort")
+	if code, _, stderr := zonula(t, "", "cohort", runs, "--groups", gf, "-o", out, "--format", "html", "-q"); code != 0 {
+		t.Fatalf("cohort: exit %d: %s", code, stderr)
+	}
+	pm, err := os.ReadFile(filepath.Join(out, "permanova.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4 + 4 samples allow 35 distinct splits: p cannot go below about
+	// 2/70; the true split and its mirror give p ≈ 0.03.
+	fields := strings.Split(strings.Split(string(pm), "\n")[1], "\t")
+	if p, err := strconv.ParseFloat(fields[8], 64); err != nil || p > 0.06 {
+		t.Errorf("PERMANOVA p = %q, want ≤ 0.06 (permanova.tsv %q)", fields[8], pm)
+	}
+	diff, err := os.ReadFile(filepath.Join(out, "differential.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Split(string(diff), "\n"); !strings.HasPrefix(rows[1], "Akkermansia\takk\tnone\t") {
+		t.Errorf("differential.tsv:\n%s", diff)
+	}
+	if code, _, stderr := zonula(t, "", "compare", filepath.Join(runs, "akk1"), filepath.Join(runs, "none1"), "-o", filepath.Join(dir, "cmp"), "--format", "html", "-q"); code != 0 {
+		t.Fatalf("compare: %s", stderr)
 	}
 }
