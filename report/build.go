@@ -54,11 +54,7 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 	if kb == nil {
 		return nil, fmt.Errorf("report: no knowledge base")
 	}
-	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{},
-		indexed: map[string]metrics.IndexValue{}, comp: CompositionOf(in.Profile)}
-	b.genus = shares(in.Profile, taxonomy.Genus)
-	b.family = shares(in.Profile, taxonomy.Family)
-	b.phylum = phylumShares(in.Profile)
+	b := newBuilder(in, kb)
 	doc := &Document{
 		Title:      "Gut microbiome report",
 		Sample:     in.Sample,
@@ -92,6 +88,17 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// newBuilder returns a builder over in.Profile; Build and the before/after
+// comparison (which measures each sample as the sample report does) share it.
+func newBuilder(in Input, kb *knowledge.Knowledge) *builder {
+	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{},
+		indexed: map[string]metrics.IndexValue{}, comp: CompositionOf(in.Profile)}
+	b.genus = shares(in.Profile, taxonomy.Genus)
+	b.family = shares(in.Profile, taxonomy.Family)
+	b.phylum = phylumShares(in.Profile)
+	return b
 }
 
 type builder struct {

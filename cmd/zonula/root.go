@@ -52,6 +52,8 @@ The report is not a diagnosis.` + exitStatusHelp,
 		newSimulateCommand(),
 		newDBCommand(),
 		newMetricsCommand(),
+		newCohortCommand(),
+		newCompareCommand(),
 		newVersionCommand(),
 	)
 	return root
