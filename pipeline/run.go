@@ -29,9 +29,7 @@ import (
 	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
-	"github.com/zonula/zonula/report/htmlout"
 	"github.com/zonula/zonula/report/knowledge"
-	"github.com/zonula/zonula/report/pdfout"
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/classify"
 	"github.com/zonula/zonula/taxonomy/refdb"
@@ -183,65 +181,13 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		return nil, err
 	}
 
-	prog.Stage("metrics")
-	genus := res.Profile.AtRank(taxonomy.Genus)
-	counts := make([]float64, 0, len(genus))
-	for _, row := range genus {
-		if row.Taxon != tables.Unclassified {
-			counts = append(counts, row.Reads)
-		}
-	}
-	res.Alpha = metrics.AlphaOf(counts, taxonomy.Genus.String())
-	kb, ref, cat, err := indicesAndPercentiles(cfg, res)
-	if err != nil {
-		return nil, err
-	}
-
 	prov := report.Provenance{
 		Program: "zonula", Version: cfg.Version, Commit: cfg.Commit,
 		Database: DatabaseOf(cfg.DB, cfg.DBName),
-		Options:  cfg.Options, Inputs: inputs,
-		Started: started.UTC(), Finished: cfg.Now().UTC(),
+		Options:  cfg.Options, Inputs: inputs, Started: started.UTC(),
 	}
-	if err := writeTables(stage, cfg, res, prov, ref); err != nil {
+	if err := finish(stage, cfg, res, prov, nil, prog); err != nil {
 		return nil, err
-	}
-	if cfg.HTML || cfg.PDF {
-		prog.Stage("report")
-		doc, err := report.Build(report.Input{
-			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
-			QC: res.QC, Classification: res.Classification, Metadata: cfg.Metadata,
-			Percentiles: ref, Catalogue: cat,
-		}, kb)
-		if err != nil {
-			return nil, fmt.Errorf("building report: %w", err)
-		}
-		if cfg.HTML {
-			if err := safefile.Write(filepath.Join(stage, "report.html"), func(w io.Writer) error { return htmlout.Render(w, doc) }); err != nil {
-				return nil, fmt.Errorf("report.html: %w", err)
-			}
-		}
-		if cfg.PDF {
-			opts := pdfout.Options{PageSize: cfg.PageSize}
-			if err := safefile.Write(filepath.Join(stage, "report.pdf"), func(w io.Writer) error { return pdfout.Render(w, doc, opts) }); err != nil {
-				return nil, fmt.Errorf("report.pdf: %w", err)
-			}
-		}
-	}
-	// run.json last: its presence says the outputs beside it are complete.
-	prov.Finished = cfg.Now().UTC()
-	if err := writeJSON(filepath.Join(stage, "run.json"), runRecord{Sample: cfg.Sample, Provenance: prov}); err != nil {
-		return nil, err
-	}
-	entries, err := os.ReadDir(stage)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if err := os.Rename(filepath.Join(stage, e.Name()), filepath.Join(cfg.OutDir, e.Name())); err != nil {
-			return nil, fmt.Errorf("moving %s into place: %w", e.Name(), err)
-		}
-		res.Files = append(res.Files, e.Name())
 	}
 	return res, nil
 }
@@ -584,7 +530,7 @@ func appendReadLine(b []byte, id string, r readResult) []byte {
 }
 
 // writeTables writes abundance.tsv, profile.biom, metrics.json and qc.json.
-func writeTables(dir string, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet) error {
+func writeTables(dir string, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet, withQC bool) error {
 	if err := safefile.Write(filepath.Join(dir, "abundance.tsv"), func(w io.Writer) error {
 		return tables.WriteTSV(w, res.Profile)
 	}); err != nil {
@@ -599,6 +545,9 @@ func writeTables(dir string, cfg Config, res *Result, prov report.Provenance, re
 		Indices: res.Indices, Percentiles: percentilesRecord{Reference: ref.Name(), N: ref.N(), Source: ref.Source(), Basis: "shares of reads named to a genus (species-defined measures: of all reads)", Values: res.Percentiles}}
 	if err := writeJSON(filepath.Join(dir, "metrics.json"), m); err != nil {
 		return err
+	}
+	if !withQC {
+		return nil
 	}
 	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Summary: res.QC, Classification: res.Classification,
 		Duplicates: duplicates{IDs: res.DuplicateIDs, Checked: res.DuplicatesChecked},
@@ -639,11 +588,14 @@ func indicesAndPercentiles(cfg Config, res *Result) (*knowledge.Knowledge, *metr
 			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
 		}
 	}
-	lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
-	for i, r := range cfg.DB.Refs {
-		lineages[i] = r.Lineage
+	var cat *metrics.Catalogue // nil: coverage unknown (a table without its database)
+	if cfg.DB != nil {
+		lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
+		for i, r := range cfg.DB.Refs {
+			lineages[i] = r.Lineage
+		}
+		cat = metrics.NewCatalogue(lineages)
 	}
-	cat := metrics.NewCatalogue(lineages)
 	comp := report.CompositionOf(res.Profile)
 	res.Indices = report.Indices(&comp, kb, cat)
 	res.Percentiles = map[string]float64{}

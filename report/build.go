@@ -35,6 +35,17 @@ type Input struct {
 	// indices' coverage and the GMHI-like index; nil when unknown (a table
 	// given without its database).
 	Catalogue *metrics.Catalogue
+	// Table, when set, says the profile was imported from an abundance
+	// table made by another tool (zonula report); QC and Classification are
+	// then empty and the report says what it cannot know.
+	Table *TableSource
+}
+
+// TableSource describes an imported abundance table.
+type TableSource struct {
+	Path     string // as the user gave it
+	Format   string // the format read, e.g. "biom2"
+	Relative bool   // values are relative abundances, not read counts
 }
 
 // MinReliableReads is the number of reads passing QC below which the report

@@ -51,11 +51,20 @@ func (b *builder) summary(fs []*Finding) (Section, error) {
 		{"Reads sequenced", fmt.Sprintf("%d", in.QC.InputReads)},
 		{"Reads used (passed quality control)", fmt.Sprintf("%d", used)},
 		{"Reads named to genus", fmt.Sprintf("%d (%s of reads used)", genusReads, pct(ratio(float64(genusReads), float64(used))))},
+	}}
+	if t := in.Table; t != nil {
+		kv.Pairs = [][2]string{
+			{"Sample", in.Sample},
+			{"Source", fmt.Sprintf("abundance table %s (%s), made by another tool", t.Path, t.Format)},
+			{"Share named to a genus", pct(b.namedShare(taxonomy.Genus))},
+		}
+	}
+	kv.Pairs = append(kv.Pairs, [][2]string{
 		{"Most common genera", strings.Join(tops, ", ")},
 		{"Genera observed", num(in.Alpha.Observed, 0)},
 		{"Shannon diversity (genus level)", num(in.Alpha.Shannon, 2)},
 		{"Key findings", fmt.Sprintf("%d flagged by a findings rule; %d measurements shown for context", len(b.triggered), len(fs)-len(b.triggered))},
-	}}
+	}...)
 	blocks := []Block{
 		&Callout{Level: Notice, Title: "This report is not a diagnosis",
 			Text: "It describes which bacteria were found in one stool sample and what research has associated them with. \"Leaky gut\" is not an accepted diagnosis and no validated stool or blood test for it exists; microbiome tests have no proven clinical use yet. Talk to a clinician about any health concern.",
@@ -110,7 +119,47 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
+// namedShare is the share of the profile's reads (or abundance) named at
+// rank r.
+func (b *builder) namedShare(r taxonomy.Rank) float64 {
+	var named, all float64
+	for _, row := range b.in.Profile.AtRank(r) {
+		all += row.Reads
+		if row.Taxon != tables.Unclassified {
+			named += row.Reads
+		}
+	}
+	return ratio(named, all)
+}
+
+// tableQuality is the quality section of a report made from an imported
+// table: what zonula can and cannot know about how it was made.
+func (b *builder) tableQuality(t *TableSource) Section {
+	var total float64
+	for _, row := range b.in.Profile.AtRank(taxonomy.Domain) {
+		total += row.Reads
+	}
+	kv := &KeyValues{Pairs: [][2]string{
+		{"Source", fmt.Sprintf("%s (%s)", t.Path, t.Format)},
+		{"Share named to a genus", pct(b.namedShare(taxonomy.Genus))},
+	}}
+	if t.Relative {
+		kv.Pairs = append(kv.Pairs, [2]string{"Values", "relative abundances (read counts not given): richness estimates that need counts are not shown"})
+	} else {
+		kv.Pairs = append(kv.Pairs, [2]string{"Reads in the table", fmt.Sprintf("%.0f", total)})
+	}
+	blocks := []Block{&Paragraph{Text: "This report was made from an abundance table produced by another tool, so zonula has not seen the reads: their number, length, quality, the share left unclassified and the database used to name them are those of that tool and are not checked here. Read the composition with that tool's database and settings in mind."}, kv}
+	if !t.Relative && total < MinReliableReads {
+		blocks = append(blocks, &Callout{Level: Notice, Title: "Few reads",
+			Text: fmt.Sprintf("The table holds %.0f reads, fewer than %d: shares and diversity are imprecise.", total, MinReliableReads)})
+	}
+	return Section{ID: "quality", Title: "Sequencing quality", Blocks: blocks}
+}
+
 func (b *builder) quality(_ []*Finding) (Section, error) {
+	if t := b.in.Table; t != nil {
+		return b.tableQuality(t), nil
+	}
 	q, c := b.in.QC, b.in.Classification
 	kv := &KeyValues{Pairs: [][2]string{
 		{"Reads sequenced", fmt.Sprintf("%d (%d bases)", q.InputReads, q.InputBases)},
@@ -461,6 +510,12 @@ func (b *builder) limitations(_ []*Finding) (Section, error) {
 	var blocks []Block
 	for _, l := range b.kb.Limitations {
 		blocks = append(blocks, &Paragraph{Text: l.Text, Refs: l.Refs})
+	}
+	if t := b.in.Table; t != nil {
+		blocks = append(blocks, &Paragraph{Text: fmt.Sprintf(
+			"Methods. The abundances were imported from %s (%s). The reads were classified by another tool against its own database, which zonula does not see; zonula computed the shares, diversity and indices from the table as given, with the same code and rules as for reads it classifies itself. An index's coverage is not known here, since the database behind the table is not known.",
+			t.Path, t.Format)})
+		return Section{ID: "limitations", Title: "Limitations and methods", Blocks: blocks}, nil
 	}
 	c := b.in.Classification
 	db := b.in.Provenance.Database
