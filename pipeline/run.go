@@ -29,9 +29,7 @@ import (
 	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
-	"github.com/zonula/zonula/report/htmlout"
 	"github.com/zonula/zonula/report/knowledge"
-	"github.com/zonula/zonula/report/pdfout"
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/classify"
 	"github.com/zonula/zonula/taxonomy/refdb"
@@ -66,6 +64,14 @@ type Config struct {
 	Commit    string
 	Options   []report.Option // the options as the user gave them, for provenance
 	Now       func() time.Time
+
+	// Classifier, when set, is used instead of indexing DB with Classify
+	// (classify.New) on every call, so a batch indexes its database once;
+	// it must have been built from DB.
+	Classifier *classify.Classifier
+	// Reference is the reference set percentiles are taken in; nil means
+	// the embedded one (metrics.EmbeddedReferenceSet).
+	Reference *metrics.ReferenceSet
 }
 
 // Result summarises a finished run.
@@ -75,7 +81,9 @@ type Result struct {
 	Classification classify.Summary
 	Profile        *tables.Profile
 	Alpha          metrics.Alpha
-	Files          []string // outputs written, in OutDir
+	Indices        []metrics.IndexValue // health and imbalance indices (metrics.json)
+	Percentiles    map[string]float64   // metric → percentile in the reference set
+	Files          []string             // outputs written, in OutDir
 	// DuplicateIDs counts reads whose id repeats an earlier one among the
 	// first DuplicatesChecked reads (each is still processed as a read).
 	DuplicateIDs, DuplicatesChecked int64
@@ -210,9 +218,11 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	}
 	defer os.RemoveAll(stage)
 
-	clf, err := classify.New(cfg.DB, cfg.Classify)
-	if err != nil {
-		return nil, err
+	clf := cfg.Classifier
+	if clf == nil {
+		if clf, err = classify.New(cfg.DB, cfg.Classify); err != nil {
+			return nil, err
+		}
 	}
 	res := &Result{Sample: cfg.Sample}
 	inputFiles, err := runReads(ctx, cfg, clf, threads, filepath.Join(stage, "reads.tsv.gz"), res, prog)
@@ -220,69 +230,13 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		return nil, err
 	}
 
-	prog.Stage("metrics")
-	genus := res.Profile.AtRank(taxonomy.Genus)
-	counts := make([]float64, 0, len(genus))
-	for _, row := range genus {
-		if row.Taxon != tables.Unclassified {
-			counts = append(counts, row.Reads)
-		}
-	}
-	res.Alpha = metrics.AlphaOf(counts, taxonomy.Genus.String())
-
 	prov := report.Provenance{
 		Program: "zonula", Version: cfg.Version, Commit: cfg.Commit,
 		Database: DatabaseOf(cfg.DB, cfg.DBName),
-		Options:  cfg.Options, Inputs: inputFiles,
-		Started: started.UTC(), Finished: cfg.Now().UTC(),
+		Options:  cfg.Options, Inputs: inputFiles, Started: started.UTC(),
 	}
-	if err := writeTables(stage, cfg, res, prov); err != nil {
+	if err := finish(stage, cfg, res, prov, nil, prog); err != nil {
 		return nil, err
-	}
-	if !cfg.NoMultiQC {
-		if _, err := qc.WriteMultiQCFiles(stage, cfg.Sample, res.QC); err != nil {
-			return nil, fmt.Errorf("MultiQC files: %w", err)
-		}
-	}
-	if cfg.HTML || cfg.PDF {
-		prog.Stage("report")
-		kb, err := knowledge.Load()
-		if err != nil {
-			return nil, fmt.Errorf("knowledge base: %w", err)
-		}
-		doc, err := report.Build(report.Input{
-			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
-			QC: res.QC, Classification: res.Classification, Metadata: cfg.Metadata,
-		}, kb)
-		if err != nil {
-			return nil, fmt.Errorf("building report: %w", err)
-		}
-		if cfg.HTML {
-			if err := safefile.Write(filepath.Join(stage, "report.html"), func(w io.Writer) error { return htmlout.Render(w, doc) }); err != nil {
-				return nil, fmt.Errorf("report.html: %w", err)
-			}
-		}
-		if cfg.PDF {
-			opts := pdfout.Options{PageSize: cfg.PageSize}
-			if err := safefile.Write(filepath.Join(stage, "report.pdf"), func(w io.Writer) error { return pdfout.Render(w, doc, opts) }); err != nil {
-				return nil, fmt.Errorf("report.pdf: %w", err)
-			}
-		}
-	}
-	// run.json last: its presence says the outputs beside it are complete.
-	prov.Finished = cfg.Now().UTC()
-	if err := writeJSON(filepath.Join(stage, "run.json"), runRecord{Sample: cfg.Sample, Provenance: prov}); err != nil {
-		return nil, err
-	}
-	entries, err := os.ReadDir(stage)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if err := os.Rename(filepath.Join(stage, e.Name()), filepath.Join(cfg.OutDir, e.Name())); err != nil {
-			return nil, fmt.Errorf("moving %s into place: %w", e.Name(), err)
-		}
-		res.Files = append(res.Files, e.Name())
 	}
 	return res, nil
 }
@@ -367,6 +321,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 	species := map[string]map[string]*classify.TieSet{} // genus lineage → species key → tie set
 	var sum classify.Summary
 	sum.Floors = clf.Floors()
+	sum.GenusFloorMin, sum.GenusFloorMax = clf.GenusFloorRange()
 	dups := newDuplicateCounter(duplicateCheckLimit)
 	var ambiguous ambiguity
 	var identitySum float64
@@ -668,7 +623,7 @@ func appendReadLine(b []byte, id string, r readResult) []byte {
 }
 
 // writeTables writes abundance.tsv, profile.biom, metrics.json and qc.json.
-func writeTables(dir string, cfg Config, res *Result, prov report.Provenance) error {
+func writeTables(dir string, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet, withQC bool) error {
 	if err := safefile.Write(filepath.Join(dir, "abundance.tsv"), func(w io.Writer) error {
 		return tables.WriteTSV(w, res.Profile)
 	}); err != nil {
@@ -679,9 +634,13 @@ func writeTables(dir string, cfg Config, res *Result, prov report.Provenance) er
 	}); err != nil {
 		return fmt.Errorf("profile.biom: %w", err)
 	}
-	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha}}
+	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha},
+		Indices: res.Indices, Percentiles: percentilesRecord{Reference: ref.Name(), N: ref.N(), Source: ref.Source(), Basis: "shares of reads named to a genus (species-defined measures: of all reads)", Values: res.Percentiles}}
 	if err := writeJSON(filepath.Join(dir, "metrics.json"), m); err != nil {
 		return err
+	}
+	if !withQC {
+		return nil
 	}
 	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Primers: cfg.Primers, Summary: res.QC,
 		Orientation: res.Orientation, Classification: res.Classification,
@@ -695,6 +654,51 @@ type metricsRecord struct {
 	Version  string                   `json:"zonula_version"`
 	Database report.Database          `json:"database"`
 	Alpha    map[string]metrics.Alpha `json:"alpha"`
+	Indices  []metrics.IndexValue     `json:"indices"`
+	// Percentiles of the sample's values in the reference set.
+	Percentiles percentilesRecord `json:"percentiles"`
+}
+
+// percentilesRecord is the "percentiles" object of metrics.json.
+type percentilesRecord struct {
+	Reference string             `json:"reference_set"`
+	N         int                `json:"n"`
+	Source    string             `json:"source"`
+	Basis     string             `json:"basis"`  // what shares are of
+	Values    map[string]float64 `json:"values"` // metric → percentile (0–100)
+}
+
+// indicesAndPercentiles computes the sample's health indices (with their
+// coverage in cfg.DB) and its percentiles in the reference set (cfg.Reference
+// or the embedded one) into res, and returns what the report needs of them.
+func indicesAndPercentiles(cfg Config, res *Result) (*knowledge.Knowledge, *metrics.ReferenceSet, *metrics.Catalogue, error) {
+	kb, err := knowledge.Load()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	ref := cfg.Reference
+	if ref == nil {
+		if ref, err = metrics.EmbeddedReferenceSet(); err != nil {
+			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
+		}
+	}
+	var cat *metrics.Catalogue // nil: coverage unknown (a table without its database)
+	if cfg.DB != nil {
+		lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
+		for i, r := range cfg.DB.Refs {
+			lineages[i] = r.Lineage
+		}
+		cat = metrics.NewCatalogue(lineages)
+	}
+	comp := report.CompositionOf(res.Profile)
+	res.Indices = report.Indices(&comp, kb, cat)
+	res.Percentiles = map[string]float64{}
+	for k, v := range report.ReferenceValues(&comp, kb) {
+		if p, ok := ref.Percentile(k, v); ok {
+			res.Percentiles[k] = p
+		}
+	}
+	return kb, ref, cat, nil
 }
 
 type qcRecord struct {

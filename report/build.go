@@ -27,9 +27,25 @@ type Input struct {
 	QC             qc.Summary
 	Classification classify.Summary
 	Metadata       Metadata // what the person or clinician reported; may be empty
-	// Percentiles places the sample in a reference set; nil until zonula
-	// ships one, which leaves percentile-triggered findings undecided.
+	// Percentiles places the sample in a reference set (metrics.ReferenceSet,
+	// e.g. metrics.EmbeddedReferenceSet); nil leaves percentile-triggered
+	// findings undecided.
 	Percentiles Percentiles
+	// Catalogue holds the names the reference database can detect, for the
+	// indices' coverage and the GMHI-like index; nil when unknown (a table
+	// given without its database).
+	Catalogue *metrics.Catalogue
+	// Table, when set, says the profile was imported from an abundance
+	// table made by another tool (zonula report); QC and Classification are
+	// then empty and the report says what it cannot know.
+	Table *TableSource
+}
+
+// TableSource describes an imported abundance table.
+type TableSource struct {
+	Path     string // as the user gave it
+	Format   string // the format read, e.g. "biom2"
+	Relative bool   // values are relative abundances, not read counts
 }
 
 // MinReliableReads is the number of reads passing QC below which the report
@@ -49,10 +65,7 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 	if kb == nil {
 		return nil, fmt.Errorf("report: no knowledge base")
 	}
-	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{}}
-	b.genus = shares(in.Profile, taxonomy.Genus)
-	b.family = shares(in.Profile, taxonomy.Family)
-	b.phylum = phylumShares(in.Profile)
+	b := newBuilder(in, kb)
 	doc := &Document{
 		Title:      "Gut microbiome report",
 		Sample:     in.Sample,
@@ -88,13 +101,28 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 	return doc, nil
 }
 
+// newBuilder returns a builder over in.Profile; Build and the before/after
+// comparison (which measures each sample as the sample report does) share it.
+func newBuilder(in Input, kb *knowledge.Knowledge) *builder {
+	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{},
+		indexed: map[string]metrics.IndexValue{}, comp: CompositionOf(in.Profile)}
+	b.genus = shares(in.Profile, taxonomy.Genus)
+	b.family = shares(in.Profile, taxonomy.Family)
+	b.phylum = phylumShares(in.Profile)
+	return b
+}
+
 type builder struct {
 	in                    Input
 	kb                    *knowledge.Knowledge
 	genus, family, phylum map[string]float64 // share of all reads, 0–1
 	cited                 map[string]bool
 	measured              map[string]measurement // metric → value, computed once
-	triggered             []*Finding             // findings whose rule's trigger held
+	comp                  metrics.Composition
+	indexed               map[string]metrics.IndexValue // index ID → value, computed once
+	refValues             map[string]float64            // genus-basis values for percentiles
+	noPercentiles         bool                          // percentile tests are unknown while set
+	triggered             []*Finding                    // findings whose rule's trigger held
 }
 
 // shares returns the fraction of all reads per taxon at rank r, the
@@ -117,7 +145,7 @@ func phylumShares(p *tables.Profile) map[string]float64 {
 		m[taxonomy.CurrentPhylum(name)] += f
 	}
 	for _, row := range p.AtRank(taxonomy.Class) {
-		if row.Taxon != tables.Unclassified && currentPhylum(row.Lineage) == "Desulfobacterota" {
+		if row.Taxon != tables.Unclassified && metrics.PhylumOf(row.Lineage) == "Desulfobacterota" {
 			old := taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))
 			if old != "Desulfobacterota" {
 				m[old] -= row.Fraction
@@ -195,68 +223,6 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 // GradeLabel returns "Grade C/D: seen in people, cause not shown; lab/animal evidence only".
 func GradeLabel(grade string) string {
 	return "Grade " + grade + ": " + gradeWords(grade)
-}
-
-// taxonShare sums the share a knowledge-base taxon covers (its genera, its
-// family, its phylum or its species) and lists the genera or species that
-// contributed, largest first.
-func (b *builder) taxonShare(t knowledge.Taxon) (float64, []string) {
-	var total float64
-	parts := map[string]float64{}
-	for _, g := range t.Genera {
-		if f := b.genus[g]; f > 0 {
-			total += f
-			parts[g] += f
-		}
-	}
-	if t.Family != "" {
-		total += b.family[t.Family]
-		b.generaWithin(parts, func(l taxonomy.Lineage) bool { return l.Name(taxonomy.Family) == t.Family })
-	}
-	if t.Phylum != "" {
-		total += b.phylum[t.Phylum]
-		b.generaWithin(parts, func(l taxonomy.Lineage) bool { return currentPhylum(l) == t.Phylum })
-	}
-	if len(t.Species) > 0 {
-		want := map[string]bool{}
-		for _, s := range t.Species {
-			want[speciesKey(s)] = true
-		}
-		for _, row := range b.in.Profile.AtRank(taxonomy.Species) {
-			if want[speciesKey(row.Taxon)] && row.Fraction > 0 {
-				total += row.Fraction
-				parts[row.Taxon] += row.Fraction
-			}
-		}
-	}
-	var drivers []string
-	names := sorted(parts)
-	for _, n := range names[:min(maxDrivers, len(names))] {
-		drivers = append(drivers, n+" "+pct(parts[n]))
-	}
-	if len(names) > maxDrivers {
-		drivers = append(drivers, fmt.Sprintf("%d more", len(names)-maxDrivers))
-	}
-	return total, drivers
-}
-
-// maxDrivers is how many contributing taxa a value names.
-const maxDrivers = 5
-
-// generaWithin adds to parts the share of every genus whose lineage in.
-func (b *builder) generaWithin(parts map[string]float64, in func(taxonomy.Lineage) bool) {
-	for _, row := range b.in.Profile.AtRank(taxonomy.Genus) {
-		if row.Taxon != tables.Unclassified && row.Fraction > 0 && in(row.Lineage) {
-			parts[row.Taxon] += row.Fraction
-		}
-	}
-}
-
-// speciesKey normalises a species name for matching: "[Ruminococcus]
-// gnavus" and "Ruminococcus_gnavus" both give "ruminococcus gnavus".
-func speciesKey(s string) string {
-	s = strings.NewReplacer("[", "", "]", "", "_", " ").Replace(s)
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
 func (b *builder) taxon(id string) knowledge.Taxon {

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/report/knowledge"
-	"github.com/zonula/zonula/taxonomy"
 )
 
 // Percentiles places a sample's values in a reference set of profiles
@@ -68,44 +68,67 @@ func truth(b bool) tri {
 	return no
 }
 
-// measure computes a metric named as in knowledge.Condition.Metric.
+// measure computes a metric named as in knowledge.Condition.Metric: an
+// index or share of the knowledge base's measures (metrics.IndexDef), or
+// Shannon diversity.
 func (b *builder) measure(metric string) measurement {
 	if m, ok := b.measured[metric]; ok {
 		return m
 	}
 	var m measurement
-	switch {
-	case metric == "IDX-04":
-		m.value, m.drivers = b.sumShares(b.butyrateTaxa())
-		m.ok, m.share = true, true
-	case metric == "sulfide":
-		m.value, m.drivers = b.sumShares(slices.Concat(b.taxon("T-12").Genera, b.taxon("T-13").Genera))
-		m.ok, m.share = true, true
-	case metric == "oral":
-		m.value, m.drivers = b.sumShares(slices.Concat(b.taxon("T-15").Genera, b.taxon("T-16").Genera))
-		m.ok, m.share = true, true
+	switch d, ok := b.kb.IndexDef(metric); {
 	case metric == "shannon":
 		m.value = b.in.Alpha.Shannon
 		m.ok = !math.IsNaN(m.value) && !math.IsInf(m.value, 0)
-	case metric == "IDX-02":
-		m.value, _ = b.mdi()
-		m.ok = true
-	case strings.HasPrefix(metric, "taxon:"):
-		t := b.taxon(strings.TrimPrefix(metric, "taxon:"))
-		m.value, m.drivers = b.taxonShare(t)
-		m.ok, m.share, m.typical = true, true, t.Typical
-		if len(t.Genera) == 1 && len(m.drivers) == 1 {
-			m.drivers = nil // the taxon is the genus: naming it again adds nothing
+	case ok:
+		v := b.index(d)
+		m.ok, m.value, m.share = v.Computed, v.Value, d.Kind == metrics.ShareIndex
+		if m.share {
+			m.drivers = driverText(v.Drivers)
+		}
+		if d.Kind == metrics.GMHIIndex && v.Coverage != nil {
+			// RULE-10: show how much of the index could be mapped.
+			m.drivers = []string{fmt.Sprintf("%d of %d species mapped to the database", v.Coverage.Mapped(), v.Coverage.Taxa)}
+		}
+		if t, ok := b.kb.TaxonByID(strings.TrimPrefix(metric, "taxon:")); ok {
+			m.typical = t.Typical
+			if len(t.Genera) == 1 && len(v.Drivers) == 1 {
+				m.drivers = nil // the taxon is the genus: naming it again adds nothing
+			}
 		}
 	default:
-		// IDX-01 (GMHI-like) needs the database's species names to count
-		// how many of the 50 index species can be mapped; IDX-06 needs
-		// reference medoids. Neither is available yet, so their findings
-		// stay undecided.
+		// IDX-06 (community type) needs reference medoids, which zonula
+		// does not ship yet, so its finding stays undecided.
 	}
 	b.measured[metric] = m
 	return m
 }
+
+// index computes an index of the sample, once.
+func (b *builder) index(d metrics.IndexDef) metrics.IndexValue {
+	if v, ok := b.indexed[d.ID]; ok {
+		return v
+	}
+	v := d.Compute(&b.comp, b.in.Catalogue)
+	b.indexed[d.ID] = v
+	return v
+}
+
+// driverText names the drivers with their shares, largest first, at most
+// maxDrivers of them.
+func driverText(ds []metrics.Driver) []string {
+	var out []string
+	for _, d := range ds[:min(maxDrivers, len(ds))] {
+		out = append(out, d.Taxon+" "+pct(d.Share))
+	}
+	if len(ds) > maxDrivers {
+		out = append(out, fmt.Sprintf("%d more", len(ds)-maxDrivers))
+	}
+	return out
+}
+
+// maxDrivers is how many contributing taxa a value names.
+const maxDrivers = 5
 
 // test decides one condition.
 func (b *builder) test(c knowledge.Condition) tri {
@@ -132,12 +155,43 @@ func (b *builder) test(c knowledge.Condition) tri {
 	return truth(p > *c.Above)
 }
 
+// percentile places the sample's value of metric in the reference set. The
+// value compared is the genus-basis one (ReferenceValues), as the reference
+// set holds; it can differ slightly from the share of all reads shown.
 func (b *builder) percentile(metric string) (float64, bool) {
 	m := b.measure(metric)
-	if b.in.Percentiles == nil || !m.ok || m.category != "" {
+	if b.in.Percentiles == nil || b.noPercentiles || !m.ok || m.category != "" {
 		return 0, false
 	}
-	return b.in.Percentiles.Percentile(metric, m.value)
+	if b.refValues == nil {
+		b.refValues = ReferenceValues(&b.comp, b.kb)
+	}
+	v, ok := b.refValues[metric]
+	if !ok {
+		return 0, false
+	}
+	return b.in.Percentiles.Percentile(metric, v)
+}
+
+// RoughReference follows the note of a reference set made by another
+// method when a finding's rule is left undecided because of it.
+const RoughReference = "Because of that, this position is shown but not used to raise a finding."
+
+// referenceNote is the reference set's note on why its positions are rough
+// (metrics.ReferenceSet.Note), "" when none.
+func (b *builder) referenceNote() string {
+	if n, ok := b.in.Percentiles.(interface{ Note() string }); ok {
+		return n.Note()
+	}
+	return ""
+}
+
+// holdsWithoutPercentiles reports whether a trigger holds on the profile
+// alone (F-05a: zero reads), not because of a percentile.
+func (b *builder) holdsWithoutPercentiles(t knowledge.Trigger) bool {
+	b.noPercentiles = true
+	defer func() { b.noPercentiles = false }()
+	return b.eval(t) == yes
 }
 
 // eval decides a trigger: all conditions must hold, or any one of them.
@@ -182,12 +236,20 @@ func (b *builder) findings() []*Finding {
 		m := b.measure(r.Metric)
 		f := &Finding{ID: r.ID, Value: m.text(), Range: b.rangeText(r.Metric, m),
 			Barrier: r.Barrier, Guidance: slices.Clone(r.Guidance), Grade: r.Grade, Refs: slices.Clone(r.Refs)}
+		// A reference set made by another method (one with a note) places
+		// the sample but decides nothing: a finding that would hold only
+		// because of a percentile in it is shown as a measurement.
+		note := b.referenceNote()
+		roughOnly := state == yes && note != "" && !b.holdsWithoutPercentiles(r.When)
 		switch {
-		case state == yes:
+		case state == yes && !roughOnly:
 			f.Title, f.Meaning, f.Level = r.Title, r.Meaning, level
 			b.triggered = append(b.triggered, f)
 		case r.Describe != "" && m.ok:
 			f.Title, f.Meaning, f.Level = r.Label, r.Describe, Info
+			if roughOnly {
+				f.Range += ". " + note + " " + RoughReference
+			}
 		default:
 			continue
 		}
@@ -237,31 +299,4 @@ func (b *builder) modify(f *Finding, mods []string) {
 			}
 		}
 	}
-}
-
-// mdiGenera are the genera of the genus variant of the dysbiosis index
-// (IDX-02, QIIME's "md" ratio): raised and lowered in new-onset Crohn's.
-var mdiGenera = struct{ raised, lowered []string }{
-	raised:  []string{"Escherichia", "Escherichia-Shigella", "Shigella", "Fusobacterium", "Haemophilus", "Aggregatibacter", "Sutterella", "Veillonella"},
-	lowered: []string{"Akkermansia", "Faecalibacterium", "Ruminococcus", "Bacteroides", "Parabacteroides"},
-}
-
-// mdi returns MDI-g = ln((raised + c) / (lowered + c)) with c = 0.5/reads
-// (a zonula convention so that absent genera give no infinity), and c.
-func (b *builder) mdi() (float64, float64) {
-	inc, _ := b.sumShares(mdiGenera.raised)
-	dec, _ := b.sumShares(mdiGenera.lowered)
-	c := 0.5 / math.Max(1, float64(b.in.QC.PassedReads))
-	return math.Log((inc + c) / (dec + c)), c
-}
-
-// currentPhylum is the current phylum of a lineage: the old class
-// Deltaproteobacteria (Desulfovibrio, Bilophila) is its own phylum,
-// Desulfobacterota, since 2021, although old databases file it under
-// Proteobacteria.
-func currentPhylum(l taxonomy.Lineage) string {
-	if l.Name(taxonomy.Class) == "Deltaproteobacteria" {
-		return "Desulfobacterota"
-	}
-	return taxonomy.CurrentPhylum(l.Name(taxonomy.Phylum))
 }

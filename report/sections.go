@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/report/plots"
@@ -35,27 +36,6 @@ func listSuffix(drivers []string) string {
 	return " (" + strings.Join(drivers, ", ") + ")"
 }
 
-// butyrateTaxa are the genera of T-01 to T-05 (IDX-04).
-func (b *builder) butyrateTaxa() []string {
-	var genera []string
-	for _, id := range []string{"T-01", "T-02", "T-03", "T-04", "T-05"} {
-		genera = append(genera, b.taxon(id).Genera...)
-	}
-	return genera
-}
-
-func (b *builder) sumShares(genera []string) (float64, []string) {
-	var total float64
-	var drivers []string
-	for _, g := range genera {
-		if f := b.genus[g]; f > 0 {
-			total += f
-			drivers = append(drivers, g+" "+pct(f))
-		}
-	}
-	return total, drivers
-}
-
 func (b *builder) summary(fs []*Finding) (Section, error) {
 	in := b.in
 	top := sorted(b.genus)
@@ -71,11 +51,20 @@ func (b *builder) summary(fs []*Finding) (Section, error) {
 		{"Reads sequenced", fmt.Sprintf("%d", in.QC.InputReads)},
 		{"Reads used (passed quality control)", fmt.Sprintf("%d", used)},
 		{"Reads named to genus", fmt.Sprintf("%d (%s of reads used)", genusReads, pct(ratio(float64(genusReads), float64(used))))},
+	}}
+	if t := in.Table; t != nil {
+		kv.Pairs = [][2]string{
+			{"Sample", in.Sample},
+			{"Source", fmt.Sprintf("abundance table %s (%s), made by another tool", t.Path, t.Format)},
+			{"Share named to a genus", pct(b.namedShare(taxonomy.Genus))},
+		}
+	}
+	kv.Pairs = append(kv.Pairs, [][2]string{
 		{"Most common genera", strings.Join(tops, ", ")},
 		{"Genera observed", num(in.Alpha.Observed, 0)},
 		{"Shannon diversity (genus level)", num(in.Alpha.Shannon, 2)},
 		{"Key findings", fmt.Sprintf("%d flagged by a findings rule; %d measurements shown for context", len(b.triggered), len(fs)-len(b.triggered))},
-	}}
+	}...)
 	blocks := []Block{
 		&Callout{Level: Notice, Title: "This report is not a diagnosis",
 			Text: "It describes which bacteria were found in one stool sample and what research has associated them with. \"Leaky gut\" is not an accepted diagnosis and no validated stool or blood test for it exists; microbiome tests have no proven clinical use yet. Talk to a clinician about any health concern.",
@@ -111,7 +100,10 @@ func (b *builder) keyFindings(fs []*Finding) Block {
 		items = append(items, f.ID+": "+f.Title)
 	}
 	ctx := fmt.Sprintf("%d further measurements are shown without a verdict, because no reference percentiles are available yet.", len(fs)-len(b.triggered))
-	if b.in.Percentiles != nil {
+	switch {
+	case b.in.Percentiles != nil && b.referenceNote() != "":
+		ctx = fmt.Sprintf("%d further measurements are shown with their position in %s, which was made by another method, so no verdict is drawn from it.", len(fs)-len(b.triggered), b.in.Percentiles.Name())
+	case b.in.Percentiles != nil:
 		ctx = fmt.Sprintf("%d further measurements are within the usual range of %s.", len(fs)-len(b.triggered), b.in.Percentiles.Name())
 	}
 	if len(items) == 0 {
@@ -127,7 +119,47 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
+// namedShare is the share of the profile's reads (or abundance) named at
+// rank r.
+func (b *builder) namedShare(r taxonomy.Rank) float64 {
+	var named, all float64
+	for _, row := range b.in.Profile.AtRank(r) {
+		all += row.Reads
+		if row.Taxon != tables.Unclassified {
+			named += row.Reads
+		}
+	}
+	return ratio(named, all)
+}
+
+// tableQuality is the quality section of a report made from an imported
+// table: what zonula can and cannot know about how it was made.
+func (b *builder) tableQuality(t *TableSource) Section {
+	var total float64
+	for _, row := range b.in.Profile.AtRank(taxonomy.Domain) {
+		total += row.Reads
+	}
+	kv := &KeyValues{Pairs: [][2]string{
+		{"Source", fmt.Sprintf("%s (%s)", t.Path, t.Format)},
+		{"Share named to a genus", pct(b.namedShare(taxonomy.Genus))},
+	}}
+	if t.Relative {
+		kv.Pairs = append(kv.Pairs, [2]string{"Values", "relative abundances (read counts not given): richness estimates that need counts are not shown"})
+	} else {
+		kv.Pairs = append(kv.Pairs, [2]string{"Reads in the table", fmt.Sprintf("%.0f", total)})
+	}
+	blocks := []Block{&Paragraph{Text: "This report was made from an abundance table produced by another tool, so zonula has not seen the reads: their number, length, quality, the share left unclassified and the database used to name them are those of that tool and are not checked here. Read the composition with that tool's database and settings in mind."}, kv}
+	if !t.Relative && total < MinReliableReads {
+		blocks = append(blocks, &Callout{Level: Notice, Title: "Few reads",
+			Text: fmt.Sprintf("The table holds %.0f reads, fewer than %d: shares and diversity are imprecise.", total, MinReliableReads)})
+	}
+	return Section{ID: "quality", Title: "Sequencing quality", Blocks: blocks}
+}
+
 func (b *builder) quality(_ []*Finding) (Section, error) {
+	if t := b.in.Table; t != nil {
+		return b.tableQuality(t), nil
+	}
 	q, c := b.in.QC, b.in.Classification
 	kv := &KeyValues{Pairs: [][2]string{
 		{"Reads sequenced", fmt.Sprintf("%d (%d bases)", q.InputReads, q.InputBases)},
@@ -225,7 +257,7 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 	phylumOf := map[string]string{}
 	readsOf := map[string]float64{}
 	for _, row := range b.in.Profile.AtRank(taxonomy.Genus) {
-		phylumOf[row.Taxon] = currentPhylum(row.Lineage)
+		phylumOf[row.Taxon] = metrics.PhylumOf(row.Lineage)
 		readsOf[row.Taxon] = row.Reads
 	}
 	rows := [][]string{}
@@ -300,36 +332,87 @@ func shareList(s []plots.Share, n int) []string {
 
 func (b *builder) diversity(_ []*Finding) (Section, error) {
 	a := b.in.Alpha
+	rich := b.referenceValue("richness")
 	rows := [][]string{
-		{"Genera observed", num(a.Observed, 0), "How many different genera were found; depends on read depth."},
-		{"Chao1 (estimated genera)", num(a.Chao1, 1), "Observed genera plus an estimate of those missed, from how many were seen once or twice."},
-		{"Shannon (natural log)", num(a.Shannon, 3), "Combines how many genera there are and how evenly reads spread across them."},
-		{"Simpson (1 − D)", num(a.Simpson, 3), "Chance that two reads drawn at random come from different genera."},
-		{"Inverse Simpson", num(a.InverseSimpson, 2), "The number of equally common genera that would give the same Simpson value."},
-		{"Pielou evenness", num(a.Pielou, 3), "Shannon divided by its maximum for this many genera (1 = perfectly even)."},
+		{"Genera observed", num(a.Observed, 0), "", "How many different genera were found; depends on read depth."},
+		{fmt.Sprintf("Expected genera in %d reads (rarefied richness)", RichnessDepth), num(rich, 1), b.percentileText("richness"), fmt.Sprintf("How many genera a random subsample of %d genus-named reads would hold on average (Hurlbert), so that read depth does not bias the comparison.", RichnessDepth)},
+		{"Chao1 (estimated genera)", num(a.Chao1, 1), "", "Observed genera plus an estimate of those missed, from how many were seen once or twice."},
+		{"Shannon (natural log)", num(a.Shannon, 3), b.percentileText("shannon"), "Combines how many genera there are and how evenly reads spread across them."},
+		{"Simpson (1 − D)", num(a.Simpson, 3), b.percentileText("simpson"), "Chance that two reads drawn at random come from different genera."},
+		{"Inverse Simpson", num(a.InverseSimpson, 2), "", "The number of equally common genera that would give the same Simpson value."},
+		{"Pielou evenness", num(a.Pielou, 3), "", "Shannon divided by its maximum for this many genera (1 = perfectly even)."},
 	}
 	blocks := []Block{
-		&Table{Caption: "Alpha diversity at genus level", Header: []string{"Measure", "Value", "What it means"}, Rows: rows, Numeric: []bool{false, true, false}},
-		&Paragraph{Text: "No diversity value has a clinical cut-off: most disease comparisons find no difference in diversity, and values shift with read depth, laboratory method, database and the taxonomic level counted. Percentiles against a reference group processed the same way will be shown once zonula ships such a group.", Refs: []string{"R-MA19", "R-POR25"}},
+		&Table{Caption: "Alpha diversity at genus level", Header: []string{"Measure", "Value", "Percentile", "What it means"}, Rows: rows, Numeric: []bool{false, true, true, false}},
+		&Paragraph{Text: "No diversity value has a clinical cut-off: most disease comparisons find no difference in diversity, and values shift with read depth, laboratory method, database and the taxonomic level counted.", Refs: []string{"R-MA19", "R-POR25"}},
+		b.referenceParagraph(),
 	}
 	return Section{ID: "diversity", Title: "Diversity", Blocks: blocks}, nil
+}
+
+// referenceValue is the sample's genus-basis value of metric (NaN if none).
+func (b *builder) referenceValue(metric string) float64 {
+	if b.refValues == nil {
+		b.refValues = ReferenceValues(&b.comp, b.kb)
+	}
+	if v, ok := b.refValues[metric]; ok {
+		return v
+	}
+	return math.NaN()
+}
+
+// percentileText is the sample's percentile of metric in the reference set,
+// or "–" when there is none.
+func (b *builder) percentileText(metric string) string {
+	if b.in.Percentiles == nil {
+		return "–"
+	}
+	v := b.referenceValue(metric)
+	if p, ok := b.in.Percentiles.Percentile(metric, v); ok {
+		return fmt.Sprintf("%.0f", p)
+	}
+	return "–"
+}
+
+// referenceParagraph names the reference set percentiles come from.
+func (b *builder) referenceParagraph() Block {
+	if b.in.Percentiles == nil {
+		return &Paragraph{Text: "No reference set was given, so no percentiles are shown.", Refs: []string{"R-POR25"}}
+	}
+	text := fmt.Sprintf("Percentiles place this sample among %s: 50 is the middle of that group, 10 means 1 in 10 of its samples had a lower value. They describe a position in that group, not a normal range.", b.in.Percentiles.Name())
+	refs := []string{"R-POR25"}
+	if src, ok := b.in.Percentiles.(interface{ Source() string }); ok && src.Source() != "" {
+		text += " Reference set: " + src.Source()
+	}
+	if r, ok := b.in.Percentiles.(interface{ Refs() []string }); ok {
+		refs = append(refs, r.Refs()...)
+	}
+	text += " Shares and diversity are compared among reads named to a genus, as the reference set holds genus counts only."
+	return &Paragraph{Text: text, Refs: refs}
 }
 
 func (b *builder) barrier(fs []*Finding) (Section, error) {
 	rows := [][]string{}
 	var refsCited []string
 	for _, t := range b.kb.Taxa {
-		share, _ := b.taxonShare(t)
+		m := b.measure("taxon:" + t.ID)
 		val := "not detected"
-		if share > 0 {
-			val = pct(share)
+		switch {
+		case !m.ok:
+			val = "not computed"
+		case m.value > 0:
+			val = pct(m.value)
 		}
-		rows = append(rows, []string{t.Name + " (" + t.ID + ")", val, t.Role, t.Grade, strings.Join(t.Refs, ", ")})
+		p := "–"
+		if m.ok {
+			p = b.percentileText("taxon:" + t.ID)
+		}
+		rows = append(rows, []string{t.Name + " (" + t.ID + ")", val, p, t.Role, t.Grade, strings.Join(t.Refs, ", ")})
 		refsCited = append(refsCited, t.Refs...)
 	}
 	blocks := []Block{
 		&Paragraph{Text: "The gut lining is sealed by tight junctions between its cells and covered by a mucus layer. The bacteria below are those research has linked to that barrier, to inflammation or to butyrate, the colon's main fuel. These are associations: most mechanisms come from animal studies, and 16S sequencing cannot measure permeability, tight-junction state or inflammation.", Refs: []string{"R-CAM19", "R-KEL15"}},
-		&Table{Caption: "Barrier-related taxa in this sample", Header: []string{"Taxon", "Share", "What research associates it with", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, false, false, false}},
+		&Table{Caption: "Barrier-related taxa in this sample (percentile: position in the reference set, see Diversity)", Header: []string{"Taxon", "Share", "Percentile", "What research associates it with", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, true, false, false, false}},
 		&Paragraph{Text: "References for the table above.", Refs: dedupe(refsCited)},
 	}
 	for _, f := range fs {
@@ -351,43 +434,83 @@ func dedupe(keys []string) []string {
 }
 
 func (b *builder) indices(_ []*Finding) (Section, error) {
+	var rows [][]string
+	var cited []string
+	for _, m := range b.kb.Measures {
+		d, _ := b.kb.IndexDef(m.Metric)
+		v := b.index(d)
+		name := m.Name
+		if m.Index != "" && !strings.Contains(name, m.Index) {
+			name += " (" + m.Index + ")"
+		}
+		value, behind := "not computed", "not computed: "+v.Reason
+		if v.Computed {
+			behind = driverSides(v.Drivers, d.Kind)
+			if d.Kind == metrics.ShareIndex {
+				value = pct(v.Value)
+			} else {
+				value = num(v.Value, 2)
+			}
+		}
+		p := "–"
+		if v.Computed {
+			p = b.percentileText(m.Metric)
+		}
+		cov := "database not known"
+		if v.Coverage != nil {
+			cov = fmt.Sprintf("%d of %d", v.Coverage.Mapped(), v.Coverage.Taxa)
+			if len(v.Coverage.Missing) > 0 && len(v.Coverage.Missing) <= 3 {
+				var names []string
+				for _, n := range v.Coverage.Missing {
+					names = append(names, strings.Split(n, "|")[0]) // first of its synonyms
+				}
+				cov += " (missing: " + strings.Join(names, ", ") + ")"
+			}
+		}
+		rows = append(rows, []string{name, value, p, behind, cov, m.Grade, strings.Join(m.Refs, ", ")})
+		cited = append(cited, m.Refs...)
+	}
+	pcText := "No reference set was given, so the values are shown without percentiles."
+	if b.in.Percentiles != nil {
+		pcText = "Percentiles are positions in " + b.in.Percentiles.Name() + " (see Diversity), compared among reads named to a genus."
+	}
+	blocks := []Block{
+		&Paragraph{Text: "Each index is built from shares of reads, so it moves when other bacteria change too. None has a validated cut-off. " + pcText + " Coverage counts how many of an index's taxa the reference database holds at all: taxa it lacks can never be detected, so the index under-reads them.", Refs: []string{"R-GLO17", "R-POR25"}},
+		&Table{Caption: "Indices computed from the profile, with the taxa behind each", Header: []string{"Index", "Value", "Percentile", "Taxa behind it", "Taxa the database holds", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, true, false, false, false, false}},
+		&Paragraph{Text: "The butyrate-producer share is a zonula composite, not a published index: it adds up Faecalibacterium, Roseburia, Agathobacter, Anaerostipes, Anaerobutyricum, Coprococcus and Butyricicoccus, and shows potential only, because butyrate genes vary between strains.", Refs: []string{"R-VIT14", "R-VAN24"}},
+		&Paragraph{Text: "The dysbiosis index is the natural log of the summed shares of genera raised in a study of children with new Crohn's disease over those lowered there, with half a read's share added to both sums so that absent genera do not give infinity. Higher values look more like that study's patients; there is no validated cut-off, it was not built for 16S of adults, and it is not a diagnosis. Indices disagree: Sutterella counts as raised here but as health-associated in another index.", Refs: []string{"R-GEV14", "R-WEI21", "R-GUP20"}},
+		&Paragraph{Text: "The GMHI-like value approximates a research index built on shotgun metagenomes from 16S species calls; it is not the validated index, and it is not shown unless at least 25 of its 50 species can be found in the reference database.", Refs: []string{"R-GUP20", "R-CHA24"}},
+		&Paragraph{Text: "The Bacillota/Bacteroidota (Firmicutes/Bacteroidetes) ratio is deliberately not shown: meta-analyses found no consistent link with obesity, it is prone to method bias and moved after two nights of short sleep, and an international consensus advises leaving it out of reports.", Refs: []string{"R-WAL14", "R-SZE16", "R-MAG20", "R-BEN16", "R-POR25"}},
+		&Paragraph{Text: "References for the indices table.", Refs: dedupe(cited)},
+	}
+	return Section{ID: "indices", Title: "Indices", Blocks: blocks}, nil
+}
+
+// driverSides lists an index's drivers; for a ratio, split into the taxa
+// raising it and those lowering it.
+func driverSides(ds []metrics.Driver, kind metrics.IndexKind) string {
 	none := func(d []string) string {
 		if len(d) == 0 {
 			return "none detected"
 		}
 		return strings.Join(d, ", ")
 	}
-	type index struct {
-		name, metric, grade string
-		refs                []string
+	if kind == metrics.ShareIndex {
+		return none(driverText(ds))
 	}
-	var rows [][]string
-	var cited []string
-	for _, x := range []index{
-		{"Butyrate-producer share (zonula composite, IDX-04)", "IDX-04", "C/D", []string{"R-VIT14", "R-VAN24"}},
-		{"Pseudomonadota (Proteobacteria) share", "taxon:T-11", "C", []string{"R-SHI15", "R-AMI17"}},
-		{"Enterobacteriaceae share", "taxon:T-10", "C/D", []string{"R-BYN17", "R-PAL18"}},
-		{"Sulfide producers (Bilophila + Desulfovibrio)", "sulfide", "B/D", []string{"R-DEV12", "R-IJS15"}},
-		{"Oral-type genera (Fusobacterium, Veillonella, Haemophilus, Streptococcus, Gemella)", "oral", "C", []string{"R-GEV14", "R-GUP20"}},
-	} {
-		m := b.measure(x.metric)
-		rows = append(rows, []string{x.name, pct(m.value), none(m.drivers), x.grade, strings.Join(x.refs, ", ")})
-		cited = append(cited, x.refs...)
+	var up, down []metrics.Driver
+	for _, d := range ds {
+		if d.Direction > 0 {
+			up = append(up, d)
+		} else {
+			down = append(down, d)
+		}
 	}
-	mdi, c := b.mdi()
-	_, incd := b.sumShares(mdiGenera.raised)
-	_, decd := b.sumShares(mdiGenera.lowered)
-	rows = append(rows, []string{"Dysbiosis index, genus variant (MDI-g, IDX-02)", fmt.Sprintf("%.2f", mdi), "raised: " + none(incd) + "; lowered: " + none(decd), "C", "R-GEV14, R-WEI21"})
-	cited = append(cited, "R-GEV14", "R-WEI21")
-	blocks := []Block{
-		&Paragraph{Text: "Each index is a sum of shares of reads, so it moves when other bacteria change too. None has a validated cut-off, and reference percentiles are not available yet, so the values are given without a verdict.", Refs: []string{"R-GLO17", "R-POR25"}},
-		&Table{Caption: "Indices computed from the profile, with the taxa behind each", Header: []string{"Index", "Value", "Taxa behind it", "Grade", "References"}, Rows: rows, Numeric: []bool{false, true, false, false, false}},
-		&Paragraph{Text: "The butyrate-producer share is a zonula composite, not a published index: it adds up Faecalibacterium, Roseburia, Agathobacter, Anaerostipes, Anaerobutyricum, Coprococcus and Butyricicoccus, and shows potential only, because butyrate genes vary between strains.", Refs: []string{"R-VIT14", "R-VAN24"}},
-		&Paragraph{Text: fmt.Sprintf("The dysbiosis index is the natural log of the summed shares of genera raised in a study of children with new Crohn's disease over those lowered there, with %.2g added to both sums so that absent genera do not give infinity. Higher values look more like that study's patients; there is no validated cut-off, it was not built for 16S of adults, and it is not a diagnosis. Indices disagree: Sutterella counts as raised here but as health-associated in another index.", c), Refs: []string{"R-GEV14", "R-WEI21", "R-GUP20"}},
-		&Paragraph{Text: "The Bacillota/Bacteroidota (Firmicutes/Bacteroidetes) ratio is deliberately not shown: meta-analyses found no consistent link with obesity, it is prone to method bias and moved after two nights of short sleep, and an international consensus advises leaving it out of reports.", Refs: []string{"R-WAL14", "R-SZE16", "R-MAG20", "R-BEN16", "R-POR25"}},
-		&Paragraph{Text: "References for the indices table.", Refs: dedupe(cited)},
-	}
-	return Section{ID: "indices", Title: "Indices", Blocks: blocks}, nil
+	labels := map[metrics.IndexKind][2]string{
+		metrics.LogRatioIndex: {"raised: ", "lowered: "},
+		metrics.GMHIIndex:     {"health-prevalent: ", "health-scarce: "},
+	}[kind]
+	return labels[0] + none(driverText(up)) + "; " + labels[1] + none(driverText(down))
 }
 
 func (b *builder) guidance(fs []*Finding) (Section, error) {
@@ -432,15 +555,25 @@ func (b *builder) limitations(_ []*Finding) (Section, error) {
 	for _, l := range b.kb.Limitations {
 		blocks = append(blocks, &Paragraph{Text: l.Text, Refs: l.Refs})
 	}
+	if t := b.in.Table; t != nil {
+		blocks = append(blocks, &Paragraph{Text: fmt.Sprintf(
+			"Methods. The abundances were imported from %s (%s). The reads were classified by another tool against its own database, which zonula does not see; zonula computed the shares, diversity and indices from the table as given, with the same code and rules as for reads it classifies itself. An index's coverage is not known here, since the database behind the table is not known.",
+			t.Path, t.Format)})
+		return Section{ID: "limitations", Title: "Limitations and methods", Blocks: blocks}, nil
+	}
 	c := b.in.Classification
 	db := b.in.Provenance.Database
 	blocks = append(blocks, &Paragraph{Text: fmt.Sprintf(
-		"Methods. Reads outside %d–%d bases were removed. Each remaining read was oriented, its candidate references found by shared 11-base words, and the best candidates aligned; identity is the share of the read's bases matched. Near-tied references were merged to their common ancestor, and each read was named only down to the rank whose identity floor it reached (floors from Yarza et al. 2014, lowered by the read's error rate estimated from its qualities). Reference database: %s, version %s, %d sequences, sha256 %s.",
+		"Methods. Reads outside %d–%d bases were removed. Each remaining read was oriented, its candidate references found by shared 11-base words, and the best candidates aligned; identity is the share of the read's bases matched. Near-tied references were merged to their common ancestor, and each read was named only down to the rank whose identity floor it reached (floors from Yarza et al. 2014; for a genus, the lowest identity at which the database's own members of that genus find a relative, where the database holds two or more; all lowered by the read's error rate estimated from its qualities). Reference database: %s, version %s, %d sequences, sha256 %s.",
 		b.in.QC.MinLength, b.in.QC.MaxLength, db.Name, db.Version, db.Sequences, short(db.SHA256)),
 		Refs: []string{"R-YAR14"}})
 	rows := [][]string{}
 	for _, r := range taxonomy.Ranks() {
-		rows = append(rows, []string{r.String(), fmt.Sprintf("%.1f %%", 100*c.Floors[r]), fmt.Sprintf("%d (%s)", c.BelowFloor[r], pct(ratio(float64(c.BelowFloor[r]), float64(c.Reads))))})
+		floor := fmt.Sprintf("%.1f %%", 100*c.Floors[r])
+		if r == taxonomy.Genus && c.GenusFloorMax > c.GenusFloorMin {
+			floor = fmt.Sprintf("%.1f–%.1f %% by genus", 100*c.GenusFloorMin, 100*c.GenusFloorMax)
+		}
+		rows = append(rows, []string{r.String(), floor, fmt.Sprintf("%d (%s)", c.BelowFloor[r], pct(ratio(float64(c.BelowFloor[r]), float64(c.Reads))))})
 	}
 	blocks = append(blocks, &Table{Caption: "Identity floors and reads whose best match fell below them (so the database, not the gut, limited how far they were named)",
 		Header: []string{"Rank", "Identity floor", "Reads below the floor"}, Rows: rows, Numeric: []bool{false, true, true}})

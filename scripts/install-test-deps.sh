@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests use: Chromium (HTML report checks),
-# poppler-utils (pdftotext, pdffonts, pdfinfo for the PDF report checks) and
-# python3-biom-format (profile.biom must load in the reference BIOM library),
-# multiqc (zonula's MultiQC custom-content files must load in MultiQC),
+# poppler-utils (pdftotext, pdffonts, pdfinfo for the PDF report checks),
+# python3-biom-format with python3-h5py (profile.biom must load in the reference BIOM
+# library; the table import benchmark writes a BIOM 2.1 file with it),
+# snakemake (the workflow test runs the Snakemake workflow 'zonula workflow
+# init' writes), multiqc (batch's MultiQC file and pipeline/qc's files must load in it)
 # and axe-core from npm (accessibility check of the HTML report).
 # Does nothing when they are already there. Needs root or sudo on Debian.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-/usr/bin/python3 -c 'import biom' >/dev/null 2>&1 || need+=(python3-biom-format)
+/usr/bin/python3 -c 'import biom, h5py, scipy' >/dev/null 2>&1 || need+=(python3-biom-format python3-h5py python3-scipy)
 command -v npm >/dev/null 2>&1 || need+=(npm)
-command -v multiqc >/dev/null 2>&1 || need+=(multiqc)  # pipeline/qc: the MultiQC files load in MultiQC
+command -v snakemake >/dev/null 2>&1 || need+=(snakemake)
+command -v multiqc >/dev/null 2>&1 || need+=(multiqc)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -34,12 +34,15 @@ var phylumSynonyms = map[string]string{
 }
 
 // CurrentPhylum returns the current name of a phylum (Firmicutes gives
-// Bacillota); names without a known synonym come back unchanged.
+// Bacillota). A GTDB suffix is dropped first (StripGTDBSuffix), so GTDB's
+// splits fold into the phylum they came from: "Firmicutes_A" and
+// "Bacillota_A" both give Bacillota. Other names come back unchanged.
 func CurrentPhylum(name string) string {
-	if cur, ok := phylumSynonyms[name]; ok {
+	base := StripGTDBSuffix(name)
+	if cur, ok := phylumSynonyms[base]; ok {
 		return cur
 	}
-	return name
+	return base
 }
 
 // Modernize returns the lineage with phylum names replaced by their current

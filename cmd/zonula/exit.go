@@ -10,7 +10,9 @@ import (
 	"syscall"
 
 	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
@@ -85,15 +87,20 @@ func exitCode(err error) int {
 		de *databaseError
 		pe *seqio.ParseError
 		ie *pipeline.InputError
+		te *tables.ParseError
+		ne *metrics.NewickError
+		be *pipeline.BatchError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &be):
+		return exitPartial
 	case errors.As(err, &de), errors.Is(err, refdb.ErrCorrupt):
 		return exitDatabase
-	case errors.As(err, &bi), errors.As(err, &pe), errors.As(err, &ie):
+	case errors.As(err, &bi), errors.As(err, &pe), errors.As(err, &ie), errors.As(err, &te), errors.As(err, &ne):
 		return exitBadInput
 	}
 	return exitFailure

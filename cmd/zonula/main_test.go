@@ -59,7 +59,7 @@ func TestDBInfo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("db info: code %d: %s", code, errs)
 	}
-	for _, want := range []string{"sequences\t5181", "genera\t1196", "license\tBSD-3-Clause", "sha256\t"} {
+	for _, want := range []string{"sequences\t5181", "genera\t1196", "genera_with_cohesion\t638", "license\tBSD-3-Clause", "sha256\t"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("db info output lacks %q:\n%s", want, out)
 		}

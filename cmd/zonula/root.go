@@ -46,8 +46,15 @@ The report is not a diagnosis.` + exitStatusHelp,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(
 		newRunCommand(stdin),
+		newBatchCommand(),
+		newCombineCommand(),
+		newWorkflowCommand(),
 		newSimulateCommand(),
 		newDBCommand(),
+		newMetricsCommand(),
+		newReportCommand(),
+		newCohortCommand(),
+		newCompareCommand(),
 		newVersionCommand(),
 	)
 	return root

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,29 +14,24 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
-	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 type runOptions struct {
 	out, db, sample, formats, pageSize, metadata string
-	threads, minLength, maxLength                int
-	minQ                                         float64
+	reference                                    string
+	threads                                      int
 	quiet                                        bool
-
-	primers                       string // primer pairs file; "" is 27F/1492R and their degenerate forms
-	noPrimerTrim, noPrimerSearch  bool
-	requirePrimers, noMultiQC     bool
-	primerMismatches              int
-	maxEE, maxEEPerKb, minEntropy float64
-	maxHomopolymer                int
+	qc                                           qcFlags
 }
 
 func newRunCommand(stdin io.Reader) *cobra.Command {
 	o := runOptions{}
-	def := qc.DefaultOptions()
 	cmd := &cobra.Command{
 		Use:   "run [flags] READS... -o DIR",
 		Short: "Run the whole chain for one sample: reads to report",
@@ -52,11 +47,16 @@ the reference database, and write into DIR:
                            (filtered reads: the reason in the last column)
   abundance.tsv            rank, taxon, lineage, reads, fraction at every rank
   profile.biom             genus table, BIOM 1.0 JSON
-  metrics.json             alpha diversity
+  metrics.json             alpha diversity, health indices (value, drivers, coverage), percentiles
   qc.json                  read counts per filter, length and quality histograms, classification summary
   run.json                 version, database identity, options, input checksums, times
   SAMPLE.zonula_general_mqc.json, SAMPLE.zonula_lengths_mqc.json
                            MultiQC custom content ('multiqc DIR...' picks them up)
+
+Percentiles are positions in the embedded reference set (61 samples of lean
+women from the Turnbaugh et al. 2009 twin study, genus level), or in your own
+cohort given with --reference: a table of at least 10 samples in any format
+zonula reads (TSV/CSV, BIOM, QIIME 2 .qza, MetaPhlAn, mothur, …).
 
 Outputs appear only when all are complete.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
@@ -71,20 +71,9 @@ Outputs appear only when all are complete.` + exitStatusHelp,
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
 	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with age, sex, symptoms, red flags, medicines, transit and lab markers (see README)")
+	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads (default: all cores)")
-	f.IntVar(&o.minLength, "min-length", def.MinLength, "shortest read kept, in bases")
-	f.IntVar(&o.maxLength, "max-length", def.MaxLength, "longest read kept, in bases")
-	f.Float64Var(&o.minQ, "min-q", def.MinMeanQ, "lowest mean read quality kept (Phred; 0 keeps all)")
-	f.Float64Var(&o.maxEEPerKb, "max-ee-per-kb", def.MaxExpectedErrorsPerKb, "most expected errors per 1,000 bases a read may have (10 is Q20; 0 keeps all)")
-	f.Float64Var(&o.maxEE, "max-ee", def.MaxExpectedErrors, "most expected errors a read may have in all (0 keeps all)")
-	f.Float64Var(&o.minEntropy, "min-entropy", def.MinKmerEntropy, "lowest 3-mer entropy kept, in bits of 6; lower is low complexity (0 keeps all)")
-	f.IntVar(&o.maxHomopolymer, "max-homopolymer", def.MaxHomopolymer, "longest run of one base kept (0 keeps all; runs over 12 are counted either way)")
-	f.StringVar(&o.primers, "primers", "", "primer pairs `FILE` to search instead of 27F/1492R (lines 'FWD_NAME FWD_SEQ REV_NAME REV_SEQ', or FASTA forward, reverse, …)")
-	f.IntVar(&o.primerMismatches, "primer-mismatches", qc.DefaultPrimerOptions().MaxMismatches, "most edits in a primer occurrence")
-	f.BoolVar(&o.noPrimerTrim, "no-primer-trim", false, "keep primers in the reads (they are still searched, to orient reads and count them)")
-	f.BoolVar(&o.noPrimerSearch, "no-primer-search", false, "do not search for primers at all (reads are oriented by the classifier)")
-	f.BoolVar(&o.requirePrimers, "require-primers", false, "filter reads in which no primer was found (reason no_primers)")
-	f.BoolVar(&o.noMultiQC, "no-multiqc", false, "do not write the MultiQC files SAMPLE.zonula_general_mqc.json and SAMPLE.zonula_lengths_mqc.json")
+	o.qc.register(f)
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }
@@ -100,25 +89,8 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	if o.pageSize != "A4" && o.pageSize != "Letter" {
 		return usagef("--page-size %q: want A4 or Letter", o.pageSize)
 	}
-	if o.minLength < 0 || o.maxLength < o.minLength {
-		return usagef("--min-length %d and --max-length %d: want 0 ≤ min ≤ max", o.minLength, o.maxLength)
-	}
-	if o.threads < 0 {
-		return usagef("--threads %d: want 0 (all cores) or more", o.threads)
-	}
-	for _, c := range []struct {
-		name string
-		v    float64
-	}{{"--min-q", o.minQ}, {"--max-ee", o.maxEE}, {"--max-ee-per-kb", o.maxEEPerKb}, {"--min-entropy", o.minEntropy}, {"--max-homopolymer", float64(o.maxHomopolymer)}, {"--primer-mismatches", float64(o.primerMismatches)}} {
-		if c.v < 0 || math.IsNaN(c.v) {
-			return usagef("%s %v: want 0 or more", c.name, c.v)
-		}
-	}
-	if o.minEntropy > 6 {
-		return usagef("--min-entropy %v: want 0 to 6 bits", o.minEntropy)
-	}
-	if o.noPrimerSearch && (o.primers != "" || o.requirePrimers || o.noPrimerTrim) {
-		return usagef("--no-primer-search cannot be combined with --primers, --require-primers or --no-primer-trim")
+	if err := o.qc.check(); err != nil {
+		return err
 	}
 	for _, in := range inputs {
 		if in == "-" {
@@ -140,12 +112,15 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			return &badInputError{err}
 		}
 	}
-	qopts := qc.Options{MinLength: o.minLength, MaxLength: o.maxLength, MinMeanQ: o.minQ,
-		MaxExpectedErrors: o.maxEE, MaxExpectedErrorsPerKb: o.maxEEPerKb, MinKmerEntropy: o.minEntropy,
-		MaxHomopolymer: o.maxHomopolymer, RequirePrimers: o.requirePrimers, KeepPrimers: o.noPrimerTrim}
-	primers, err := o.primerOptions()
+	qopts, primers, err := o.qc.options()
 	if err != nil {
 		return err
+	}
+	var ref *metrics.ReferenceSet
+	if o.reference != "" {
+		if ref, err = loadReference(o.reference); err != nil {
+			return err
+		}
 	}
 	db, err := loadDB(o.db)
 	if err != nil {
@@ -158,26 +133,18 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
-		Threads: o.threads, QC: qopts, Primers: primers, NoMultiQC: o.noMultiQC, Classify: classify.DefaultOptions(),
-		Metadata: md, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
-		Options: []report.Option{
+		Threads: o.threads, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, Classify: classify.DefaultOptions(),
+		Metadata: md, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit, Reference: ref,
+		Options: slices.Concat([]report.Option{
 			{Name: "db", Value: dbName},
 			{Name: "format", Value: o.formats},
-			{Name: "max-length", Value: strconv.Itoa(o.maxLength)},
+			{Name: "max-length", Value: strconv.Itoa(o.qc.maxLength)},
 			{Name: "metadata", Value: o.metadata},
-			{Name: "min-length", Value: strconv.Itoa(o.minLength)},
-			{Name: "min-q", Value: strconv.FormatFloat(o.minQ, 'g', -1, 64)},
-			{Name: "max-ee", Value: strconv.FormatFloat(o.maxEE, 'g', -1, 64)},
-			{Name: "max-ee-per-kb", Value: strconv.FormatFloat(o.maxEEPerKb, 'g', -1, 64)},
-			{Name: "min-entropy", Value: strconv.FormatFloat(o.minEntropy, 'g', -1, 64)},
-			{Name: "max-homopolymer", Value: strconv.Itoa(o.maxHomopolymer)},
-			{Name: "primers", Value: o.primers},
-			{Name: "primer-mismatches", Value: strconv.Itoa(o.primerMismatches)},
-			{Name: "no-primer-trim", Value: strconv.FormatBool(o.noPrimerTrim)},
-			{Name: "no-primer-search", Value: strconv.FormatBool(o.noPrimerSearch)},
-			{Name: "require-primers", Value: strconv.FormatBool(o.requirePrimers)},
+			{Name: "min-length", Value: strconv.Itoa(o.qc.minLength)},
+		}, o.qc.record(), []report.Option{
 			{Name: "page-size", Value: o.pageSize},
-		},
+			{Name: "reference", Value: o.reference},
+		}),
 	}
 	prog := newProgress(cmd.ErrOrStderr(), o.quiet)
 	if c, ok := prog.(interface{ Close() }); ok {
@@ -195,27 +162,22 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	return nil
 }
 
-// primerOptions returns the primer search the flags ask for: nil with
-// --no-primer-search, else the pairs of --primers FILE or the defaults.
-func (o runOptions) primerOptions() (*qc.PrimerOptions, error) {
-	if o.noPrimerSearch {
-		return nil, nil
+// loadReference reads a user's cohort table (any format tables.ReadTables
+// detects) as a reference set.
+func loadReference(path string) (*metrics.ReferenceSet, error) {
+	profiles, err := tables.ReadTables(path, tables.ReadOptions{})
+	if err != nil {
+		return nil, &badInputError{fmt.Errorf("--reference: %w", err)}
 	}
-	po := qc.DefaultPrimerOptions()
-	po.MaxMismatches = o.primerMismatches
-	if o.primers != "" {
-		f, err := os.Open(o.primers)
-		if err != nil {
-			return nil, &badInputError{err}
-		}
-		defer f.Close()
-		pairs, err := qc.ReadPrimerPairs(f, o.primers)
-		if err != nil {
-			return nil, &badInputError{err}
-		}
-		po.Pairs = pairs
+	kb, err := knowledge.Load()
+	if err != nil {
+		return nil, err
 	}
-	return &po, nil
+	ref, err := report.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula", profiles, kb)
+	if err != nil {
+		return nil, &badInputError{fmt.Errorf("--reference %s: %w", path, err)}
+	}
+	return ref, nil
 }
 
 func parseFormats(s string) (html, pdf bool, err error) {

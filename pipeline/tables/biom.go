@@ -214,13 +214,13 @@ type biomAxisIn struct {
 // p.AtRank(rank) for a Builder's profile. Errors name the file and the row or
 // entry at fault: not BIOM 1.0, a shape that disagrees with rows or columns,
 // an entry outside the shape, a negative or non-finite value, a lineage that
-// does not parse.
+// does not parse; they are *ParseError values.
 func ReadBIOM(r io.Reader, name string, rank taxonomy.Rank) ([]*Profile, error) {
 	if rank < taxonomy.Domain || rank >= taxonomy.NumRanks {
 		return nil, fmt.Errorf("tables: rank %d is not one of domain..species", int(rank))
 	}
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+		return &ParseError{File: name, Err: fmt.Errorf(format, args...)}
 	}
 	var doc biomIn
 	dec := json.NewDecoder(r)

@@ -60,38 +60,57 @@ func (b *Builder) Profile() *Profile {
 	if b.total == 0 {
 		return p
 	}
-	keys := slices.SortedFunc(maps.Keys(b.reads), func(x, y taxonomy.Lineage) int {
-		return strings.Compare(x.String(), y.String())
-	})
+	// Sorted name by name, lineages sharing their first r+1 names are
+	// adjacent for every rank r, and shallower lineages never fall inside
+	// such a run (their empty name sorts first); each rank is then one pass
+	// without maps, and float sums run in a fixed order.
+	keys := slices.SortedFunc(maps.Keys(b.reads), compareLineages)
 	for _, r := range taxonomy.Ranks() {
-		at := map[taxonomy.Lineage]float64{}
 		var unclassified float64
-		for _, l := range keys { // sorted, so float sums are deterministic
-			n := b.reads[l]
-			if l.Depth() >= r {
-				at[l.Truncate(r)] += n
-			} else {
-				unclassified += n
+		start := len(p.Rows)
+		var cur taxonomy.Lineage
+		var n float64
+		open := false
+		flush := func() {
+			if open && n != 0 { // Add(l, 0) names a taxon but gives it no reads
+				p.Rows = append(p.Rows, Row{Rank: r, Taxon: cur[r], Lineage: cur, Reads: n, Fraction: n / b.total})
 			}
 		}
-		rows := make([]Row, 0, len(at)+1)
-		for l, n := range at {
-			if n == 0 {
-				continue // Add(l, 0) names a taxon but gives it no reads
+		for _, l := range keys {
+			v := b.reads[l]
+			if l.Depth() < r {
+				unclassified += v
+				continue
 			}
-			rows = append(rows, Row{Rank: r, Taxon: l[r], Lineage: l, Reads: n, Fraction: n / b.total})
+			t := l.Truncate(r)
+			if open && t == cur {
+				n += v
+				continue
+			}
+			flush()
+			cur, n, open = t, v, true
 		}
-		sortRows(rows)
-		rows = append(rows, Row{Rank: r, Taxon: Unclassified, Reads: unclassified, Fraction: unclassified / b.total})
-		p.Rows = append(p.Rows, rows...)
+		flush()
+		sortRows(p.Rows[start:])
+		p.Rows = append(p.Rows, Row{Rank: r, Taxon: Unclassified, Reads: unclassified, Fraction: unclassified / b.total})
 	}
 	return p
+}
+
+// compareLineages orders lineages name by name, broadest rank first.
+func compareLineages(x, y taxonomy.Lineage) int {
+	for i := range x {
+		if c := strings.Compare(x[i], y[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
 
 // sortRows orders rows of one rank: descending reads, then taxon name, then
 // lineage string, with Unclassified rows last.
 func sortRows(rows []Row) {
-	slices.SortStableFunc(rows, compareRows)
+	slices.SortFunc(rows, compareRows) // a total order: rows of a rank have distinct lineages
 }
 
 func compareRows(a, b Row) int {

@@ -20,6 +20,23 @@ type Row struct {
 type Profile struct {
 	Sample string
 	Rows   []Row
+	// Features holds an imported table's own rows for this sample (OTUs,
+	// ASVs or named taxa, with their ids, parsed lineages and counts) in
+	// table order, zero counts left out, so that metrics can work at the
+	// table's resolution. Nil for profiles built from reads.
+	Features []Feature
+	// Relative is true when the values are relative abundances rather
+	// than read counts (MetaPhlAn, Emu without --keep-counts, tables with
+	// fractional values): count-based estimators (Chao1, ACE, Good's
+	// coverage, rarefaction) do not apply.
+	Relative bool
+}
+
+// Feature is one row of an imported abundance table in one sample.
+type Feature struct {
+	ID      string           // the table's id (OTU/ASV id, taxon name, taxid, clade)
+	Lineage taxonomy.Lineage // parsed lineage; empty when the table gives none
+	Reads   float64          // count, or relative abundance when Profile.Relative
 }
 
 // AtRank returns the rows of rank r in profile order.

@@ -192,15 +192,29 @@ func truncate(s string) string {
 	return s
 }
 
-// ParseError reports malformed table input at a line a user can open in an
-// editor: "abundance.tsv:12: 4 tab-separated fields, want 5 (...)".
+// ParseError reports malformed table input at a place a user can find:
+// "abundance.tsv:12: 4 tab-separated fields, want 5 (...)", or, for formats
+// without lines (BIOM, .qza), "table.biom: sample S3: no counts".
 type ParseError struct {
-	File string // as named by the caller
-	Line int    // 1-based
-	Err  error
+	File  string // as named by the caller
+	Line  int    // 1-based; 0 when the format has no lines
+	Where string // record, row, sample or archive member (may be empty)
+	Err   error
 }
 
-func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
+// Error formats the error as "file:line: where: problem", leaving out the
+// parts that are not known.
+func (e *ParseError) Error() string {
+	switch {
+	case e.Line > 0 && e.Where != "":
+		return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Where, e.Err)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	case e.Where != "":
+		return fmt.Sprintf("%s: %s: %v", e.File, e.Where, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
 
 // Unwrap returns the underlying error.
 func (e *ParseError) Unwrap() error { return e.Err }

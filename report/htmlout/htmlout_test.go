@@ -45,6 +45,7 @@ var documents = []struct {
 		return doc
 	}},
 	{"handmade", func(testing.TB) *report.Document { return reporttest.Document() }},
+	{"cohort", reporttest.CohortDocument},
 }
 
 func renderDoc(t testing.TB, doc *report.Document) []byte {

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/zonula/zonula/pipeline/metrics"
 )
 
 //go:embed *.json
@@ -87,6 +89,27 @@ type Index struct {
 	Refs  []string `json:"refs"`
 }
 
+// Measure defines how an index or composite share is computed from a
+// profile (metrics.IndexDef): the knowledge base is the single source of
+// the taxa lists behind IDX-01, IDX-02, IDX-04 and the shares of barrier-
+// related taxa that the report and metrics.json show.
+type Measure struct {
+	Metric string            `json:"metric"` // the key findings test, as in Condition.Metric
+	Index  string            `json:"index"`  // its IDX- ID, "" for a share of barrier-related taxa
+	Name   string            `json:"name"`
+	Kind   metrics.IndexKind `json:"kind"`
+	// Taxa are T- IDs whose genera, family, phylum and species the share
+	// sums (kind share); Up and Down are the two sides of a log ratio or of
+	// the GMHI (health-prevalent, health-scarce species).
+	Taxa      []string         `json:"taxa"`
+	Up        metrics.TaxonSet `json:"up"`
+	Down      metrics.TaxonSet `json:"down"`
+	Pseudo    float64          `json:"pseudo"`     // log ratio: reads added to both sums
+	MinMapped int              `json:"min_mapped"` // GMHI: species the database must hold
+	Grade     string           `json:"grade"`
+	Refs      []string         `json:"refs"`
+}
+
 // Condition is one test of a finding's trigger on a metric. Exactly one of
 // its tests is set. Percentile tests (Below, Above) need a reference set;
 // the others are decided from the profile alone.
@@ -151,6 +174,7 @@ type Knowledge struct {
 	Guidance    []Guidance
 	Limitations []Limitation
 	Labs        []Lab
+	Measures    []Measure
 
 	refs     map[string]Reference
 	guidance map[string]Guidance
@@ -166,7 +190,7 @@ func Load() (*Knowledge, error) {
 	}{
 		{"rules.json", &k.Rules}, {"indices.json", &k.Indices}, {"references.json", &k.References},
 		{"taxa.json", &k.Taxa}, {"findings.json", &k.Findings}, {"guidance.json", &k.Guidance},
-		{"limitations.json", &k.Limitations}, {"labs.json", &k.Labs},
+		{"limitations.json", &k.Limitations}, {"labs.json", &k.Labs}, {"measures.json", &k.Measures},
 	} {
 		b, err := files.ReadFile(f.name)
 		if err != nil {
@@ -242,6 +266,53 @@ func (k *Knowledge) Index(id string) (Index, bool) {
 func (k *Knowledge) TaxonByID(id string) (Taxon, bool) {
 	t, ok := k.taxa[id]
 	return t, ok
+}
+
+// TaxonSet returns the genera, families, phyla and species of the taxa
+// with the given T- IDs, for a share index. Unknown IDs are skipped (Validate
+// reports them).
+func (k *Knowledge) TaxonSet(ids ...string) metrics.TaxonSet {
+	var s metrics.TaxonSet
+	for _, id := range ids {
+		t, ok := k.taxa[id]
+		if !ok {
+			continue
+		}
+		s.Genera = append(s.Genera, t.Genera...)
+		if t.Family != "" {
+			s.Families = append(s.Families, t.Family)
+		}
+		if t.Phylum != "" {
+			s.Phyla = append(s.Phyla, t.Phylum)
+		}
+		if len(t.Species) > 0 {
+			s.Species = append(s.Species, strings.Join(t.Species, "|"))
+		}
+	}
+	return s
+}
+
+// IndexDef returns the definition of the metric a finding tests: a
+// measures.json entry, or for "taxon:T-07" not listed there the share of
+// that taxon. ok is false for metrics that are not compositional indices
+// (shannon, IDX-06) or unknown taxa.
+func (k *Knowledge) IndexDef(metric string) (metrics.IndexDef, bool) {
+	for _, m := range k.Measures {
+		if m.Metric != metric {
+			continue
+		}
+		d := metrics.IndexDef{ID: m.Metric, Name: m.Name, Kind: m.Kind, Up: m.Up, Down: m.Down, Pseudo: m.Pseudo, MinMapped: m.MinMapped}
+		if len(m.Taxa) > 0 {
+			d.Up = k.TaxonSet(m.Taxa...)
+		}
+		return d, true
+	}
+	if id, ok := strings.CutPrefix(metric, "taxon:"); ok {
+		if t, ok := k.taxa[id]; ok {
+			return metrics.IndexDef{ID: metric, Name: t.Name, Kind: metrics.ShareIndex, Up: k.TaxonSet(id)}, true
+		}
+	}
+	return metrics.IndexDef{}, false
 }
 
 // ForbiddenWords are word stems the report must never use of microbes,
@@ -393,6 +464,37 @@ func (k *Knowledge) Validate() error {
 	}
 	for _, g := range k.Guidance {
 		check(g.ID, g.Grade, g.Refs, g.Title, g.Summary, g.Effect, g.Caveats)
+	}
+	indices := map[string]bool{}
+	for _, x := range k.Indices {
+		indices[x.ID] = true
+	}
+	for _, m := range k.Measures {
+		check("measure "+m.Metric, m.Grade, m.Refs, m.Name)
+		if !metricRE.MatchString(m.Metric) {
+			errs = append(errs, fmt.Errorf("measure %s: unknown metric", m.Metric))
+		}
+		if m.Index != "" && !indices[m.Index] {
+			errs = append(errs, fmt.Errorf("measure %s: index %s is not in indices.json", m.Metric, m.Index))
+		}
+		for _, id := range m.Taxa {
+			if !taxa[id] {
+				errs = append(errs, fmt.Errorf("measure %s: taxon %s is not in taxa.json", m.Metric, id))
+			}
+		}
+		sides := len(m.Taxa) + m.Up.Len()
+		switch m.Kind {
+		case metrics.ShareIndex:
+			if sides == 0 || m.Down.Len() > 0 {
+				errs = append(errs, fmt.Errorf("measure %s: a share needs taxa and no down side", m.Metric))
+			}
+		case metrics.LogRatioIndex, metrics.GMHIIndex:
+			if len(m.Taxa) > 0 || m.Up.Len() == 0 || m.Down.Len() == 0 {
+				errs = append(errs, fmt.Errorf("measure %s: a %s needs an up and a down side", m.Metric, m.Kind))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("measure %s: unknown kind %q", m.Metric, m.Kind))
+		}
 	}
 	for _, l := range k.Limitations {
 		check(l.ID, "-", l.Refs, l.Text)

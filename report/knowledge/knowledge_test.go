@@ -80,6 +80,11 @@ func TestValidateCatchesProblems(t *testing.T) {
 		{ID: "F-98", Metric: "IDX-04", Grade: "C", Refs: []string{"R-CAN17"}, Level: "info",
 			Meaning: "This heals the gut", When: Trigger{}},
 	}, k.Findings...)
+	bad.Measures = append([]Measure{
+		{Metric: "sulfide", Name: "x", Kind: "share", Taxa: []string{"T-77"}, Grade: "C", Refs: []string{"R-CAN17"}},
+		{Metric: "IDX-02", Name: "x", Kind: "log-ratio", Taxa: []string{"T-01"}, Index: "IDX-99", Grade: "C", Refs: []string{"R-CAN17"}},
+		{Metric: "zonulin", Name: "x", Kind: "magic", Grade: "C", Refs: []string{"R-CAN17"}},
+	}, k.Measures...)
 	err = bad.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted a bad item")
@@ -87,7 +92,10 @@ func TestValidateCatchesProblems(t *testing.T) {
 	for _, want := range []string{"G-99: evidence grade", "R-NOPE is not in references.json", `"cures"`,
 		"F-99: no reference", "F-99: guidance G-77 is not in guidance.json", `F-99: level "loud"`,
 		"F-99: condition on IDX-04 sets 2 tests", "F-99: metric taxon:T-42 names a taxon",
-		"F-98: a trigger needs conditions", `"heals"`} {
+		"F-98: a trigger needs conditions", `"heals"`,
+		"measure sulfide: taxon T-77 is not in taxa.json", "measure IDX-02: index IDX-99 is not in indices.json",
+		"measure IDX-02: a log-ratio needs an up and a down side", "measure zonulin: unknown metric", `measure zonulin: unknown kind "magic"`,
+		"measure sulfide: ID used twice"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate error lacks %q: %v", want, err)
 		}
@@ -156,4 +164,36 @@ func TestNoForbiddenWordsAnywhere(t *testing.T) {
 		}
 	}
 	walk("Knowledge", reflect.ValueOf(*k))
+}
+
+func TestIndexDefs(t *testing.T) {
+	k, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range k.Measures {
+		if _, ok := k.IndexDef(m.Metric); !ok {
+			t.Errorf("measure %s has no definition", m.Metric)
+		}
+	}
+	// IDX-04 is the genera of T-01 to T-05 (science.md).
+	d, _ := k.IndexDef("IDX-04")
+	want := []string{"Faecalibacterium", "Roseburia", "Agathobacter", "Anaerostipes", "Anaerobutyricum", "Coprococcus", "Butyricicoccus"}
+	if !slices.Equal(d.Up.Genera, want) {
+		t.Errorf("IDX-04 genera %v, want %v", d.Up.Genera, want)
+	}
+	if d, _ := k.IndexDef("taxon:T-10"); !slices.Equal(d.Up.Families, []string{"Enterobacteriaceae"}) || d.Kind != "share" {
+		t.Errorf("T-10 share: %+v", d)
+	}
+	if d, _ := k.IndexDef("taxon:T-14"); len(d.Up.Species) != 1 || !strings.Contains(d.Up.Species[0], "|") {
+		t.Errorf("T-14 species with synonyms: %+v", d.Up.Species)
+	}
+	if d, _ := k.IndexDef("IDX-01"); len(d.Up.Species) != 7 || len(d.Down.Species) != 43 || d.MinMapped != 25 {
+		t.Errorf("IDX-01: %d + %d species, min %d; want 7 + 43, 25", len(d.Up.Species), len(d.Down.Species), d.MinMapped)
+	}
+	for _, m := range []string{"shannon", "IDX-06", "taxon:T-99"} {
+		if _, ok := k.IndexDef(m); ok {
+			t.Errorf("%s has an index definition", m)
+		}
+	}
 }

@@ -158,7 +158,7 @@ func (r *renderer) masthead() {
 	}
 	pairs := [][2]string{
 		{"Made by", strings.TrimSpace(prov.Program + " " + prov.Version + commitNote(prov.Commit))},
-		{"Database", fmt.Sprintf("%s %s, %d sequences, sha256 %.16s", prov.Database.Name, prov.Database.Version, prov.Database.Sequences, prov.Database.SHA256)},
+		{"Database", databaseLine(prov.Database)},
 	}
 	if !prov.Started.IsZero() {
 		pairs = append(pairs, [2]string{"Run", prov.Started.UTC().Format("2006-01-02 15:04 UTC")})
@@ -561,4 +561,13 @@ func (r *renderer) references() {
 		p.MultiCell(r.width-10, 4, text, "", "L", false)
 		p.Ln(0.8)
 	}
+}
+
+// databaseLine describes the database; a cohort or comparison made from
+// tables has only a name (no checksum), and shows only that.
+func databaseLine(db report.Database) string {
+	if db.SHA256 == "" {
+		return strings.TrimSpace(db.Name + " " + db.Version)
+	}
+	return fmt.Sprintf("%s %s, %d sequences, sha256 %.16s", db.Name, db.Version, db.Sequences, db.SHA256)
 }

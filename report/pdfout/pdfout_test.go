@@ -37,6 +37,8 @@ var documents = []struct {
 		return doc
 	}},
 	{"handmade", func(testing.TB) *report.Document { return reporttest.Document() }},
+	{"cohort", reporttest.CohortDocument},
+	{"compare", reporttest.CompareDocument},
 }
 
 func renderDoc(t testing.TB, doc *report.Document, size string) []byte {
@@ -123,6 +125,10 @@ func TestTextAndPages(t *testing.T) {
 		case "handmade":
 			want = append(want, reporttest.FindingMeaning, "F-05a Butyrate producers lower than usual", "Grade C/D",
 				"References: [4] R-VIT14, [5] R-MIQ13", "See a clinician first", reporttest.Evil, "15 042", "is in the HTML report")
+		case "cohort":
+			want = append(want, reporttest.Evil, "PERMANOVA", "Akkermansia", "Limits of this test", "Expected genera at")
+		case "compare":
+			want = append(want, reporttest.Evil, "Bray–Curtis", "read sampling alone", "No normal range for change is claimed", "Faecalibacterium")
 		}
 		for size, dims := range map[string]string{"A4": "595.28 x 841.89", "Letter": "612 x 792"} {
 			p := write(t, renderDoc(t, doc, size))

@@ -2,6 +2,8 @@ package plots
 
 import (
 	"bytes"
+	"slices"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -86,5 +88,60 @@ func TestRemainderBarsAreGrey(t *testing.T) {
 	grey := []byte("fill:#999999")
 	if !bytes.Contains(withRest, grey) || bytes.Contains(without, grey) {
 		t.Error("the unclassified bar is not grey, or a taxon bar is")
+	}
+}
+
+func TestCohortFiguresRenderDeterministically(t *testing.T) {
+	makers := map[string]func() (*plot.Plot, error){
+		"stacked": func() (*plot.Plot, error) {
+			return StackedShares([]string{"s1", "s2", "s3"}, []string{"Bacteroides", "Akkermansia", "other (3 genera)", "unclassified"},
+				[][]float64{{50, 40, 60}, {30, 0, 10}, {15, 50, 20}, {5, 10, 10}})
+		},
+		"pcoa": func() (*plot.Plot, error) {
+			return Ordination([]Point{{0.1, 0.2, 0}, {-0.3, 0.1, 1}, {0.2, -0.1, 0}}, []string{"a", "b"}, "PC1 (60 %)", "PC2 (30 %)")
+		},
+		"strip": func() (*plot.Plot, error) {
+			return GroupStrip([]string{"a", "b"}, [][]float64{{1.5, 1.7, 1.6}, {2.1, 2.0}}, "Shannon")
+		},
+	}
+	for name, mk := range makers {
+		p1, err := mk()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		p2, _ := mk()
+		a, b := svg(t, p1), svg(t, p2)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two renderings differ", name)
+		}
+		if !bytes.Contains(a, []byte("<svg")) {
+			t.Errorf("%s: no SVG", name)
+		}
+	}
+	if _, err := StackedShares([]string{"s1"}, []string{"A"}, [][]float64{{-1}}); err == nil {
+		t.Error("negative share accepted")
+	}
+	if _, err := Ordination([]Point{{0, 0, 3}}, []string{"a"}, "", ""); err == nil {
+		t.Error("point in an unknown group accepted")
+	}
+	var labels []string
+	for _, tk := range (distinctTicks{}).Ticks(1.7, 1.92) {
+		if tk.Label != "" {
+			if slices.Contains(labels, tk.Label) {
+				t.Errorf("tick label %q twice", tk.Label)
+			}
+			labels = append(labels, tk.Label)
+		}
+	}
+	if len(labels) < 2 {
+		t.Errorf("tick labels %q", labels)
+	}
+	for _, tk := range (distinctTicks{}).Ticks(-0.17, 0.17) {
+		if tk.Label != "" && tk.Label != strconv.FormatFloat(tk.Value, 'f', -1, 64) && tk.Label != strconv.FormatFloat(tk.Value, 'f', 2, 64) {
+			t.Errorf("tick %v labelled %q", tk.Value, tk.Label)
+		}
+	}
+	if m := median([]float64{3, 1, 2, 10}); m != 2.5 {
+		t.Errorf("median = %v, want 2.5", m)
 	}
 }

@@ -102,9 +102,24 @@ func (a *aligner) distanceWithin(t []byte, k int) int {
 	if a.m <= k && lastBlock == last {
 		best = a.m // before any text: every pattern base unmatched
 	}
-	for _, c := range t {
-		var hin int // row 0 is all zeros: text start is free
-		for b := 0; b <= lastBlock; b++ {
+	// Rows too far above the diagonal are dropped as well: a cell (i, j)
+	// lies on an alignment of cost at most k only if the m−i pattern bases
+	// left fit into the n−j text bases left with at most k insertions, that
+	// is i ≥ j − (n − m) − k. Blocks wholly above that row are not computed
+	// again; the block below them then sees a rising top row (hin = +1),
+	// which only overstates cells whose best path leaves the band, so
+	// distances up to k stay exact.
+	firstBlock := 0
+	slack := len(t) - a.m + k
+	for j, c := range t {
+		for firstBlock < lastBlock && 64*(firstBlock+1) < j+1-slack {
+			firstBlock++
+		}
+		hin := 0 // row 0 is all zeros: text start is free
+		if firstBlock > 0 {
+			hin = 1
+		}
+		for b := firstBlock; b <= lastBlock; b++ {
 			hin = a.step(b, c, hin)
 			a.score[b] += hin
 		}
@@ -119,7 +134,7 @@ func (a *aligner) distanceWithin(t []byte, k int) int {
 		} else {
 			// Block 0 always stays: row 0 is free, so its rows can drop
 			// back under k at any column.
-			for lastBlock > 0 && a.score[lastBlock] >= k+64 {
+			for lastBlock > firstBlock && a.score[lastBlock] >= k+64 {
 				lastBlock--
 			}
 		}

@@ -129,3 +129,45 @@ func TestDistanceWithinMatchesNaive(t *testing.T) {
 		}
 	}
 }
+
+// TestDistanceWithinLongReads checks the banded bit-vector distance on
+// gene-length sequences, where the band leaves out most blocks.
+func TestDistanceWithinLongReads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var a aligner
+	for trial := range 12 {
+		m := 1200 + rng.IntN(400)
+		p := make([]byte, m)
+		for i := range p {
+			p[i] = "ACGT"[rng.IntN(4)]
+		}
+		rate := []float64{0.01, 0.05, 0.12}[trial%3]
+		var tx []byte
+		for range rng.IntN(100) {
+			tx = append(tx, "ACGT"[rng.IntN(4)])
+		}
+		for _, c := range p {
+			switch u := rng.Float64(); {
+			case u < rate/3:
+				tx = append(tx, "ACGT"[rng.IntN(4)])
+			case u < 2*rate/3:
+			case u < rate:
+				tx = append(tx, c, "ACGT"[rng.IntN(4)])
+			default:
+				tx = append(tx, c)
+			}
+		}
+		for range rng.IntN(100) {
+			tx = append(tx, "ACGT"[rng.IntN(4)])
+		}
+		enc := encode(tx)
+		a.setPattern(p)
+		want := naiveSemiGlobal(p, enc)
+		for _, k := range []int{want - 1, want, want + 1, 2 * want, m / 3} {
+			got := a.distanceWithin(enc, k)
+			if (want <= k && got != want) || (want > k && got <= k) {
+				t.Fatalf("trial %d (m=%d, n=%d, k=%d): distanceWithin %d, naive %d", trial, m, len(tx), k, got, want)
+			}
+		}
+	}
+}

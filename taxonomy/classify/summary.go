@@ -15,6 +15,11 @@ type Summary struct {
 	BelowFloor [taxonomy.NumRanks]int64 `json:"below_floor"`
 	// Floors[r] is the identity floor of rank r before any error adjustment.
 	Floors [taxonomy.NumRanks]float64 `json:"floors"`
+	// GenusFloorMin and GenusFloorMax bound the genus floors in use: equal
+	// to Floors[Genus] for a database without cohesion values, else the
+	// range the per-genus floors are clamped to (Classifier.GenusFloor).
+	GenusFloorMin float64 `json:"genus_floor_min"`
+	GenusFloorMax float64 `json:"genus_floor_max"`
 	// MeanIdentity is the mean best identity over reads with any hit.
 	MeanIdentity float64 `json:"mean_identity"`
 }

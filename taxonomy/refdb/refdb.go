@@ -5,7 +5,8 @@ import (
 )
 
 // FormatVersion is the version of the database file layout written by Write.
-const FormatVersion = 1
+// Version 1 (one zstd stream, SHA-256 of the whole payload) is still read.
+const FormatVersion = 2
 
 // Reference is one reference sequence with its lineage.
 type Reference struct {
@@ -16,19 +17,26 @@ type Reference struct {
 
 // Header describes a database file: what it was built from and how to check it.
 type Header struct {
-	Format      int    `json:"format"`  // FormatVersion of the writer
-	Name        string `json:"name"`    // short name, e.g. "rrna16s-gold"
-	Version     string `json:"version"` // version of the source data
-	Source      string `json:"source"`  // where the sequences came from
-	License     string `json:"license"`
-	Built       string `json:"built,omitempty"` // build date (YYYY-MM-DD) or "" for reproducible builds
-	Sequences   int    `json:"sequences"`       // references after dereplication
-	InputSeqs   int    `json:"input_sequences"` // records read before dereplication
-	Duplicates  int    `json:"duplicates"`      // identical sequences merged
-	Genera      int    `json:"genera"`          // distinct genus names
-	Bases       int64  `json:"bases"`
-	SHA256      string `json:"sha256"` // of the uncompressed payload
-	Compression string `json:"compression"`
+	Format      int     `json:"format"`  // FormatVersion of the writer
+	Name        string  `json:"name"`    // short name, e.g. "rrna16s-gold"
+	Version     string  `json:"version"` // version of the source data
+	Source      string  `json:"source"`  // where the sequences came from
+	License     string  `json:"license"`
+	Built       string  `json:"built,omitempty"`   // build date (YYYY-MM-DD) as given, or "": never the clock
+	Sequences   int     `json:"sequences"`         // references after dereplication
+	InputSeqs   int     `json:"input_sequences"`   // records read before dereplication
+	Duplicates  int     `json:"duplicates"`        // identical sequences merged
+	Skipped     int     `json:"skipped,omitempty"` // input records left out (e.g. SILVA's eukaryotes)
+	Genera      int     `json:"genera"`            // distinct genus names
+	Bases       int64   `json:"bases"`
+	SHA256      string  `json:"sha256"` // format 2: of the blocks' digests (see Write); 1: of the payload
+	Compression string  `json:"compression"`
+	Blocks      []Block `json:"blocks,omitempty"` // format 2
+	// GenusCohesion holds, per genus of two or more references, the lowest
+	// identity of a member to its nearest congener (classify.GenusCohesion),
+	// which the classifier uses as that genus's identity floor. Derived from
+	// the sequences; absent in databases built without it.
+	GenusCohesion map[string]float64 `json:"genus_cohesion,omitempty"`
 }
 
 // DB is a loaded reference database.

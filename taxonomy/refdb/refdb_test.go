@@ -3,6 +3,7 @@ package refdb
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/zonula/zonula/taxonomy"
@@ -70,10 +71,10 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	refs, st, _ := Build(testRefs(), GoldLineage)
 	h := Header{Name: "test", Version: "1", InputSeqs: st.Input, Duplicates: st.Duplicates}
 	var a, b bytes.Buffer
-	if err := Write(&a, h, refs); err != nil {
+	if _, err := Write(&a, h, refs); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(&b, h, refs); err != nil {
+	if _, err := Write(&b, h, refs); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -111,8 +112,28 @@ func TestDefault(t *testing.T) {
 	if h.Name != "rrna16s-gold" || h.Sequences != 5181 || h.Genera != 1196 || h.License != "BSD-3-Clause" {
 		t.Errorf("embedded database header %+v", h)
 	}
+	// Genus cohesion is stored for genera of two or more references:
+	// Bacteroides has dozens of type strains in the gold set.
+	if v, ok := h.GenusCohesion["Bacteroides"]; !ok || v < 0.8 || v >= 1 {
+		t.Errorf("cohesion of Bacteroides = %v, %v; want a stored identity in [0.8, 1)", v, ok)
+	}
 	hh, err := DefaultHeader()
-	if err != nil || hh != h {
+	if err != nil || !reflect.DeepEqual(hh, h) {
 		t.Errorf("DefaultHeader = %+v, %v", hh, err)
+	}
+}
+
+func TestBuildDropsSequencesOfTwoDomains(t *testing.T) {
+	recs := []Record{
+		{ID: "a", Desc: "x\tBacteria; Firmicutes", Seq: []byte("ACGT")},
+		{ID: "b", Desc: "x\tArchaea; Euryarchaeota", Seq: []byte("ACGT")},
+		{ID: "c", Desc: "x\tArchaea; Euryarchaeota", Seq: []byte("GGGG")},
+	}
+	refs, st, err := Build(recs, GoldLineage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) != 1 || refs[0].ID != "c" || st.Duplicates != 1 || st.SkippedTotal() != 1 {
+		t.Errorf("refs %v, stats %+v", refs, st)
 	}
 }

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/taxonomy/classify"
+)
+
+type batchOptions struct {
+	out, db, formats, pageSize string
+	reference                  string
+	jobs, threads              int
+	force, quiet               bool
+	qc                         qcFlags
+}
+
+const batchHelp = `Run many samples on this machine. SHEET is a CSV samplesheet:
+
+  sample,reads[,reads...][,group,subject,timepoint,age,sex,calprotectin,...]
+  S01,run1/S01.fastq.gz,,case,P01,t0,54,female,120
+  S02,run1/S02.part1.fastq.gz,run1/S02.part2.fastq.gz,control,P02,t0,,,
+
+Read paths are relative to the sheet's directory; a reads cell may name a
+directory (all read files in it). Metadata columns feed each sample's report
+(the fields of 'zonula run --metadata'; symptoms and red_flags are
+';'-separated). SHEET may instead be an ONT run directory: one sample per
+fastq_pass/barcodeNN/ directory (unclassified reads are left out).
+
+Each sample's outputs go to DIR/SAMPLE/ exactly as 'zonula run' writes them.
+Samples run --jobs at a time, sharing one database index; the --threads are
+split between them. A failed sample (a missing or broken reads file) does not
+stop the others; the batch then exits 5. A sample whose
+DIR/SAMPLE/run.json records the same zonula version, database, options and
+input checksums is skipped, so re-running the same command resumes after a
+crash or Ctrl-C (--force runs everything again). At the end DIR holds:
+
+  batch-summary.tsv     sample, status, reads, passed, genus reads, seconds, error
+  abundance-genus.tsv   genus read counts, one column per sample
+  abundance-genus.biom  the same, BIOM 1.0 JSON
+  zonula_qc_mqc.tsv     QC per sample for MultiQC ('multiqc DIR')`
+
+func newBatchCommand() *cobra.Command {
+	o := batchOptions{}
+	cmd := &cobra.Command{
+		Use:   "batch [flags] SHEET|ONT_RUN_DIR -o DIR",
+		Short: "Run many samples from a samplesheet, in parallel and resumable",
+		Long:  batchHelp + exitStatusHelp,
+		Args:  argsBetween(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBatch(cmd, o, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
+	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
+	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
+	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
+	f.IntVar(&o.jobs, "jobs", 0, "samples at once (default: one per core, at most 8)")
+	f.IntVar(&o.threads, "threads", 0, "classification threads in all, split between the samples in flight (default: all cores)")
+	o.qc.register(f)
+	f.BoolVar(&o.force, "force", false, "run samples again even when their outputs are up to date")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors and the failed samples")
+	return cmd
+}
+
+func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
+	if o.out == "" {
+		return usagef("--out is required")
+	}
+	html, pdf, err := parseFormats(o.formats)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.pageSize != "A4" && o.pageSize != "Letter":
+		return usagef("--page-size %q: want A4 or Letter", o.pageSize)
+	case o.threads < 0 || o.jobs < 0:
+		return usagef("--threads %d, --jobs %d: want 0 (automatic) or more", o.threads, o.jobs)
+	}
+	if err := o.qc.check(); err != nil {
+		return err
+	}
+	qopts, primers, err := o.qc.options()
+	if err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	sheet, err := pipeline.OpenSamplesheet(sheetPath)
+	if err != nil {
+		return &badInputError{err}
+	}
+	db, err := loadDB(o.db)
+	if err != nil {
+		return err
+	}
+	var ref *metrics.ReferenceSet
+	if o.reference != "" {
+		if ref, err = loadReference(o.reference); err != nil {
+			return err
+		}
+	}
+	ver, commit := buildVersion()
+	dbName := o.db
+	if dbName == "" {
+		dbName = "embedded"
+	}
+	// The same options, in the same order, as 'zonula run' records, so a
+	// batch sample's run.json matches a lone run's.
+	cfg := pipeline.BatchConfig{
+		Sheet: sheet, OutDir: o.out, Jobs: o.jobs, Threads: o.threads, Force: o.force,
+		Run: pipeline.Config{
+			DB: db, DBName: dbName,
+			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC,
+			Classify: classify.DefaultOptions(),
+			HTML:     html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+			Reference: ref,
+			Options: slices.Concat([]report.Option{
+				{Name: "db", Value: dbName},
+				{Name: "format", Value: o.formats},
+				{Name: "max-length", Value: strconv.Itoa(o.qc.maxLength)},
+				{Name: "metadata", Value: ""},
+				{Name: "min-length", Value: strconv.Itoa(o.qc.minLength)},
+			}, o.qc.record(), []report.Option{
+				{Name: "page-size", Value: o.pageSize},
+				{Name: "reference", Value: o.reference},
+			}),
+		},
+	}
+	for _, e := range sheet.Unreadable() {
+		fmt.Fprintf(stderr, "zonula: %v (that sample will fail; the others run)\n", e)
+	}
+	if !o.quiet {
+		for _, s := range sheet.Skipped {
+			fmt.Fprintf(stderr, "zonula: left out %s\n", s)
+		}
+		threads := o.threads
+		if threads <= 0 {
+			threads = runtime.NumCPU()
+		}
+		jobs := o.jobs
+		if jobs <= 0 {
+			jobs = pipeline.DefaultJobs(threads, len(sheet.Samples))
+		}
+		jobs = min(jobs, len(sheet.Samples))
+		fmt.Fprintf(stderr, "zonula: batch of %d samples from %s into %s, %d at a time with %d thread(s) each\n",
+			len(sheet.Samples), sheetPath, o.out, jobs, max(1, threads/jobs))
+	}
+	start := time.Now()
+	res, err := pipeline.Batch(cmd.Context(), cfg, &batchLog{w: stderr, quiet: o.quiet})
+	var be *pipeline.BatchError
+	if res != nil && (err == nil || errors.As(err, &be)) {
+		if !o.quiet || be != nil {
+			writeBatchTable(stderr, res.Samples, o.quiet)
+		}
+		if !o.quiet {
+			fmt.Fprintf(stderr, "zonula: %d done, %d up to date, %d failed in %.1fs; summary in %s\n",
+				res.Done, res.Skipped, res.Failed, time.Since(start).Seconds(), o.out+"/"+pipeline.BatchSummaryFile)
+		}
+	}
+	return err
+}
+
+// batchLog prints one line per finished sample.
+type batchLog struct {
+	w     io.Writer
+	quiet bool
+}
+
+func (l *batchLog) SampleFinished(o pipeline.SampleOutcome, done, total int) {
+	switch {
+	case o.Status == pipeline.SampleFailed:
+		fmt.Fprintf(l.w, "zonula: [%d/%d] %s FAILED: %v\n", done, total, o.Sample, o.Err)
+	case l.quiet:
+	case o.Status == pipeline.SampleDone:
+		fmt.Fprintf(l.w, "zonula: [%d/%d] %s done in %.1fs: %d reads, %d passed QC, %d to genus\n",
+			done, total, o.Sample, o.Seconds, o.InputReads, o.PassedReads, o.GenusReads)
+	case o.Status == pipeline.SampleSkipped:
+		fmt.Fprintf(l.w, "zonula: [%d/%d] %s up to date, skipped\n", done, total, o.Sample)
+	default:
+		fmt.Fprintf(l.w, "zonula: [%d/%d] %s %s\n", done, total, o.Sample, o.Status)
+	}
+}
+
+// writeBatchTable prints the samples as an aligned table; only the failed
+// ones when onlyFailed.
+func writeBatchTable(w io.Writer, samples []pipeline.SampleOutcome, onlyFailed bool) {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "SAMPLE\tSTATUS\tREADS\tPASSED\tGENUS\tSECONDS\tERROR")
+	for _, o := range samples {
+		if onlyFailed && o.Status != pipeline.SampleFailed {
+			continue
+		}
+		msg := ""
+		if o.Err != nil {
+			msg = o.Err.Error()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.1f\t%s\n", o.Sample, o.Status, o.InputReads, o.PassedReads, o.GenusReads, o.Seconds, msg)
+	}
+	tw.Flush()
+}
+
+func newCombineCommand() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "combine -o DIR SAMPLE_DIR...",
+		Short: "Combine samples' outputs into one genus table (TSV, BIOM) and a MultiQC file",
+		Long: `Read abundance.tsv and qc.json from each SAMPLE_DIR that 'zonula run' wrote
+(the sample name comes from qc.json) and write into DIR:
+
+  abundance-genus.tsv   genus read counts, one column per sample, in argument order
+  abundance-genus.biom  the same, BIOM 1.0 JSON
+  zonula_qc_mqc.tsv     QC per sample for MultiQC ('multiqc DIR')
+
+'zonula batch' does this itself; the Snakemake workflow ('zonula workflow
+init') calls it as its last step.` + exitStatusHelp,
+		Args: argsBetween(1, -1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("--out is required")
+			}
+			var samples []pipeline.CombineInput
+			for _, dir := range args {
+				s, err := pipeline.SampleFromDir(dir)
+				if err != nil {
+					return &badInputError{err}
+				}
+				samples = append(samples, s)
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			ver, _ := buildVersion()
+			if _, err := pipeline.Combine(out, samples, "zonula "+ver); err != nil {
+				var pe *tables.ParseError
+				if errors.As(err, &pe) {
+					return &badInputError{err}
+				}
+				return err
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "output `DIR` (required)")
+	return cmd
+}

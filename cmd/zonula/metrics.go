@@ -1,0 +1,166 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/taxonomy"
+)
+
+// tableFlags are the import flags shared by the commands that read
+// abundance tables.
+type tableFlags struct {
+	format      tables.Format
+	orientation tables.Orientation
+	taxonomy    string
+}
+
+func (t *tableFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.Var(&t.format, "table-format", "table format: auto, tsv, zonula, biom1, biom2, qza, emu, kraken2, bracken, metaphlan, mothur")
+	f.Var(&t.orientation, "orientation", "delimited tables: auto, taxa-rows or samples-rows")
+	f.StringVar(&t.taxonomy, "taxonomy", "", "lineages by feature id: QIIME 2 taxonomy .qza/.tsv, mothur .cons.taxonomy or Kraken2 report (for Bracken)")
+}
+
+// read imports every table, mapping import errors to exit 3.
+func (t *tableFlags) read(paths []string) ([]*tables.Profile, error) {
+	ps, err := tables.ReadAll(paths, tables.ReadOptions{Format: t.format, Orientation: t.orientation, Taxonomy: t.taxonomy})
+	if err != nil {
+		return nil, &badInputError{err}
+	}
+	return ps, nil
+}
+
+type metricsOptions struct {
+	tables     tableFlags
+	rank, tree string
+	out        string
+	beta       []string
+	rarefy     int
+	seed       uint64
+	threads    int
+	json       bool
+}
+
+func newMetricsCommand() *cobra.Command {
+	var o metricsOptions
+	cmd := &cobra.Command{
+		Use:   "metrics [flags] TABLE...",
+		Short: "Alpha and beta diversity of abundance tables",
+		Long: `Compute diversity metrics of the samples in one or more abundance tables
+(zonula's abundance.tsv, TSV/CSV, BIOM 1.0 or 2.1, QIIME 2 .qza, Emu, Kraken2,
+Bracken, MetaPhlAn or mothur; the format is detected from the content).
+
+Alpha diversity per sample: reads, observed taxa, Shannon (natural log),
+Simpson (1 − Σp²), inverse Simpson, Pielou, Chao1 (bias-corrected), ACE (rare
+≤ 10), Good's coverage, and with --tree Faith's PD; with --rarefy N every
+sample is first subsampled to N reads (seeded) and Hurlbert's expected
+richness at N is added. Count-based estimators are NA for tables of relative
+abundances (MetaPhlAn, Emu). Values equal scikit-bio and vegan (see README).
+
+Without -o the alpha table is printed (TSV, or everything as JSON with
+--json). With -o DIR, DIR gets alpha.tsv, metrics.json and one distance
+matrix per --beta metric (distance-METRIC.tsv).` + exitStatusHelp,
+		Args: argsBetween(1, -1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runMetrics(o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.tables.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&o.rank, "rank", "genus", "taxonomic rank of the features (domain … species), or \"feature\" for the table's own rows (OTUs, ASVs)")
+	f.StringVar(&o.tree, "tree", "", "Newick `FILE` whose tips are the features: adds Faith's PD and the UniFrac metrics")
+	f.StringSliceVar(&o.beta, "beta", []string{"braycurtis"}, "between-sample metrics with -o: "+strings.Join(pipeline.BetaNames, ", "))
+	f.IntVar(&o.rarefy, "rarefy", 0, "subsample every sample to `N` reads first (samples with fewer are left out)")
+	f.Uint64Var(&o.seed, "seed", 1, "seed of the rarefaction subsampling")
+	f.StringVarP(&o.out, "out", "o", "", "output `DIR` for alpha.tsv, metrics.json and distance matrices")
+	f.BoolVar(&o.json, "json", false, "print JSON instead of the alpha TSV")
+	f.IntVar(&o.threads, "threads", 0, "threads for distances (default: all cores)")
+	return cmd
+}
+
+func runMetrics(o metricsOptions, inputs []string, stdout, stderr io.Writer) error {
+	rank := pipeline.FeatureLevel
+	if o.rank != "feature" {
+		r, err := taxonomy.ParseRank(o.rank)
+		if err != nil {
+			return usagef("--rank %q: want domain, phylum, class, order, family, genus, species or feature", o.rank)
+		}
+		rank = r
+	}
+	if o.rarefy < 0 {
+		return usagef("--rarefy %d: want a positive number of reads", o.rarefy)
+	}
+	if o.out != "" {
+		if err := safefile.CheckNotInput(o.out, inputs); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	opts := pipeline.MetricsOptions{Rank: rank, Rarefy: o.rarefy, Seed: o.seed, Threads: o.threads}
+	if o.out != "" {
+		opts.Beta = o.beta
+	}
+	for _, b := range opts.Beta {
+		if !slices.Contains(pipeline.BetaNames, b) {
+			return usagef("--beta %q: want %s", b, strings.Join(pipeline.BetaNames, ", "))
+		}
+	}
+	if o.tree != "" {
+		f, err := os.Open(o.tree)
+		if err != nil {
+			return &badInputError{err}
+		}
+		defer f.Close()
+		t, err := metrics.ReadNewick(f, o.tree)
+		if err != nil {
+			return &badInputError{err}
+		}
+		opts.Tree = t
+	}
+	ps, err := o.tables.read(inputs)
+	if err != nil {
+		return err
+	}
+	rep, err := pipeline.ComputeMetrics(ps, opts)
+	if err != nil {
+		return &badInputError{err}
+	}
+	ver, _ := buildVersion()
+	if o.out == "" {
+		if o.json {
+			return rep.WriteJSON(stdout, ver, inputs)
+		}
+		return rep.WriteAlphaTSV(stdout)
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	write := func(name string, fn func(io.Writer) error) error {
+		return safefile.Write(filepath.Join(o.out, name), fn)
+	}
+	if err := write("alpha.tsv", rep.WriteAlphaTSV); err != nil {
+		return err
+	}
+	for _, b := range rep.Beta {
+		if err := write("distance-"+b.Metric+".tsv", func(w io.Writer) error { return pipeline.WriteDistanceTSV(w, b.Distances) }); err != nil {
+			return err
+		}
+	}
+	if err := write("metrics.json", func(w io.Writer) error { return rep.WriteJSON(w, ver, inputs) }); err != nil {
+		return err
+	}
+	if len(rep.Dropped) > 0 {
+		fmt.Fprintf(stderr, "zonula: %d samples below %d reads left out: %s\n", len(rep.Dropped), o.rarefy, strings.Join(rep.Dropped, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,337 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/taxonomy"
+)
+
+// FeatureLevel, given as MetricsOptions.Rank, asks for metrics over an
+// imported table's own features (OTUs, ASVs) rather than over taxa at a rank.
+const FeatureLevel = taxonomy.NoRank
+
+// MatrixOf builds the samples × taxa count matrix of profiles at rank r:
+// one column per taxon name found at r in any profile, in first-seen order,
+// with the unclassified rows left out (they are not a taxon). With
+// FeatureLevel the columns are the tables' own feature ids instead; a
+// profile built from reads has none and is an error.
+func MatrixOf(ps []*tables.Profile, r taxonomy.Rank) (*metrics.CountMatrix, error) {
+	m := &metrics.CountMatrix{}
+	col := map[string]int{}
+	add := func(row []float64, name string, v float64) []float64 {
+		j, ok := col[name]
+		if !ok {
+			j = len(m.Taxa)
+			col[name] = j
+			m.Taxa = append(m.Taxa, name)
+		}
+		for len(row) <= j {
+			row = append(row, 0)
+		}
+		row[j] += v
+		return row
+	}
+	for _, p := range ps {
+		var row []float64
+		if r == FeatureLevel {
+			if p.Features == nil {
+				return nil, fmt.Errorf("sample %s has no table features (it was profiled from reads); give a rank", p.Sample)
+			}
+			for _, f := range p.Features {
+				row = add(row, f.ID, f.Reads)
+			}
+		} else {
+			for _, x := range p.AtRank(r) {
+				if x.Taxon != tables.Unclassified {
+					row = add(row, x.Taxon, x.Reads)
+				}
+			}
+		}
+		m.Samples = append(m.Samples, p.Sample)
+		m.Counts = append(m.Counts, row)
+	}
+	for i := range m.Counts {
+		for len(m.Counts[i]) < len(m.Taxa) {
+			m.Counts[i] = append(m.Counts[i], 0)
+		}
+	}
+	return m, m.Validate()
+}
+
+// MetricsOptions tune ComputeMetrics.
+type MetricsOptions struct {
+	Rank taxonomy.Rank // taxa at this rank, or FeatureLevel
+	// Tree, when set, adds Faith's PD and allows the UniFrac metrics; its
+	// tips are matched to the columns (taxon names or feature ids).
+	Tree *metrics.Tree
+	// Rarefy, when > 0, subsamples every sample to this many reads without
+	// replacement (seeded by Seed) before any metric, drops samples with
+	// fewer reads, and reports the Hurlbert expected richness at that depth.
+	Rarefy int
+	Seed   uint64
+	// Beta lists the between-sample metrics to compute (BetaNames); none
+	// when empty or when fewer than two samples remain.
+	Beta    []string
+	Threads int // ≤ 0: all cores
+}
+
+// BetaNames are the between-sample metrics MetricsOptions.Beta accepts.
+var BetaNames = []string{"braycurtis", "jaccard", "aitchison", "unweighted-unifrac", "weighted-unifrac"}
+
+// SampleMetrics are one sample's alpha-diversity values.
+type SampleMetrics struct {
+	Sample string        `json:"sample"`
+	Alpha  metrics.Alpha `json:"alpha"`
+	// FaithPD is Faith's phylogenetic diversity (with a tree), else null.
+	FaithPD *float64 `json:"faith_pd"`
+	// ExpectedRichness is Hurlbert's E[S] at MetricsOptions.Rarefy reads
+	// (on the counts before subsampling), else null.
+	ExpectedRichness *float64 `json:"expected_richness"`
+}
+
+// BetaResult is one between-sample metric over the samples.
+type BetaResult struct {
+	Metric    string                  `json:"metric"`
+	Distances *metrics.DistanceMatrix `json:"-"`
+}
+
+// MetricsReport is what ComputeMetrics found.
+type MetricsReport struct {
+	Level    string          `json:"level"`              // rank name or "feature"
+	Relative bool            `json:"relative"`           // some input held relative abundances
+	Rarefied int             `json:"rarefied,omitempty"` // depth subsampled to, 0 when not
+	Seed     uint64          `json:"seed,omitempty"`
+	Dropped  []string        `json:"dropped,omitempty"` // samples below the rarefaction depth
+	Samples  []SampleMetrics `json:"samples"`
+	Beta     []BetaResult    `json:"-"`
+}
+
+// ComputeMetrics computes alpha diversity for every profile and the
+// requested beta metrics between them. Count-based estimators (Chao1, ACE,
+// Good's coverage, rarefaction) need read counts: for a profile of relative
+// abundances they are NaN, and rarefying such profiles is an error.
+func ComputeMetrics(ps []*tables.Profile, o MetricsOptions) (*MetricsReport, error) {
+	if len(ps) == 0 {
+		return nil, errors.New("no samples")
+	}
+	m, err := MatrixOf(ps, o.Rank)
+	if err != nil {
+		return nil, err
+	}
+	rep := &MetricsReport{Level: levelName(o.Rank)}
+	relative := make([]bool, len(ps))
+	for i, p := range ps {
+		relative[i] = p.Relative
+		rep.Relative = rep.Relative || p.Relative
+	}
+	var expected []float64
+	if o.Rarefy > 0 {
+		if rep.Relative {
+			return nil, errors.New("cannot rarefy relative abundances: rarefaction needs read counts")
+		}
+		rep.Rarefied, rep.Seed = o.Rarefy, o.Seed
+		kept := &metrics.CountMatrix{Taxa: m.Taxa}
+		for i, row := range m.Counts {
+			if sum(row) < float64(o.Rarefy) {
+				rep.Dropped = append(rep.Dropped, m.Samples[i])
+				continue
+			}
+			sub, err := metrics.Rarefy(row, o.Rarefy, o.Seed)
+			if err != nil {
+				return nil, fmt.Errorf("sample %s: %w", m.Samples[i], err)
+			}
+			expected = append(expected, metrics.ExpectedRichness(row, o.Rarefy))
+			kept.Samples = append(kept.Samples, m.Samples[i])
+			kept.Counts = append(kept.Counts, sub)
+		}
+		m = kept
+	}
+	var faith []float64
+	if o.Tree != nil && len(m.Samples) > 0 {
+		if faith, err = metrics.FaithPDs(m, o.Tree); err != nil {
+			return nil, err
+		}
+	}
+	byName := map[string]bool{}
+	for i, p := range ps {
+		byName[p.Sample] = relative[i]
+	}
+	for i, s := range m.Samples {
+		a := metrics.AlphaOf(m.Counts[i], rep.Level)
+		if byName[s] {
+			a.Chao1, a.ACE, a.GoodsCoverage = math.NaN(), math.NaN(), math.NaN()
+		}
+		sm := SampleMetrics{Sample: s, Alpha: a}
+		if faith != nil {
+			sm.FaithPD = finite(faith[i])
+		}
+		if expected != nil {
+			sm.ExpectedRichness = finite(expected[i])
+		}
+		rep.Samples = append(rep.Samples, sm)
+	}
+	if len(m.Samples) < 2 {
+		return rep, nil
+	}
+	for _, name := range o.Beta {
+		mt, err := betaMetric(name, o.Tree)
+		if err != nil {
+			return nil, err
+		}
+		d, err := metrics.Distances(m, mt, o.Threads)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		rep.Beta = append(rep.Beta, BetaResult{Metric: name, Distances: d})
+	}
+	return rep, nil
+}
+
+// betaMetric returns the metric called name.
+func betaMetric(name string, tree *metrics.Tree) (metrics.Metric, error) {
+	switch name {
+	case "braycurtis":
+		return metrics.BrayCurtisMetric(), nil
+	case "jaccard":
+		return metrics.JaccardMetric(), nil
+	case "aitchison":
+		return metrics.AitchisonMetric(metrics.DefaultPseudocount), nil
+	case "unweighted-unifrac", "weighted-unifrac":
+		if tree == nil {
+			return metrics.Metric{}, fmt.Errorf("%s needs a tree (--tree)", name)
+		}
+		if name == "weighted-unifrac" {
+			return metrics.WeightedUniFracMetric(tree, true), nil
+		}
+		return metrics.UnweightedUniFracMetric(tree), nil
+	}
+	return metrics.Metric{}, fmt.Errorf("unknown beta metric %q: want one of %v", name, BetaNames)
+}
+
+func levelName(r taxonomy.Rank) string {
+	if r == FeatureLevel {
+		return "feature"
+	}
+	return r.String()
+}
+
+func sum(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// alphaColumns are the columns of WriteAlphaTSV after "sample".
+var alphaColumns = []string{"reads", "observed", "shannon", "simpson", "inverse_simpson", "pielou", "chao1", "ace", "goods_coverage", "faith_pd", "expected_richness"}
+
+// WriteAlphaTSV writes one line per sample: sample, then alphaColumns;
+// undefined values are "NA". Numbers are written in the shortest form that
+// reads back to the same float64, so the bytes depend only on the values.
+func (r *MetricsReport) WriteAlphaTSV(w io.Writer) error {
+	b := []byte("sample")
+	for _, c := range alphaColumns {
+		b = append(b, '\t')
+		b = append(b, c...)
+	}
+	b = append(b, '\n')
+	for _, s := range r.Samples {
+		b = append(b, s.Sample...)
+		a := s.Alpha
+		for _, v := range []float64{a.Reads, a.Observed, a.Shannon, a.Simpson, a.InverseSimpson, a.Pielou, a.Chao1, a.ACE, a.GoodsCoverage, orNaN(s.FaithPD), orNaN(s.ExpectedRichness)} {
+			b = append(b, '\t')
+			b = appendValue(b, v)
+		}
+		b = append(b, '\n')
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// WriteDistanceTSV writes a distance matrix as a square TSV with the sample
+// ids as the first row and column (the layout of QIIME 2's and skbio's
+// distance-matrix files); undefined distances are "NA".
+func WriteDistanceTSV(w io.Writer, d *metrics.DistanceMatrix) error {
+	ids := d.IDs()
+	var b []byte
+	for _, id := range ids {
+		b = append(b, '\t')
+		b = append(b, id...)
+	}
+	b = append(b, '\n')
+	for i, id := range ids {
+		b = append(b, id...)
+		for j := range ids {
+			b = append(b, '\t')
+			b = appendValue(b, d.At(i, j))
+		}
+		b = append(b, '\n')
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// metricsDoc is the JSON form of a MetricsReport.
+type metricsDoc struct {
+	*MetricsReport
+	Program string     `json:"program"`
+	Version string     `json:"version"`
+	Inputs  []string   `json:"inputs"`
+	Beta    []betaJSON `json:"beta,omitempty"`
+}
+
+type betaJSON struct {
+	Metric    string       `json:"metric"`
+	Samples   []string     `json:"samples"`
+	Distances [][]*float64 `json:"distances"`
+}
+
+// WriteJSON writes the report as one JSON document naming the zonula
+// version and the inputs; undefined values are null.
+func (r *MetricsReport) WriteJSON(w io.Writer, version string, inputs []string) error {
+	doc := metricsDoc{MetricsReport: r, Program: "zonula", Version: version, Inputs: inputs}
+	for _, b := range r.Beta {
+		ids := b.Distances.IDs()
+		bj := betaJSON{Metric: b.Metric, Samples: ids}
+		for i := range ids {
+			row := make([]*float64, len(ids))
+			for j := range ids {
+				row[j] = finite(b.Distances.At(i, j))
+			}
+			bj.Distances = append(bj.Distances, row)
+		}
+		doc.Beta = append(doc.Beta, bj)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+func appendValue(b []byte, v float64) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return append(b, "NA"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}

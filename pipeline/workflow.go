@@ -1,0 +1,176 @@
+package pipeline
+
+import (
+	"bytes"
+	"embed"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"text/template"
+
+	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/report"
+)
+
+//go:embed workflowfiles
+var workflowFiles embed.FS
+
+// WorkflowOptions fill the Snakemake workflow's config.yaml.
+type WorkflowOptions struct {
+	Zonula         string // the zonula binary the jobs run (a path or a name on PATH)
+	Version        string // zonula version, noted in the files' headers
+	Threads        int    // classification threads per sample job
+	MemMB          int    // memory per sample job, MB
+	RuntimeMinutes int    // time limit per sample job
+	Options        string // flags for every `zonula run`, e.g. "--format html,pdf --min-q 20"
+	Force          bool   // overwrite an existing Snakefile and config.yaml
+}
+
+// ErrWorkflowExists is returned by WriteWorkflow when dir already holds a
+// Snakefile and WorkflowOptions.Force is not set.
+var ErrWorkflowExists = errors.New("a Snakefile is already there")
+
+// WriteWorkflow writes a Snakemake workflow into dir: Snakefile,
+// config.yaml, profiles/slurm/{config.yaml,status.py} (a Snakemake 7 SLURM
+// profile), samplesheet.csv and metadata/SAMPLE.json for the samples whose
+// sheet rows carry report metadata. The samplesheet is written normalised:
+// "sample", one "reads" column per file (padded with empty cells), then
+// group, subject, timepoint and the sheet's other columns; read paths are
+// written as given in sheet (make them absolute first so the workflow can
+// move). With a nil sheet, samplesheet.csv is a header and a commented
+// example. It returns the paths written, relative to dir.
+func WriteWorkflow(dir string, sheet *Samplesheet, o WorkflowOptions) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(dir, "Snakefile")); err == nil && !o.Force {
+		return nil, fmt.Errorf("%s: %w (use --force to overwrite)", dir, ErrWorkflowExists)
+	}
+	data := struct {
+		WorkflowOptions
+		OutDir string
+	}{o, "results"}
+	funcs := template.FuncMap{"q": func(s string) string {
+		b, _ := json.Marshal(s) // a JSON string is a YAML double-quoted scalar
+		return string(b)
+	}}
+	var written []string
+	err := fs.WalkDir(workflowFiles, "workflowfiles", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel("workflowfiles", path)
+		src, err := workflowFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		t, err := template.New(rel).Funcs(funcs).Option("missingkey=error").Parse(string(src))
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := t.Execute(&b, data); err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := safefile.WriteFile(dst, b.Bytes()); err != nil {
+			return err
+		}
+		written = append(written, rel)
+		return nil
+	})
+	if err != nil {
+		return written, err
+	}
+	sheetCSV, meta, err := workflowSheet(sheet)
+	if err != nil {
+		return written, err
+	}
+	if err := safefile.WriteFile(filepath.Join(dir, "samplesheet.csv"), sheetCSV); err != nil {
+		return written, err
+	}
+	written = append(written, "samplesheet.csv")
+	if len(meta) > 0 {
+		if err := os.MkdirAll(filepath.Join(dir, "metadata"), 0o755); err != nil {
+			return written, err
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(meta)) {
+		rel := filepath.Join("metadata", name+".json")
+		if err := safefile.WriteFile(filepath.Join(dir, rel), meta[name]); err != nil {
+			return written, err
+		}
+		written = append(written, rel)
+	}
+	return written, nil
+}
+
+// workflowSheet returns the normalised samplesheet and each sample's
+// metadata as JSON (for `zonula run --metadata`), for samples that have any.
+func workflowSheet(sheet *Samplesheet) ([]byte, map[string][]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if sheet == nil {
+		b.WriteString("# One line per sample: a name (letters, digits, '.', '-', '_') and its read files,\n" +
+			"# relative to this file; more reads columns for more files. Then run: snakemake --cores 4\n" +
+			"# S01,/data/run1/S01.fastq.gz\n")
+		w.Write([]string{"sample", "reads"})
+		w.Flush()
+		return b.Bytes(), nil, w.Error()
+	}
+	nReads := 1
+	var extra []string
+	for _, s := range sheet.Samples {
+		nReads = max(nReads, len(s.Reads))
+		for _, e := range s.Extra {
+			if !slices.Contains(extra, e.Name) {
+				extra = append(extra, e.Name)
+			}
+		}
+	}
+	header := []string{"sample"}
+	for range nReads {
+		header = append(header, "reads")
+	}
+	header = append(header, "group", "subject", "timepoint")
+	header = append(header, extra...)
+	w.Write(header)
+	meta := map[string][]byte{}
+	empty, _ := json.Marshal(report.Metadata{})
+	for _, s := range sheet.Samples {
+		row := []string{s.Name}
+		for i := range nReads {
+			cell := ""
+			if i < len(s.Reads) {
+				cell = s.Reads[i]
+			}
+			row = append(row, cell)
+		}
+		row = append(row, s.Group, s.Subject, s.Timepoint)
+		for _, name := range extra {
+			v := ""
+			for _, e := range s.Extra {
+				if e.Name == name {
+					v = e.Value
+				}
+			}
+			row = append(row, v)
+		}
+		w.Write(row)
+		js, err := json.MarshalIndent(s.Metadata, "", "  ")
+		if err != nil {
+			return nil, nil, err
+		}
+		if compact, _ := json.Marshal(s.Metadata); !bytes.Equal(compact, empty) {
+			meta[s.Name] = append(js, '\n')
+		}
+	}
+	w.Flush()
+	return b.Bytes(), meta, w.Error()
+}

@@ -1,0 +1,71 @@
+package report_test
+
+import (
+	"bytes"
+	"html"
+	"strings"
+	"testing"
+
+	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/htmlout"
+	"github.com/zonula/zonula/report/internal/reporttest"
+)
+
+// TestCompareHTML checks the before/after report as HTML: every section,
+// user text escaped, no claim of a normal range, every cited reference listed.
+func TestCompareHTML(t *testing.T) {
+	doc := reporttest.CompareDocument(t)
+	var b bytes.Buffer
+	if err := htmlout.Render(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, s := range doc.Sections {
+		if !strings.Contains(page, ">"+html.EscapeString(s.Title)+"<") {
+			t.Errorf("no section %q", s.Title)
+		}
+	}
+	if strings.Contains(page, reporttest.Evil) || !strings.Contains(page, html.EscapeString(reporttest.Evil)) {
+		t.Error("sample name not escaped")
+	}
+	for _, s := range []string{"No normal range for change is claimed", "R-PAL18", "R-DAV14", "read-sampling noise"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+	if strings.Contains(strings.ToLower(page), "within normal variation.") && !strings.Contains(page, "does not say whether this change is within normal variation") {
+		t.Error("the report claims a normal range")
+	}
+	if len(doc.References) < 5 {
+		t.Errorf("%d references", len(doc.References))
+	}
+}
+
+// TestCohortDocument checks the cohort report's content: the hand-made
+// groups differ in Akkermansia, which heads the differential table.
+func TestCohortDocument(t *testing.T) {
+	doc := reporttest.CohortDocument(t)
+	var top string
+	for _, s := range doc.Sections {
+		for _, blk := range s.Blocks {
+			if tb, ok := blk.(*report.Table); ok && s.ID == "differential" && len(tb.Rows) > 0 {
+				top = tb.Rows[0][0]
+			}
+		}
+	}
+	if top != "Akkermansia" {
+		t.Fatalf("first genus of the differential table %q, want Akkermansia", top)
+	}
+	var b bytes.Buffer
+	if err := htmlout.Render(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	i := strings.Index(page, "Genera that differ between groups")
+	if i < 0 || !strings.Contains(page[i:], "<td>Akkermansia</td>") {
+		t.Error("Akkermansia not in the differential table")
+	}
+	if strings.Contains(page, reporttest.EvilGroup) {
+		t.Error("group name not escaped")
+	}
+}
