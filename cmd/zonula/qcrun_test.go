@@ -295,3 +295,34 @@ func TestRunBarcodeDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestQCFlagsReachWorkflow checks that 'zonula workflow init' passes the QC
+// and primer flags to every job's 'zonula run' (primers file made absolute)
+// and refuses a bad primer file up front.
+func TestQCFlagsReachWorkflow(t *testing.T) {
+	dir := t.TempDir()
+	pfile := filepath.Join(dir, "my primers.txt")
+	os.WriteFile(pfile, []byte("F ACGTACGTAC R TTGGCCAATT\n"), 0o644)
+	wf := filepath.Join(dir, "wf")
+	code, _, errs := zonula(t, "", "workflow", "init", wf, "--primers", pfile, "--require-primers", "--max-ee-per-kb", "20", "--min-entropy", "4")
+	if code != 0 {
+		t.Fatalf("workflow init: exit %d: %s", code, errs)
+	}
+	cfg, err := os.ReadFile(filepath.Join(wf, "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--require-primers", "--max-ee-per-kb 20", "--min-entropy 4", "--primers '" + pfile + "'"} {
+		if !strings.Contains(string(cfg), want) {
+			t.Errorf("config.yaml lacks %q:\n%s", want, cfg)
+		}
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("F ACGT\n"), 0o644)
+	if code, _, errs := zonula(t, "", "workflow", "init", filepath.Join(dir, "wf2"), "--primers", bad); code != exitBadInput || !strings.Contains(errs, bad+":1:") {
+		t.Errorf("bad primer file: exit %d: %s", code, errs)
+	}
+	if code, _, _ := zonula(t, "", "batch", "x.csv", "-o", dir, "--no-primer-search", "--require-primers"); code != exitUsage {
+		t.Errorf("batch with contradictory primer flags: exit %d, want %d", code, exitUsage)
+	}
+}
