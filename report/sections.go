@@ -303,6 +303,10 @@ func (b *builder) diversity(_ []*Finding) (Section, error) {
 		&Paragraph{Text: "No diversity value has a clinical cut-off: most disease comparisons find no difference in diversity, and values shift with read depth, laboratory method, database and the taxonomic level counted.", Refs: []string{"R-MA19", "R-POR25"}},
 		b.referenceParagraph(),
 	}
+	if g := b.percentileGauges(); g != nil {
+		blocks = append(blocks, g)
+	}
+	blocks = append(blocks, b.rarefaction())
 	return Section{ID: "diversity", Title: "Diversity", Blocks: blocks}, nil
 }
 
