@@ -109,3 +109,45 @@ func TestRarefactionFigure(t *testing.T) {
 		t.Errorf("relative table: figure %v, text %q", figs["rarefaction"] != nil, text)
 	}
 }
+
+func TestCommunityTypeFinding(t *testing.T) {
+	ref, err := metrics.EmbeddedReferenceSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// adultGut: 520 Bacteroides and 230 Faecalibacterium of 1,795 reads
+	// named to a genus: Bacteroides-dominated, described, not Bact2.
+	in := gutInput(t, adultGut)
+	in.Percentiles = ref
+	f := findings(build(t, in))["F-13"]
+	if f == nil || f.Level != report.Info || f.Title != "Community type (descriptive only)" ||
+		!strings.HasPrefix(f.Value, "Bacteroides-dominated (Bacteroides 29.0\u00a0%") || f.Range != report.CategoryRange || f.Barrier != "" || len(f.Guidance) != 0 {
+		t.Fatalf("F-13 for a Bacteroides-led sample: %+v", f)
+	}
+	// Without Faecalibacterium, Bacteroides is 520/1,565 = 33 %: Bact2-like,
+	// still at Info level (descriptive, never graded as abnormal).
+	in = gutInput(t, adultGut, "Faecalibacterium")
+	in.Percentiles = fixed(3) // percentiles decide nothing about the type
+	doc := build(t, in)
+	f = findings(doc)["F-13"]
+	if f == nil || f.Level != report.Info || f.Title != "Community type resembles Bact2" ||
+		!strings.HasPrefix(f.Value, "Bact2-like") || !strings.Contains(f.Value, "Bacteroides 33.2\u00a0%") || !strings.Contains(f.Value, "Faecalibacterium 0\u00a0%") || !strings.Contains(f.Barrier, "cell density") {
+		t.Fatalf("F-13 for a Bact2-like sample: %+v", f)
+	}
+	// The indices table has a row for the type, without a percentile.
+	found := false
+	for _, s := range doc.Sections {
+		for _, b := range s.Blocks {
+			if tb, ok := b.(*report.Table); ok && s.ID == "indices" {
+				for _, r := range tb.Rows {
+					if strings.Contains(r[0], "IDX-06") {
+						found = r[1] == "Bact2-like (Bacteroides-dominated, little Faecalibacterium)" && r[2] == "–" && r[5] == "C"
+					}
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("indices table lacks a correct IDX-06 row")
+	}
+}
