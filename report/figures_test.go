@@ -8,6 +8,7 @@ import (
 
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/internal/reporttest"
 	"github.com/zonula/zonula/report/knowledge"
 )
 
@@ -149,5 +150,20 @@ func TestCommunityTypeFinding(t *testing.T) {
 	}
 	if !found {
 		t.Error("indices table lacks a correct IDX-06 row")
+	}
+}
+
+// BenchmarkBuild builds the demo-like report content (the input the
+// renderers' benchmarks use).
+func BenchmarkBuild(b *testing.B) {
+	kb, err := knowledge.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := reporttest.BenchInput(b)
+	for b.Loop() {
+		if _, err := report.Build(in, kb); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
