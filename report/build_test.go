@@ -195,7 +195,7 @@ func TestFindingsWithoutPercentiles(t *testing.T) {
 		t.Errorf("Desulfovibrio counted as Pseudomonadota: %s", with["F-03"].Value)
 	}
 	// Percentile-only rules stay silent.
-	for _, id := range []string{"F-02", "F-05b", "F-08", "F-10", "F-11", "F-12", "F-13"} {
+	for _, id := range []string{"F-02", "F-05b", "F-08", "F-10", "F-11", "F-12"} {
 		if _, ok := with[id]; ok {
 			t.Errorf("%s shown without reference percentiles", id)
 		}

@@ -42,7 +42,7 @@ func (m measurement) text() string {
 	case !m.ok:
 		return "not computed"
 	case m.category != "":
-		return m.category
+		return communityTypeLabel(m.category) + listSuffix(m.drivers)
 	case m.share && m.value == 0:
 		return "0 reads"
 	case m.share:
@@ -68,9 +68,25 @@ func truth(b bool) tri {
 	return no
 }
 
+// communityTypeMetric is the metric key of the community type (IDX-06), a
+// categorical measure (metrics.CommunityTypeOf).
+const communityTypeMetric = "IDX-06"
+
+// communityTypeLabel names a community type (a metrics.Type constant) in
+// the report's words.
+func communityTypeLabel(t string) string {
+	switch t {
+	case metrics.TypeBact2:
+		return "Bact2-like (Bacteroides-dominated, little Faecalibacterium)"
+	case metrics.TypeMixed:
+		return "no dominant driver genus"
+	}
+	return t + "-dominated"
+}
+
 // measure computes a metric named as in knowledge.Condition.Metric: an
-// index or share of the knowledge base's measures (metrics.IndexDef), or
-// Shannon diversity.
+// index or share of the knowledge base's measures (metrics.IndexDef),
+// Shannon diversity, or the community type (IDX-06, categorical).
 func (b *builder) measure(metric string) measurement {
 	if m, ok := b.measured[metric]; ok {
 		return m
@@ -96,9 +112,13 @@ func (b *builder) measure(metric string) measurement {
 				m.drivers = nil // the taxon is the genus: naming it again adds nothing
 			}
 		}
-	default:
-		// IDX-06 (community type) needs reference medoids, which zonula
-		// does not ship yet, so its finding stays undecided.
+	case metric == communityTypeMetric:
+		ct := metrics.CommunityTypeOf(&b.comp)
+		m.ok, m.category = ct.Type != "", ct.Type
+		if m.ok {
+			m.drivers = []string{"Bacteroides " + pct(ct.Bacteroides), "Prevotella " + pct(ct.Prevotella),
+				"Ruminococcus " + pct(ct.Ruminococcus), "Faecalibacterium " + pct(ct.Faecalibacterium) + " of reads named to a genus"}
+		}
 	}
 	b.measured[metric] = m
 	return m
@@ -247,6 +267,11 @@ func (b *builder) findings() []*Finding {
 			b.triggered = append(b.triggered, f)
 		case r.Describe != "" && m.ok:
 			f.Title, f.Meaning, f.Level = r.Label, r.Describe, Info
+			if m.category != "" {
+				// A category other than the rule's (a community type that is
+				// not Bact2-like): its barrier link and guidance do not apply.
+				f.Barrier, f.Guidance = "", nil
+			}
 			if roughOnly {
 				f.Range += ". " + note + " " + RoughReference
 			}
@@ -259,9 +284,16 @@ func (b *builder) findings() []*Finding {
 	return fs
 }
 
+// CategoryRange is the Range of a categorical finding (the community type):
+// it describes and has no normal range.
+const CategoryRange = "A description, not a grade: no type is normal or abnormal"
+
 // rangeText says where the value stands: its percentile in the reference
 // set, or that none is available, with a literature figure when one exists.
 func (b *builder) rangeText(metric string, m measurement) string {
+	if m.category != "" {
+		return CategoryRange
+	}
 	var s string
 	if p, ok := b.percentile(metric); ok {
 		s = fmt.Sprintf("Percentile %.0f of %s (a position in that group, not a clinical range)", p, b.in.Percentiles.Name())

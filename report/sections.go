@@ -347,6 +347,10 @@ func (b *builder) diversity(_ []*Finding) (Section, error) {
 		&Paragraph{Text: "No diversity value has a clinical cut-off: most disease comparisons find no difference in diversity, and values shift with read depth, laboratory method, database and the taxonomic level counted.", Refs: []string{"R-MA19", "R-POR25"}},
 		b.referenceParagraph(),
 	}
+	if g := b.percentileGauges(); g != nil {
+		blocks = append(blocks, g)
+	}
+	blocks = append(blocks, b.rarefaction())
 	return Section{ID: "diversity", Title: "Diversity", Blocks: blocks}, nil
 }
 
@@ -470,6 +474,15 @@ func (b *builder) indices(_ []*Finding) (Section, error) {
 		rows = append(rows, []string{name, value, p, behind, cov, m.Grade, strings.Join(m.Refs, ", ")})
 		cited = append(cited, m.Refs...)
 	}
+	if ix, ok := b.kb.Index(communityTypeMetric); ok {
+		m := b.measure(communityTypeMetric)
+		value, behind := "not computed", "no reads named to a genus"
+		if m.ok {
+			value, behind = communityTypeLabel(m.category), strings.Join(m.drivers, ", ")
+		}
+		rows = append(rows, []string{ix.Name + " (" + ix.ID + ")", value, "–", behind, "–", ix.Grade, strings.Join(ix.Refs, ", ")})
+		cited = append(cited, ix.Refs...)
+	}
 	pcText := "No reference set was given, so the values are shown without percentiles."
 	if b.in.Percentiles != nil {
 		pcText = "Percentiles are positions in " + b.in.Percentiles.Name() + " (see Diversity), compared among reads named to a genus."
@@ -480,6 +493,7 @@ func (b *builder) indices(_ []*Finding) (Section, error) {
 		&Paragraph{Text: "The butyrate-producer share is a zonula composite, not a published index: it adds up Faecalibacterium, Roseburia, Agathobacter, Anaerostipes, Anaerobutyricum, Coprococcus and Butyricicoccus, and shows potential only, because butyrate genes vary between strains.", Refs: []string{"R-VIT14", "R-VAN24"}},
 		&Paragraph{Text: "The dysbiosis index is the natural log of the summed shares of genera raised in a study of children with new Crohn's disease over those lowered there, with half a read's share added to both sums so that absent genera do not give infinity. Higher values look more like that study's patients; there is no validated cut-off, it was not built for 16S of adults, and it is not a diagnosis. Indices disagree: Sutterella counts as raised here but as health-associated in another index.", Refs: []string{"R-GEV14", "R-WEI21", "R-GUP20"}},
 		&Paragraph{Text: "The GMHI-like value approximates a research index built on shotgun metagenomes from 16S species calls; it is not the validated index, and it is not shown unless at least 25 of its 50 species can be found in the reference database.", Refs: []string{"R-GUP20", "R-CHA24"}},
+		&Paragraph{Text: fmt.Sprintf("The community type names which of three driver genera leads, as stool communities have been grouped into Bacteroides-, Prevotella- and Ruminococcus-dominated types, which are partly continuous. A Bacteroides-dominated sample with at least %.0f %% Bacteroides and under %.0f %% Faecalibacterium (of reads named to a genus) is called Bact2-like, a type found in about 13 %% of a general population and more often in inflammatory bowel disease. zonula assigns the type by these shares, a zonula convention, because it ships no reference profiles to measure distances to. It is descriptive only and never graded as abnormal.", 100*metrics.Bact2MinBacteroides, 100*metrics.Bact2MaxFaecalibact), Refs: []string{"R-ARU11", "R-COS18", "R-VIE20"}},
 		&Paragraph{Text: "The Bacillota/Bacteroidota (Firmicutes/Bacteroidetes) ratio is deliberately not shown: meta-analyses found no consistent link with obesity, it is prone to method bias and moved after two nights of short sleep, and an international consensus advises leaving it out of reports.", Refs: []string{"R-WAL14", "R-SZE16", "R-MAG20", "R-BEN16", "R-POR25"}},
 		&Paragraph{Text: "References for the indices table.", Refs: dedupe(cited)},
 	}

@@ -38,7 +38,7 @@ var documents = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := report.Build(reporttest.Input(evil+" "+reporttest.Unicode, reporttest.GutGenera), kb)
+		doc, err := report.Build(reporttest.Placed(t, reporttest.Input(evil+" "+reporttest.Unicode, reporttest.GutGenera)), kb)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -407,7 +407,7 @@ func axeScript(t *testing.T) string {
 
 func BenchmarkRenderHTML(b *testing.B) {
 	kb, _ := knowledge.Load()
-	doc, err := report.Build(reporttest.Input("bench", reporttest.GutGenera), kb)
+	doc, err := report.Build(reporttest.BenchInput(b), kb)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"gonum.org/v1/plot/vg"
@@ -466,30 +467,100 @@ func (r *renderer) figure(f *report.Figure) error {
 }
 
 // box draws lines of (style, text) inside a bordered, optionally shaded box
-// with a coloured bar on its left, keeping the box on one page.
+// with a coloured bar on its left. A box that fits on a page is kept on one
+// page; a longer one is split across pages, each part drawn as its own box
+// of the lines that fit, so that nothing is drawn below the bottom margin.
 func (r *renderer) box(lines [][2]string, bar [3]int, shade [3]int) {
 	p := r.pdf
 	inner := r.width - 8
-	h := 4.0
+	type boxLine struct{ style, text string }
+	var all []boxLine
 	for _, l := range lines {
 		r.font(l[0], bodyPt)
-		h += float64(r.lines(l[1], inner)) * lineH
+		for _, t := range r.wrap(l[1], inner) {
+			all = append(all, boxLine{l[0], t})
+		}
 	}
-	r.ensure(h + 3)
-	x, y := margin, p.GetY()
-	p.SetFillColor(shade[0], shade[1], shade[2])
-	p.SetDrawColor(210, 215, 220)
-	p.SetLineWidth(0.25)
-	p.Rect(x, y, r.width, h, "FD")
-	p.SetFillColor(bar[0], bar[1], bar[2])
-	p.Rect(x, y, 1.6, h, "F")
-	p.SetXY(x+5, y+2)
-	for _, l := range lines {
-		r.font(l[0], bodyPt)
-		p.SetX(x + 5)
-		p.MultiCell(inner, lineH, l[1], "", "L", false)
+	const pad, gap = 4.0, 3.0 // padding inside the box; space after it
+	_, pageH := p.GetPageSize()
+	bottom := pageH - margin
+	if h := pad + float64(len(all))*lineH; h+gap <= bottom-margin {
+		r.ensure(h + gap) // fits on a page: never split
+	} else if int((bottom-p.GetY()-pad)/lineH) < minBoxLines {
+		p.AddPage() // too little room left here to start a long box
 	}
-	p.SetXY(x, y+h+3)
+	for i := 0; i < len(all); {
+		n := min(len(all)-i, int((bottom-p.GetY()-pad)/lineH))
+		if n < 1 {
+			p.AddPage()
+			continue
+		}
+		h := pad + float64(n)*lineH
+		x, y := margin, p.GetY()
+		p.SetFillColor(shade[0], shade[1], shade[2])
+		p.SetDrawColor(210, 215, 220)
+		p.SetLineWidth(0.25)
+		p.Rect(x, y, r.width, h, "FD")
+		p.SetFillColor(bar[0], bar[1], bar[2])
+		p.Rect(x, y, 1.6, h, "F")
+		p.SetXY(x+5, y+2)
+		for _, l := range all[i : i+n] {
+			r.font(l.style, bodyPt)
+			p.SetX(x + 5)
+			p.CellFormat(inner, lineH, l.text, "", 2, "L", false, 0, "")
+		}
+		i += n
+		if i < len(all) {
+			p.AddPage()
+		} else {
+			p.SetXY(x, y+h+gap)
+		}
+	}
+}
+
+// minBoxLines is the fewest lines of a long box started at the foot of a
+// page; with less room the box starts on the next page.
+const minBoxLines = 3
+
+// wrap breaks text into the lines MultiCell would draw in width w with the
+// current font: at ASCII spaces only (a no-break space holds), at newlines,
+// and inside a word wider than the line.
+func (r *renderer) wrap(text string, w float64) []string {
+	p := r.pdf
+	avail := w - 2*p.GetCellMargin()
+	var out []string
+	for _, para := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		line := ""
+		for _, word := range strings.Split(para, " ") {
+			switch {
+			case line == "":
+				line = word
+			case p.GetStringWidth(line+" "+word) <= avail:
+				line += " " + word
+				continue
+			default:
+				out = append(out, line)
+				line = word
+			}
+			for p.GetStringWidth(line) > avail && avail > 0 { // break a too-wide word
+				cut := 0
+				for i := range line {
+					if i > 0 && p.GetStringWidth(line[:i]) > avail {
+						break
+					}
+					cut = i
+				}
+				if cut == 0 {
+					_, size := utf8.DecodeRuneInString(line)
+					cut = size // one character wider than the line: draw it alone
+				}
+				out = append(out, line[:cut])
+				line = line[cut:]
+			}
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 func levelColours(l report.Level) (bar, shade [3]int) {

@@ -30,7 +30,7 @@ var documents = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := report.Build(reporttest.Input("S1 "+unicode, reporttest.GutGenera), kb)
+		doc, err := report.Build(reporttest.Placed(t, reporttest.Input("S1 "+unicode, reporttest.GutGenera)), kb)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func TestPagesLookRight(t *testing.T) {
 
 func BenchmarkRenderPDF(b *testing.B) {
 	kb, _ := knowledge.Load()
-	doc, err := report.Build(reporttest.Input("bench", reporttest.GutGenera), kb)
+	doc, err := report.Build(reporttest.BenchInput(b), kb)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"strconv"
 	"testing"
@@ -34,6 +35,12 @@ func TestFiguresRenderDeterministically(t *testing.T) {
 		"phyla":  func() (*plot.Plot, error) { return Phyla(shares) },
 		"length": func() (*plot.Plot, error) { return LengthHistogram(bins) },
 		"gauge":  func() (*plot.Plot, error) { return Gauge(3.2, 2.5, 4, 5, "Shannon") },
+		"percentiles": func() (*plot.Plot, error) {
+			return PercentileGauges([]Position{{"Shannon", 12}, {"Butyrate producers", 88}})
+		},
+		"rarefaction": func() (*plot.Plot, error) {
+			return Rarefaction([]int{0, 50, 100}, []float64{0, 11.5, 14.2}, "Expected genera")
+		},
 	}
 	for name, mk := range makers {
 		p1, err := mk()
@@ -143,5 +150,26 @@ func TestCohortFiguresRenderDeterministically(t *testing.T) {
 	}
 	if m := median([]float64{3, 1, 2, 10}); m != 2.5 {
 		t.Errorf("median = %v, want 2.5", m)
+	}
+}
+
+func TestPercentileGaugesAndRarefactionRejectBadData(t *testing.T) {
+	for name, mk := range map[string]func() (*plot.Plot, error){
+		"no gauges":          func() (*plot.Plot, error) { return PercentileGauges(nil) },
+		"percentile above":   func() (*plot.Plot, error) { return PercentileGauges([]Position{{"Shannon", 101}}) },
+		"percentile NaN":     func() (*plot.Plot, error) { return PercentileGauges([]Position{{"Shannon", math.NaN()}}) },
+		"one point":          func() (*plot.Plot, error) { return Rarefaction([]int{10}, []float64{3}, "y") },
+		"lengths differ":     func() (*plot.Plot, error) { return Rarefaction([]int{0, 10}, []float64{0}, "y") },
+		"rarefaction is NaN": func() (*plot.Plot, error) { return Rarefaction([]int{0, 10}, []float64{0, math.NaN()}, "y") },
+	} {
+		if _, err := mk(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	// Every measure is named on the gauge figure, first on top.
+	out := svg(t, mustPlot(PercentileGauges([]Position{{"Shannon", 12}, {"Mucus-layer taxa", 60}})))
+	i, j := bytes.Index(out, []byte("Shannon")), bytes.Index(out, []byte("Mucus-layer taxa"))
+	if i < 0 || j < 0 {
+		t.Fatalf("measure names missing from the gauge SVG")
 	}
 }

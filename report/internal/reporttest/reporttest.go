@@ -3,6 +3,8 @@
 package reporttest
 
 import (
+	"testing"
+
 	"time"
 
 	"github.com/zonula/zonula/pipeline/metrics"
@@ -71,4 +73,23 @@ func Input(sample string, genera []Genus) report.Input {
 		QC:             q,
 		Classification: c,
 	}
+}
+
+// Placed returns in with its sample placed in the embedded reference set,
+// as zonula run places a sample, so that the report has percentiles.
+func Placed(tb testing.TB, in report.Input) report.Input {
+	tb.Helper()
+	ref, err := metrics.EmbeddedReferenceSet()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	in.Percentiles = ref
+	return in
+}
+
+// BenchInput is a demo-like report input for benchmarks: the GutGenera
+// profile placed in the embedded reference set.
+func BenchInput(tb testing.TB) report.Input {
+	tb.Helper()
+	return Placed(tb, Input("bench", GutGenera))
 }
