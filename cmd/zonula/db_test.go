@@ -132,21 +132,23 @@ func TestDBInstalledNames(t *testing.T) {
 }
 
 func TestDBDirDefaults(t *testing.T) {
+	root := t.TempDir()
+	xdg, home, env, flag := filepath.Join(root, "data"), filepath.Join(root, "home"), filepath.Join(root, "env"), filepath.Join(root, "flag")
 	t.Setenv("ZONULA_DB_DIR", "")
-	t.Setenv("XDG_DATA_HOME", "/x/data")
-	if d, _ := dbDir(""); d != "/x/data/zonula" {
+	t.Setenv("XDG_DATA_HOME", xdg)
+	if d, _ := dbDir(""); d != filepath.Join(xdg, "zonula") {
 		t.Errorf("XDG: %s", d)
 	}
 	t.Setenv("XDG_DATA_HOME", "")
-	t.Setenv("HOME", "/home/u")
-	if d, _ := dbDir(""); d != "/home/u/.local/share/zonula" {
+	t.Setenv("HOME", home)
+	if d, _ := dbDir(""); d != filepath.Join(home, ".local", "share", "zonula") {
 		t.Errorf("home: %s", d)
 	}
-	t.Setenv("ZONULA_DB_DIR", "/env/dbs")
-	if d, _ := dbDir(""); d != "/env/dbs" {
+	t.Setenv("ZONULA_DB_DIR", env)
+	if d, _ := dbDir(""); d != env {
 		t.Errorf("env: %s", d)
 	}
-	if d, _ := dbDir("/flag"); d != "/flag" {
+	if d, _ := dbDir(flag); d != flag {
 		t.Errorf("flag: %s", d)
 	}
 }

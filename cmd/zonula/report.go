@@ -70,17 +70,9 @@ func runReport(cmd *cobra.Command, o reportOptions, inputs []string) error {
 	if err := safefile.CheckNotInput(o.out, inputs); err != nil {
 		return usagef("%v", err)
 	}
-	var md report.Metadata
-	if o.metadata != "" {
-		f, err := os.Open(o.metadata)
-		if err != nil {
-			return &badInputError{err}
-		}
-		md, err = report.ReadMetadata(f, o.metadata)
-		f.Close()
-		if err != nil {
-			return &badInputError{err}
-		}
+	md, err := loadMetadata(o.metadata)
+	if err != nil {
+		return err
 	}
 	var ref *metrics.ReferenceSet
 	if o.reference != "" {

@@ -100,17 +100,9 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			return usagef("%v", err)
 		}
 	}
-	var md report.Metadata
-	if o.metadata != "" {
-		f, err := os.Open(o.metadata)
-		if err != nil {
-			return &badInputError{err}
-		}
-		md, err = report.ReadMetadata(f, o.metadata)
-		f.Close()
-		if err != nil {
-			return &badInputError{err}
-		}
+	md, err := loadMetadata(o.metadata)
+	if err != nil {
+		return err
 	}
 	qopts, primers, err := o.qc.options()
 	if err != nil {
@@ -240,4 +232,22 @@ func (p *logProgress) Stage(name string) {
 	if slices.Contains([]string{"classifying", "report"}, name) {
 		fmt.Fprintf(p.w, "zonula: %s\n", name)
 	}
+}
+
+// loadMetadata reads a --metadata file (YAML or JSON); "" gives empty
+// metadata. Problems with the file are bad input (exit 3).
+func loadMetadata(path string) (report.Metadata, error) {
+	if path == "" {
+		return report.Metadata{}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return report.Metadata{}, &badInputError{err}
+	}
+	defer f.Close()
+	md, err := report.ReadMetadata(f, path)
+	if err != nil {
+		return report.Metadata{}, &badInputError{err}
+	}
+	return md, nil
 }
