@@ -184,29 +184,9 @@ const batchSize = 256
 // only when every one of them is complete, so a failed run leaves no partial
 // outputs behind.
 func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
-	if prog == nil {
-		prog = NoProgress{}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if len(cfg.Inputs) == 0 {
-		return nil, errors.New("no input files")
-	}
-	if cfg.Sample == "" {
-		cfg.Sample = SampleName(cfg.Inputs[0])
-	}
-	inputs, err := ExpandInputs(cfg.Inputs)
+	cfg, prog, threads, err := prepare(cfg, prog)
 	if err != nil {
 		return nil, err
-	}
-	cfg.Inputs = inputs
-	if cfg.DB == nil {
-		return nil, errors.New("no reference database")
-	}
-	threads := cfg.Threads
-	if threads <= 0 {
-		threads = runtime.NumCPU()
 	}
 	started := cfg.Now()
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
@@ -218,11 +198,9 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	}
 	defer os.RemoveAll(stage)
 
-	clf := cfg.Classifier
-	if clf == nil {
-		if clf, err = classify.New(cfg.DB, cfg.Classify); err != nil {
-			return nil, err
-		}
+	clf, err := classifierOf(cfg)
+	if err != nil {
+		return nil, err
 	}
 	res := &Result{Sample: cfg.Sample}
 	inputFiles, err := runReads(ctx, cfg, clf, threads, filepath.Join(stage, "reads.tsv.gz"), res, prog)
@@ -236,6 +214,64 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		Options:  cfg.Options, Inputs: inputFiles, Started: started.UTC(),
 	}
 	if err := finish(stage, cfg, res, prov, nil, prog); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// prepare checks cfg and fills its defaults: the clock, the sample name,
+// inputs expanded (directories of reads), the thread count.
+func prepare(cfg Config, prog Progress) (Config, Progress, int, error) {
+	if prog == nil {
+		prog = NoProgress{}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if len(cfg.Inputs) == 0 {
+		return cfg, prog, 0, errors.New("no input files")
+	}
+	if cfg.Sample == "" {
+		cfg.Sample = SampleName(cfg.Inputs[0])
+	}
+	inputs, err := ExpandInputs(cfg.Inputs)
+	if err != nil {
+		return cfg, prog, 0, err
+	}
+	cfg.Inputs = inputs
+	if cfg.DB == nil {
+		return cfg, prog, 0, errors.New("no reference database")
+	}
+	threads := cfg.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	return cfg, prog, threads, nil
+}
+
+// classifierOf returns cfg.Classifier, or indexes cfg.DB.
+func classifierOf(cfg Config) (*classify.Classifier, error) {
+	if cfg.Classifier != nil {
+		return cfg.Classifier, nil
+	}
+	return classify.New(cfg.DB, cfg.Classify)
+}
+
+// Classify runs QC and classification only and writes the per-read table
+// (the reads.tsv.gz columns) to out, gzip-compressed when out ends in
+// ".gz"; cfg.OutDir and the report options are not used. The file appears
+// only when complete.
+func Classify(ctx context.Context, cfg Config, out string, prog Progress) (*Result, error) {
+	cfg, prog, threads, err := prepare(cfg, prog)
+	if err != nil {
+		return nil, err
+	}
+	clf, err := classifierOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Sample: cfg.Sample}
+	if _, err := runReads(ctx, cfg, clf, threads, out, res, prog); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -338,9 +374,13 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 
 	prog.Stage("classifying")
 	err := safefile.Write(readsPath, func(out io.Writer) error {
-		gz, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
-		if err != nil {
-			return err
+		var gz io.WriteCloser = nopCloser{out}
+		if strings.HasSuffix(readsPath, ".gz") {
+			z, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
+			if err != nil {
+				return err
+			}
+			gz = z
 		}
 		// gzip headers carry no name or time, so the file is byte-identical on re-runs.
 		fmt.Fprintln(gz, "read_id\tstatus\tlineage\trank\tconfidence\tidentity\treference")
@@ -741,3 +781,8 @@ func writeJSON(path string, v any) error {
 // run time would make the table differ on every re-run, so zonula writes the
 // Unix epoch; the real run time is in run.json.
 var biomDate = time.Unix(0, 0).UTC()
+
+// nopCloser makes a Writer a WriteCloser whose Close does nothing.
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }

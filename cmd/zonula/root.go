@@ -46,6 +46,7 @@ The report is not a diagnosis.` + exitStatusHelp,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(
 		newRunCommand(stdin),
+		newClassifyCommand(stdin),
 		newBatchCommand(),
 		newCombineCommand(),
 		newWorkflowCommand(),
