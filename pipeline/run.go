@@ -664,15 +664,8 @@ func appendReadLine(b []byte, id string, r readResult) []byte {
 
 // writeTables writes abundance.tsv, profile.biom, metrics.json and qc.json.
 func writeTables(dir string, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet, withQC bool) error {
-	if err := safefile.Write(filepath.Join(dir, "abundance.tsv"), func(w io.Writer) error {
-		return tables.WriteTSV(w, res.Profile)
-	}); err != nil {
-		return fmt.Errorf("abundance.tsv: %w", err)
-	}
-	if err := safefile.Write(filepath.Join(dir, "profile.biom"), func(w io.Writer) error {
-		return tables.WriteBIOM(w, res.Profile, taxonomy.Genus, tables.BIOMMeta{GeneratedBy: "zonula " + cfg.Version, Date: biomDate})
-	}); err != nil {
-		return fmt.Errorf("profile.biom: %w", err)
+	if err := WriteProfileFiles(dir, res.Profile, cfg.Version); err != nil {
+		return err
 	}
 	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha},
 		Indices: res.Indices, Percentiles: percentilesRecord{Reference: ref.Name(), N: ref.N(), Source: ref.Source(), Basis: "shares of reads named to a genus (species-defined measures: of all reads)", Values: res.Percentiles}}
@@ -773,6 +766,23 @@ func writeJSON(path string, v any) error {
 	}
 	if err := safefile.WriteFile(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// WriteProfileFiles writes a sample's profile into dir as abundance.tsv
+// (every rank) and profile.biom (genus table, BIOM 1.0 JSON), each
+// atomically; version is zonula's, recorded in the BIOM file.
+func WriteProfileFiles(dir string, p *tables.Profile, version string) error {
+	if err := safefile.Write(filepath.Join(dir, "abundance.tsv"), func(w io.Writer) error {
+		return tables.WriteTSV(w, p)
+	}); err != nil {
+		return fmt.Errorf("abundance.tsv: %w", err)
+	}
+	if err := safefile.Write(filepath.Join(dir, "profile.biom"), func(w io.Writer) error {
+		return tables.WriteBIOM(w, p, taxonomy.Genus, tables.BIOMMeta{GeneratedBy: "zonula " + version, Date: biomDate})
+	}); err != nil {
+		return fmt.Errorf("profile.biom: %w", err)
 	}
 	return nil
 }

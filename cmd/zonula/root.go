@@ -47,6 +47,7 @@ The report is not a diagnosis.` + exitStatusHelp,
 	root.AddCommand(
 		newRunCommand(stdin),
 		newClassifyCommand(stdin),
+		newProfileCommand(),
 		newBatchCommand(),
 		newCombineCommand(),
 		newWorkflowCommand(),
