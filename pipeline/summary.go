@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy"
@@ -17,50 +19,37 @@ import (
 // imported table's own features (OTUs, ASVs) rather than over taxa at a rank.
 const FeatureLevel = taxonomy.NoRank
 
-// MatrixOf builds the samples × taxa count matrix of profiles at rank r:
-// one column per taxon name found at r in any profile, in first-seen order,
-// with the unclassified rows left out (they are not a taxon). With
-// FeatureLevel the columns are the tables' own feature ids instead; a
-// profile built from reads has none and is an error.
+// MatrixOf builds the samples × taxa count matrix of profiles at rank r
+// (tables.CountsAt: taxa sorted by name, unclassified rows left out). With
+// FeatureLevel the columns are the tables' own feature ids instead, in
+// first-seen order; a profile built from reads has none and is an error.
 func MatrixOf(ps []*tables.Profile, r taxonomy.Rank) (*metrics.CountMatrix, error) {
 	m := &metrics.CountMatrix{}
+	for _, p := range ps {
+		m.Samples = append(m.Samples, p.Sample)
+	}
+	if r != FeatureLevel {
+		m.Taxa, m.Counts = tables.CountsAt(ps, r)
+		return m, m.Validate()
+	}
 	col := map[string]int{}
-	add := func(row []float64, name string, v float64) []float64 {
-		j, ok := col[name]
-		if !ok {
-			j = len(m.Taxa)
-			col[name] = j
-			m.Taxa = append(m.Taxa, name)
+	for _, p := range ps {
+		if p.Features == nil {
+			return nil, fmt.Errorf("sample %s has no table features (it was profiled from reads); give a rank", p.Sample)
 		}
-		for len(row) <= j {
-			row = append(row, 0)
+		for _, f := range p.Features {
+			if _, ok := col[f.ID]; !ok {
+				col[f.ID] = len(m.Taxa)
+				m.Taxa = append(m.Taxa, f.ID)
+			}
 		}
-		row[j] += v
-		return row
 	}
 	for _, p := range ps {
-		var row []float64
-		if r == FeatureLevel {
-			if p.Features == nil {
-				return nil, fmt.Errorf("sample %s has no table features (it was profiled from reads); give a rank", p.Sample)
-			}
-			for _, f := range p.Features {
-				row = add(row, f.ID, f.Reads)
-			}
-		} else {
-			for _, x := range p.AtRank(r) {
-				if x.Taxon != tables.Unclassified {
-					row = add(row, x.Taxon, x.Reads)
-				}
-			}
+		row := make([]float64, len(m.Taxa))
+		for _, f := range p.Features {
+			row[col[f.ID]] += f.Reads
 		}
-		m.Samples = append(m.Samples, p.Sample)
 		m.Counts = append(m.Counts, row)
-	}
-	for i := range m.Counts {
-		for len(m.Counts[i]) < len(m.Taxa) {
-			m.Counts[i] = append(m.Counts[i], 0)
-		}
 	}
 	return m, m.Validate()
 }
@@ -139,7 +128,7 @@ func ComputeMetrics(ps []*tables.Profile, o MetricsOptions) (*MetricsReport, err
 		rep.Rarefied, rep.Seed = o.Rarefy, o.Seed
 		kept := &metrics.CountMatrix{Taxa: m.Taxa}
 		for i, row := range m.Counts {
-			if sum(row) < float64(o.Rarefy) {
+			if floats.Sum(row) < float64(o.Rarefy) {
 				rep.Dropped = append(rep.Dropped, m.Samples[i])
 				continue
 			}
@@ -220,14 +209,6 @@ func levelName(r taxonomy.Rank) string {
 		return "feature"
 	}
 	return r.String()
-}
-
-func sum(xs []float64) float64 {
-	var s float64
-	for _, x := range xs {
-		s += x
-	}
-	return s
 }
 
 func finite(v float64) *float64 {

@@ -14,18 +14,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
-	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 type batchOptions struct {
-	out, db, formats, pageSize string
-	reference                  string
-	jobs, threads              int
-	force, quiet               bool
-	qc                         qcFlags
+	out, db       string
+	report        reportFlags
+	jobs, threads int
+	force, quiet  bool
+	qc            qcFlags
 }
 
 const batchHelp = `Run many samples on this machine. SHEET is a CSV samplesheet:
@@ -67,9 +66,7 @@ func newBatchCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
-	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
-	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
-	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
+	o.report.register(f)
 	f.IntVar(&o.jobs, "jobs", 0, "samples at once (default: one per core, at most 8)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads in all, split between the samples in flight (default: all cores)")
 	o.qc.register(f)
@@ -82,13 +79,11 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 	if o.out == "" {
 		return usagef("--out is required")
 	}
-	html, pdf, err := parseFormats(o.formats)
+	html, pdf, err := o.report.check()
 	if err != nil {
 		return err
 	}
 	switch {
-	case o.pageSize != "A4" && o.pageSize != "Letter":
-		return usagef("--page-size %q: want A4 or Letter", o.pageSize)
 	case o.threads < 0 || o.jobs < 0:
 		return usagef("--threads %d, --jobs %d: want 0 (automatic) or more", o.threads, o.jobs)
 	}
@@ -108,11 +103,9 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 	if err != nil {
 		return err
 	}
-	var ref *metrics.ReferenceSet
-	if o.reference != "" {
-		if ref, err = loadReference(o.reference); err != nil {
-			return err
-		}
+	ref, err := o.report.referenceSet()
+	if err != nil {
+		return err
 	}
 	ver, commit := buildVersion()
 	dbName := o.db
@@ -127,17 +120,17 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 			DB: db, DBName: dbName,
 			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC,
 			Classify: classify.DefaultOptions(),
-			HTML:     html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+			HTML:     html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit,
 			Reference: ref,
 			Options: slices.Concat([]report.Option{
 				{Name: "db", Value: dbName},
-				{Name: "format", Value: o.formats},
+				{Name: "format", Value: o.report.formats},
 				{Name: "max-length", Value: strconv.Itoa(o.qc.maxLength)},
 				{Name: "metadata", Value: ""},
 				{Name: "min-length", Value: strconv.Itoa(o.qc.minLength)},
 			}, o.qc.record(), []report.Option{
-				{Name: "page-size", Value: o.pageSize},
-				{Name: "reference", Value: o.reference},
+				{Name: "page-size", Value: o.report.pageSize},
+				{Name: "reference", Value: o.report.reference},
 			}),
 		},
 	}

@@ -1,8 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"cmp"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,28 +66,17 @@ func (o profileOptions) readProfiles(path string) ([]*tables.Profile, error) {
 		return nil, &badInputError{err}
 	}
 	defer r.Close()
-	head := make([]byte, len(tables.ReadsHeader)+2)
-	n, _ := io.ReadFull(r, head)
-	if !tables.IsReadsTable(head[:n]) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(len(tables.ReadsHeader) + 2)
+	if !tables.IsReadsTable(head) {
 		return o.tables.read([]string{path})
 	}
-	r.Close()
-	if r, err = seqio.Open(path); err != nil {
-		return nil, &badInputError{err}
-	}
-	sample := cmpOr(o.sample, readsTableSample(path))
-	p, err := tables.ProfileFromReads(r, path, sample)
+	sample := cmp.Or(o.sample, readsTableSample(path))
+	p, err := tables.ProfileFromReads(br, path, sample)
 	if err != nil {
 		return nil, &badInputError{err}
 	}
 	return []*tables.Profile{p}, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func runProfile(cmd *cobra.Command, o profileOptions, inputs []string) error {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
-	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
@@ -16,10 +15,10 @@ import (
 )
 
 type reportOptions struct {
-	tables                                   tableFlags
-	out, formats, pageSize, metadata, sample string
-	reference, db                            string
-	quiet                                    bool
+	tables                    tableFlags
+	out, metadata, sample, db string
+	report                    reportFlags
+	quiet                     bool
 }
 
 func newReportCommand() *cobra.Command {
@@ -46,11 +45,9 @@ table was made against a zonula database, so the indices' coverage is known.` + 
 	o.tables.register(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
-	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
-	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	o.report.register(f)
 	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with the person's details (one sample only; see README)")
 	f.StringVar(&o.sample, "sample", "", "sample name for a single-sample table (default: from the table or file name)")
-	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	f.StringVar(&o.db, "db", "", "the zonula database `FILE` or name the table was made with (for index coverage; default: unknown)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
@@ -60,12 +57,9 @@ func runReport(cmd *cobra.Command, o reportOptions, inputs []string) error {
 	if o.out == "" {
 		return usagef("--out is required")
 	}
-	html, pdf, err := parseFormats(o.formats)
+	html, pdf, err := o.report.check()
 	if err != nil {
 		return err
-	}
-	if o.pageSize != "A4" && o.pageSize != "Letter" {
-		return usagef("--page-size %q: want A4 or Letter", o.pageSize)
 	}
 	if err := safefile.CheckNotInput(o.out, inputs); err != nil {
 		return usagef("%v", err)
@@ -74,11 +68,9 @@ func runReport(cmd *cobra.Command, o reportOptions, inputs []string) error {
 	if err != nil {
 		return err
 	}
-	var ref *metrics.ReferenceSet
-	if o.reference != "" {
-		if ref, err = loadReference(o.reference); err != nil {
-			return err
-		}
+	ref, err := o.report.referenceSet()
+	if err != nil {
+		return err
 	}
 	var db *refdb.DB
 	if o.db != "" {
@@ -134,13 +126,13 @@ func runReport(cmd *cobra.Command, o reportOptions, inputs []string) error {
 		}
 		cfg := pipeline.Config{
 			Inputs: []string{j.path}, OutDir: dir, Sample: j.profile.Sample, DB: db, DBName: o.db,
-			Metadata: md, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit, Reference: ref,
+			Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
 			Options: []report.Option{
 				{Name: "db", Value: o.db},
-				{Name: "format", Value: o.formats},
+				{Name: "format", Value: o.report.formats},
 				{Name: "metadata", Value: o.metadata},
-				{Name: "page-size", Value: o.pageSize},
-				{Name: "reference", Value: o.reference},
+				{Name: "page-size", Value: o.report.pageSize},
+				{Name: "reference", Value: o.report.reference},
 				{Name: "table-format", Value: j.source.Format},
 				{Name: "taxonomy", Value: o.tables.taxonomy},
 			},

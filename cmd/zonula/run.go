@@ -23,11 +23,11 @@ import (
 )
 
 type runOptions struct {
-	out, db, sample, formats, pageSize, metadata string
-	reference                                    string
-	threads                                      int
-	quiet                                        bool
-	qc                                           qcFlags
+	out, db, sample, metadata string
+	report                    reportFlags
+	threads                   int
+	quiet                     bool
+	qc                        qcFlags
 }
 
 func newRunCommand(stdin io.Reader) *cobra.Command {
@@ -68,10 +68,8 @@ Outputs appear only when all are complete.` + exitStatusHelp,
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
 	f.StringVar(&o.sample, "sample", "", "sample name (default: first input's file name)")
-	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
-	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	o.report.register(f)
 	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with age, sex, symptoms, red flags, medicines, transit and lab markers (see README)")
-	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads (default: all cores)")
 	o.qc.register(f)
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
@@ -82,12 +80,9 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	if o.out == "" {
 		return usagef("--out is required")
 	}
-	html, pdf, err := parseFormats(o.formats)
+	html, pdf, err := o.report.check()
 	if err != nil {
 		return err
-	}
-	if o.pageSize != "A4" && o.pageSize != "Letter" {
-		return usagef("--page-size %q: want A4 or Letter", o.pageSize)
 	}
 	if err := o.qc.check(); err != nil {
 		return err
@@ -108,11 +103,9 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	if err != nil {
 		return err
 	}
-	var ref *metrics.ReferenceSet
-	if o.reference != "" {
-		if ref, err = loadReference(o.reference); err != nil {
-			return err
-		}
+	ref, err := o.report.referenceSet()
+	if err != nil {
+		return err
 	}
 	db, err := loadDB(o.db)
 	if err != nil {
@@ -126,16 +119,16 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
 		Threads: o.threads, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, Classify: classify.DefaultOptions(),
-		Metadata: md, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit, Reference: ref,
+		Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
 		Options: slices.Concat([]report.Option{
 			{Name: "db", Value: dbName},
-			{Name: "format", Value: o.formats},
+			{Name: "format", Value: o.report.formats},
 			{Name: "max-length", Value: strconv.Itoa(o.qc.maxLength)},
 			{Name: "metadata", Value: o.metadata},
 			{Name: "min-length", Value: strconv.Itoa(o.qc.minLength)},
 		}, o.qc.record(), []report.Option{
-			{Name: "page-size", Value: o.pageSize},
-			{Name: "reference", Value: o.reference},
+			{Name: "page-size", Value: o.report.pageSize},
+			{Name: "reference", Value: o.report.reference},
 		}),
 	}
 	prog := newProgress(cmd.ErrOrStderr(), o.quiet)

@@ -13,11 +13,11 @@ import (
 )
 
 type workflowOptions struct {
-	sheet, zonula, db, formats, pageSize string
-	reference                            string
-	threads, memMB, runtime              int
-	force, quiet                         bool
-	qc                                   qcFlags
+	sheet, zonula, db       string
+	report                  reportFlags
+	threads, memMB, runtime int
+	force, quiet            bool
+	qc                      qcFlags
 }
 
 func newWorkflowCommand() *cobra.Command {
@@ -58,9 +58,7 @@ profile's comments). The sheet is checked as 'zonula batch' checks it.` + exitSt
 	f.StringVar(&o.sheet, "sheet", "", "samplesheet `CSV` or ONT run directory (default: an empty sheet to fill in)")
 	f.StringVar(&o.zonula, "zonula", "", "zonula binary the jobs run (default: this one, by absolute path)")
 	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
-	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
-	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
-	f.StringVar(&o.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
+	o.report.register(f)
 	f.IntVar(&o.threads, "threads", 2, "threads per sample job")
 	f.IntVar(&o.memMB, "mem-mb", 4000, "memory per sample job, MB (SLURM --mem)")
 	f.IntVar(&o.runtime, "runtime", 60, "time limit per sample job, minutes (SLURM --time)")
@@ -71,12 +69,10 @@ profile's comments). The sheet is checked as 'zonula batch' checks it.` + exitSt
 }
 
 func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
-	if _, _, err := parseFormats(o.formats); err != nil {
+	if _, _, err := o.report.check(); err != nil {
 		return err
 	}
 	switch {
-	case o.pageSize != "A4" && o.pageSize != "Letter":
-		return usagef("--page-size %q: want A4 or Letter", o.pageSize)
 	case o.threads < 1 || o.memMB < 1 || o.runtime < 1:
 		return usagef("--threads, --mem-mb and --runtime must be at least 1")
 	}
@@ -118,8 +114,8 @@ func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
 		}
 		flags = append(flags, "--db", shellQuote(db))
 	}
-	if o.reference != "" {
-		ref, err := filepath.Abs(o.reference)
+	if o.report.reference != "" {
+		ref, err := filepath.Abs(o.report.reference)
 		if err != nil {
 			return err
 		}
@@ -141,7 +137,7 @@ func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
 	for i, a := range qcArgs {
 		qcArgs[i] = shellQuote(a)
 	}
-	flags = append(flags, "--format", o.formats, "--page-size", o.pageSize)
+	flags = append(flags, "--format", o.report.formats, "--page-size", o.report.pageSize)
 	flags = append(flags, qcArgs...)
 	ver, _ := buildVersion()
 	files, err := pipeline.WriteWorkflow(dir, sheet, pipeline.WorkflowOptions{

@@ -202,42 +202,24 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 // genusMatrix returns the samples' genus read counts (unclassified left out,
 // genera sorted by name) and each sample's unclassified share at genus rank.
 func genusMatrix(samples []Sample) (*metrics.CountMatrix, []float64) {
-	index := map[string]int{}
-	var names []string
-	for _, s := range samples {
-		for _, row := range s.Profile.AtRank(taxonomy.Genus) {
-			if row.Taxon == tables.Unclassified {
-				continue
-			}
-			if _, ok := index[row.Taxon]; !ok {
-				index[row.Taxon] = 0
-				names = append(names, row.Taxon)
-			}
-		}
-	}
-	slices.Sort(names)
-	for i, n := range names {
-		index[n] = i
-	}
-	m := &metrics.CountMatrix{Taxa: names}
+	ps := make([]*tables.Profile, len(samples))
+	m := &metrics.CountMatrix{}
 	unclassified := make([]float64, len(samples))
 	for i, s := range samples {
-		row := make([]float64, len(names))
+		ps[i] = s.Profile
+		m.Samples = append(m.Samples, s.Name)
 		var all, uncl float64
 		for _, r := range s.Profile.AtRank(taxonomy.Genus) {
 			all += r.Reads
 			if r.Taxon == tables.Unclassified {
 				uncl += r.Reads
-				continue
 			}
-			row[index[r.Taxon]] += r.Reads
 		}
 		if all > 0 {
 			unclassified[i] = uncl / all
 		}
-		m.Samples = append(m.Samples, s.Name)
-		m.Counts = append(m.Counts, row)
 	}
+	m.Taxa, m.Counts = tables.CountsAt(ps, taxonomy.Genus)
 	return m, unclassified
 }
 

@@ -131,6 +131,20 @@ func WriteCombinedTSV(w io.Writer, ps []*Profile, rank taxonomy.Rank) error {
 	return bw.Flush()
 }
 
+// combineForBIOM checks the arguments the BIOM writers share and combines
+// the profiles' rows at rank.
+func combineForBIOM(ps []*Profile, rank taxonomy.Rank, meta BIOMMeta) ([]combinedRow, error) {
+	switch {
+	case meta.GeneratedBy == "":
+		return nil, errors.New("tables: BIOMMeta.GeneratedBy is empty; pass the program and version")
+	case meta.Date.IsZero():
+		return nil, errors.New("tables: BIOMMeta.Date is zero; pass a fixed time (e.g. time.Unix(0, 0)) for reproducible output")
+	case len(ps) == 0:
+		return nil, errors.New("tables: no profiles to write")
+	}
+	return combine(ps, rank)
+}
+
 // WriteCombinedBIOM writes the rows at rank of several profiles as one BIOM
 // 1.0 JSON table: one column per profile (id = Sample, in the given
 // order), one row per taxon in WriteCombinedTSV's order (id = lineage
@@ -139,15 +153,7 @@ func WriteCombinedTSV(w io.Writer, ps []*Profile, rank taxonomy.Rank) error {
 // is "int" when every value is whole, else "float". The other fields are
 // as WriteBIOM writes them (meta.ID defaults to "zonula combined table").
 func WriteCombinedBIOM(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIOMMeta) error {
-	switch {
-	case meta.GeneratedBy == "":
-		return errors.New("tables: BIOMMeta.GeneratedBy is empty; pass the program and version")
-	case meta.Date.IsZero():
-		return errors.New("tables: BIOMMeta.Date is zero; pass a fixed time (e.g. time.Unix(0, 0)) for reproducible output")
-	case len(ps) == 0:
-		return errors.New("tables: no profiles to write")
-	}
-	rows, err := combine(ps, rank)
+	rows, err := combineForBIOM(ps, rank, meta)
 	if err != nil {
 		return err
 	}
@@ -224,15 +230,7 @@ func WriteBIOM2(w io.Writer, p *Profile, rank taxonomy.Rank, meta BIOMMeta) erro
 // its bytes depend only on the arguments. Errors are those of
 // WriteCombinedBIOM.
 func WriteCombinedBIOM2(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIOMMeta) error {
-	switch {
-	case meta.GeneratedBy == "":
-		return errors.New("tables: BIOMMeta.GeneratedBy is empty; pass the program and version")
-	case meta.Date.IsZero():
-		return errors.New("tables: BIOMMeta.Date is zero; pass a fixed time (e.g. time.Unix(0, 0)) for reproducible output")
-	case len(ps) == 0:
-		return errors.New("tables: no profiles to write")
-	}
-	rows, err := combine(ps, rank)
+	rows, err := combineForBIOM(ps, rank, meta)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,10 @@
 package tables
 
-import "github.com/zonula/zonula/taxonomy"
+import (
+	"slices"
+
+	"github.com/zonula/zonula/taxonomy"
+)
 
 // Unclassified is the taxon name of reads not assigned at a rank.
 const Unclassified = "unclassified"
@@ -48,4 +52,34 @@ func (p *Profile) AtRank(r taxonomy.Rank) []Row {
 		}
 	}
 	return out
+}
+
+// CountsAt returns the read counts of profiles at rank r as a samples ×
+// taxa table: taxa are the names found at r in any profile, sorted, with
+// the unclassified rows left out (they are not a taxon); counts[i][j] is
+// profile i's count of taxa[j], 0 where it has none.
+func CountsAt(ps []*Profile, r taxonomy.Rank) (taxa []string, counts [][]float64) {
+	index := map[string]int{}
+	for _, p := range ps {
+		for _, row := range p.AtRank(r) {
+			if _, ok := index[row.Taxon]; !ok && row.Taxon != Unclassified {
+				index[row.Taxon] = 0
+				taxa = append(taxa, row.Taxon)
+			}
+		}
+	}
+	slices.Sort(taxa)
+	for j, t := range taxa {
+		index[t] = j
+	}
+	counts = make([][]float64, len(ps))
+	for i, p := range ps {
+		counts[i] = make([]float64, len(taxa))
+		for _, row := range p.AtRank(r) {
+			if row.Taxon != Unclassified {
+				counts[i][index[row.Taxon]] += row.Reads
+			}
+		}
+	}
+	return taxa, counts
 }

@@ -101,17 +101,7 @@ func TestDistanceWithinMatchesNaive(t *testing.T) {
 		for range rng.IntN(40) {
 			tx = append(tx, "ACGTN"[rng.IntN(5)])
 		}
-		for _, c := range p {
-			switch u := rng.Float64(); {
-			case u < 0.03:
-				tx = append(tx, "ACGT"[rng.IntN(4)])
-			case u < 0.05: // deletion
-			case u < 0.07:
-				tx = append(tx, c, "ACGT"[rng.IntN(4)])
-			default:
-				tx = append(tx, c)
-			}
-		}
+		tx = appendMutated(tx, rng, p, 0.03, 0.05, 0.07)
 		for range rng.IntN(40) {
 			tx = append(tx, "ACGT"[rng.IntN(4)])
 		}
@@ -146,17 +136,7 @@ func TestDistanceWithinLongReads(t *testing.T) {
 		for range rng.IntN(100) {
 			tx = append(tx, "ACGT"[rng.IntN(4)])
 		}
-		for _, c := range p {
-			switch u := rng.Float64(); {
-			case u < rate/3:
-				tx = append(tx, "ACGT"[rng.IntN(4)])
-			case u < 2*rate/3:
-			case u < rate:
-				tx = append(tx, c, "ACGT"[rng.IntN(4)])
-			default:
-				tx = append(tx, c)
-			}
-		}
+		tx = appendMutated(tx, rng, p, rate/3, 2*rate/3, rate)
 		for range rng.IntN(100) {
 			tx = append(tx, "ACGT"[rng.IntN(4)])
 		}
@@ -170,4 +150,22 @@ func TestDistanceWithinLongReads(t *testing.T) {
 			}
 		}
 	}
+}
+
+// appendMutated appends a copy of p to dst with random edits: for each base
+// a uniform u gives a substitution when u < sub, a deletion when u < del, an
+// insertion after it when u < ins (the thresholds are cumulative).
+func appendMutated(dst []byte, rng *rand.Rand, p []byte, sub, del, ins float64) []byte {
+	for _, c := range p {
+		switch u := rng.Float64(); {
+		case u < sub:
+			dst = append(dst, "ACGT"[rng.IntN(4)])
+		case u < del:
+		case u < ins:
+			dst = append(dst, c, "ACGT"[rng.IntN(4)])
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }

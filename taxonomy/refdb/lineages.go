@@ -1,6 +1,7 @@
 package refdb
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -130,9 +131,7 @@ func rankOfPrefix(field string) (taxonomy.Rank, string, bool) {
 // prausnitzii" (GTDB, Greengenes2, QIIME 2) and "k__"/"D_0__" variants. Ranks
 // must come in order; empty names ("g__") end the lineage.
 func prefixedLineage(s string) (taxonomy.Lineage, error) {
-	var l taxonomy.Lineage
-	next := taxonomy.Domain
-	stopped := false
+	var b lineageBuilder
 	for _, f := range splitLineage(s) {
 		f = strings.TrimSpace(f)
 		if f == "" {
@@ -142,28 +141,11 @@ func prefixedLineage(s string) (taxonomy.Lineage, error) {
 		if !ok {
 			return taxonomy.Lineage{}, fmt.Errorf("lineage field %q has no rank prefix (d__ p__ c__ o__ f__ g__ s__)", f)
 		}
-		if r < next {
-			return taxonomy.Lineage{}, fmt.Errorf("lineage field %q is out of rank order", f)
+		if err := b.place(r, name); err != nil {
+			return taxonomy.Lineage{}, fmt.Errorf("lineage field %q %w", f, err)
 		}
-		if r > next {
-			stopped = true // a rank is missing: nothing below it is placed
-		}
-		next = r + 1
-		if stopped {
-			continue
-		}
-		if r == taxonomy.Species {
-			name = speciesName(l[taxonomy.Genus], name)
-		} else {
-			name = cleanName(name)
-		}
-		if name == "" {
-			stopped = true
-			continue
-		}
-		l[r] = name
 	}
-	return l, nil
+	return b.l, nil
 }
 
 // anyLineage reads a prefixed lineage when the first field carries a rank
@@ -188,9 +170,7 @@ func anyLineage(s string) (taxonomy.Lineage, error) {
 // "d:Bacteria,p:Firmicutes,…,g:Faecalibacterium,s:Faecalibacterium_prausnitzii".
 // "k:" is read as the domain.
 func sintaxLineage(s string) (taxonomy.Lineage, error) {
-	var l taxonomy.Lineage
-	next := taxonomy.Domain
-	stopped := false
+	var b lineageBuilder
 	for _, f := range strings.Split(strings.TrimSuffix(s, ";"), ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {
@@ -198,32 +178,50 @@ func sintaxLineage(s string) (taxonomy.Lineage, error) {
 		}
 		key, name, ok := strings.Cut(f, ":")
 		if !ok || len(key) != 1 {
-			return l, fmt.Errorf("tax= field %q: want RANK:NAME with RANK one of d k p c o f g s", f)
+			return taxonomy.Lineage{}, fmt.Errorf("tax= field %q: want RANK:NAME with RANK one of d k p c o f g s", f)
 		}
 		r, _, ok := rankOfPrefix(key + "__")
 		if !ok {
-			return l, fmt.Errorf("tax= field %q: unknown rank letter %q", f, key)
+			return taxonomy.Lineage{}, fmt.Errorf("tax= field %q: unknown rank letter %q", f, key)
 		}
-		if r < next {
-			return l, fmt.Errorf("tax= field %q is out of rank order", f)
+		if err := b.place(r, name); err != nil {
+			return taxonomy.Lineage{}, fmt.Errorf("tax= field %q %w", f, err)
 		}
-		if r > next {
-			stopped = true
-		}
-		next = r + 1
-		if stopped {
-			continue
-		}
-		if r == taxonomy.Species {
-			name = speciesName(l[taxonomy.Genus], name)
-		} else {
-			name = cleanName(name)
-		}
-		if name == "" {
-			stopped = true
-			continue
-		}
-		l[r] = name
 	}
-	return l, nil
+	return b.l, nil
+}
+
+// lineageBuilder places named ranks, given in order, into a lineage: a
+// missing rank or an empty name ends it (nothing below is placed); names
+// are cleaned, and a species name is completed with its genus.
+type lineageBuilder struct {
+	l       taxonomy.Lineage
+	next    taxonomy.Rank
+	stopped bool
+}
+
+// place adds name at rank r; a rank before one already placed is an
+// error ("is out of rank order").
+func (b *lineageBuilder) place(r taxonomy.Rank, name string) error {
+	if r < b.next {
+		return errors.New("is out of rank order")
+	}
+	if r > b.next {
+		b.stopped = true // a rank is missing: nothing below it is placed
+	}
+	b.next = r + 1
+	if b.stopped {
+		return nil
+	}
+	if r == taxonomy.Species {
+		name = speciesName(b.l[taxonomy.Genus], name)
+	} else {
+		name = cleanName(name)
+	}
+	if name == "" {
+		b.stopped = true
+		return nil
+	}
+	b.l[r] = name
+	return nil
 }

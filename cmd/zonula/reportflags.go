@@ -1,0 +1,39 @@
+package main
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+)
+
+// reportFlags are the report-output flags shared by run, batch, report and
+// workflow init, so that they stay the same everywhere.
+type reportFlags struct {
+	formats, pageSize, reference string
+}
+
+func (r *reportFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&r.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
+	f.StringVar(&r.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	f.StringVar(&r.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
+}
+
+// check returns the report formats asked for, or a usage error for a bad
+// --format or --page-size.
+func (r *reportFlags) check() (html, pdf bool, err error) {
+	if html, pdf, err = parseFormats(r.formats); err != nil {
+		return false, false, err
+	}
+	if r.pageSize != "A4" && r.pageSize != "Letter" {
+		return false, false, usagef("--page-size %q: want A4 or Letter", r.pageSize)
+	}
+	return html, pdf, nil
+}
+
+// referenceSet loads --reference; nil (the embedded set) when not given.
+func (r *reportFlags) referenceSet() (*metrics.ReferenceSet, error) {
+	if r.reference == "" {
+		return nil, nil
+	}
+	return loadReference(r.reference)
+}
