@@ -246,6 +246,9 @@ func prepare(cfg Config, prog Progress) (Config, Progress, int, error) {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
+	if cfg.Classify.Threads == 0 {
+		cfg.Classify.Threads = threads
+	}
 	return cfg, prog, threads, nil
 }
 

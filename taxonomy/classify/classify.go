@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/zonula/zonula/taxonomy"
@@ -60,6 +61,9 @@ type Options struct {
 	// candidate must share for the read to be aligned at all; below it the
 	// read is not 16S-like and stays unclassified.
 	MinKmerShare float64
+	// Threads is how many goroutines build the index; 0 means GOMAXPROCS.
+	// The index is the same for any value.
+	Threads int
 }
 
 // DefaultOptions returns the options zonula uses unless told otherwise.
@@ -72,9 +76,13 @@ func DefaultOptions() Options {
 type Classifier struct {
 	opts       Options
 	refs       []refdb.Reference
-	codes      [][]byte // references as nucCode values
 	index      *kmerIndex
 	maxPosting int // k-mers in more references than this (1/16 of them) are skipped
+	// orientStride and countStride are the read k-mer strides for
+	// orientation and candidate counting (orientStride, countStride),
+	// divided by the index's sampling rate: a sampled index already thins
+	// the k-mers.
+	orientStride, countStride int
 	// cohesion is the database's GenusCohesion (from its header); empty for
 	// databases built without it, which then use the Yarza genus floor.
 	cohesion map[string]float64
@@ -91,15 +99,10 @@ func New(db *refdb.DB, opts Options) (*Classifier, error) {
 	if len(db.Refs) == 0 {
 		return nil, errors.New("database has no references")
 	}
-	c := &Classifier{opts: opts, refs: db.Refs, index: newKmerIndex(db.Refs, opts.K), cohesion: db.Header.GenusCohesion}
-	c.codes = make([][]byte, len(db.Refs))
-	for i, r := range db.Refs {
-		c.codes[i] = make([]byte, len(r.Seq))
-		for j, ch := range r.Seq {
-			c.codes[i][j] = nucCode[ch]
-		}
-	}
+	c := &Classifier{opts: opts, refs: db.Refs, index: newKmerIndex(db.Refs, opts.K, cmp.Or(opts.Threads, runtime.GOMAXPROCS(0))), cohesion: db.Header.GenusCohesion}
 	c.maxPosting = max(64, len(db.Refs)/16)
+	c.orientStride = max(1, orientStride>>c.index.sampleBits)
+	c.countStride = max(1, countStride>>c.index.sampleBits)
 	return c, nil
 }
 
@@ -246,10 +249,11 @@ var phredError = func() (t [256]float64) {
 
 // Classify assigns one read.
 //
-// The read is oriented by which strand has more k-mers in the index. The
-// references sharing the most informative k-mers (those in at most a quarter
-// of the references) are aligned semi-globally; identity is 1 − d/n for edit
-// distance d over read length n. Near ties are the references within
+// The read is oriented by which strand its k-mers support more
+// (strandSupport). The references sharing the most informative k-mers (those
+// in at most a sixteenth of the references; a large database's index holds a
+// hashed sample of the k-mers, see kmerIndex) are aligned semi-globally;
+// identity is 1 − d/n for edit distance d over read length n. Near ties are the references within
 // δ = min(0.02, max(e, 1−I)/4) of the best identity I (tieWindow), where e
 // is the read's error rate from its qualities; their lowest common ancestor
 // gives the deepest rank they agree on. The rank is then cut to the deepest
@@ -270,17 +274,7 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 		return a
 	}
 	w.rc = reverseComplement(w.rc, seq)
-	fwd, rev := 0, 0
-	eachKmer(seq, k, func(x uint32, pos int) {
-		if pos%orientStride == 0 && c.index.start[x+1] > c.index.start[x] {
-			fwd++
-		}
-	})
-	eachKmer(w.rc, k, func(x uint32, pos int) {
-		if pos%orientStride == 0 && c.index.start[x+1] > c.index.start[x] {
-			rev++
-		}
-	})
+	fwd, rev := c.strandSupport(seq), c.strandSupport(w.rc)
 	read := seq
 	if rev > fwd {
 		read, a.Reverse = w.rc, true
@@ -291,7 +285,7 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	nk := 0
 	half := len(read) / 2
 	eachKmer(read, k, func(x uint32, pos int) {
-		if pos%countStride != 0 {
+		if pos%c.countStride != 0 || !c.index.sampled(x) {
 			return
 		}
 		nk++
@@ -355,9 +349,9 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	// when the read is further away.
 	worst := int((1-(c.opts.Floors[taxonomy.Domain]-floorErrorFactor*a.ErrorRate))*m) + 1
 	near := min(worst, int((1-(0.90-floorErrorFactor*a.ErrorRate))*m)+1)
-	d := w.al.distanceWithin(c.codes[cands[0].ref], near)
+	d := w.al.distanceWithin(c.refs[cands[0].ref].Seq, near)
 	if d > near {
-		d = w.al.distanceWithin(c.codes[cands[0].ref], worst)
+		d = w.al.distanceWithin(c.refs[cands[0].ref].Seq, worst)
 	}
 	cands[0].identity = max(0, 1-float64(d)/m)
 	cut := minSupport(max(a.ErrorRate, 1-cands[0].identity)) * float64(cands[0].hits)
@@ -367,7 +361,7 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 		// anything further is computed only as "too far".
 		top := cands[best].identity
 		window := top - max(2*tieWindow(a.ErrorRate, top), minGenusMargin)
-		d := w.al.distanceWithin(c.codes[cands[i].ref], int((1-window)*m)+1)
+		d := w.al.distanceWithin(c.refs[cands[i].ref].Seq, int((1-window)*m)+1)
 		cands[i].identity = max(0, 1-float64(d)/m)
 		if cands[i].identity > top {
 			best = i
@@ -444,10 +438,26 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	return a
 }
 
-// Strides through a read's k-mers: orientation looks at every
-// orientStride-th k-mer (a 16S read has hundreds either way), candidate
-// counting at every countStride-th, which halves the index walks while
-// overlapping k-mers still cover every base.
+// strandSupport scores how well seq, as given, matches the indexed (sense)
+// strand: the number of references holding each of its k-mers, capped at
+// maxPosting, summed over every orientStride-th k-mer. Weighting by
+// references rather than counting k-mers present matters for large
+// databases, where almost every k-mer occurs in some reference: a read's
+// own k-mers occur in many, those of its other strand in few.
+func (c *Classifier) strandSupport(seq []byte) int {
+	n := 0
+	eachKmer(seq, c.opts.K, func(x uint32, pos int) {
+		if pos%c.orientStride == 0 {
+			n += min(int(c.index.start[x+1]-c.index.start[x]), c.maxPosting)
+		}
+	})
+	return n
+}
+
+// Strides through a read's k-mers for a whole (unsampled) index:
+// orientation looks at every orientStride-th k-mer (a 16S read has hundreds
+// either way), candidate counting at every countStride-th, which halves the
+// index walks while overlapping k-mers still cover every base.
 const (
 	orientStride = 4
 	countStride  = 2
@@ -487,7 +497,7 @@ func (w *Worker) isChimera(read []byte, top, l, r candidate) bool {
 	half := len(read) / 2
 	identity := func(part []byte, ref uint32) float64 {
 		w.al.setPattern(part)
-		return 1 - float64(w.al.distance(c.codes[ref]))/float64(len(part))
+		return 1 - float64(w.al.distance(c.refs[ref].Seq))/float64(len(part))
 	}
 	gainL := identity(read[:half], l.ref) - identity(read[:half], top.ref)
 	gainR := identity(read[half:], r.ref) - identity(read[half:], top.ref)

@@ -1,7 +1,9 @@
 package classify
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -172,5 +174,54 @@ func TestChimeraFlagged(t *testing.T) {
 		if got := w.Classify(a.Seq, nil); got.Status != Classified {
 			t.Errorf("parent %s: status %v", p[0], got.Status)
 		}
+	}
+}
+
+// TestOrientationInCrowdedDatabase orients noisy reads against a database
+// whose references hold nearly every possible k-mer, as a database of
+// hundreds of thousands of genes does: there a k-mer being present says
+// nothing, and only how many references hold it tells the strands apart.
+func TestOrientationInCrowdedDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 30-million-k-mer index")
+	}
+	db, _ := embedded(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	refs := slices.Clone(db.Refs[:400])
+	// 2,000 random 15-kb sequences: 3·10⁷ k-mers over 4^11 ≈ 4.2·10⁶,
+	// so all but about 0.1 % of k-mers occur somewhere.
+	noise := taxonomy.Lineage{"Bacteria", "Noise"}
+	for i := range 2000 {
+		seq := make([]byte, 15000)
+		for j := range seq {
+			seq[j] = "ACGT"[rng.IntN(4)]
+		}
+		refs = append(refs, refdb.Reference{ID: fmt.Sprintf("noise%d", i), Lineage: noise, Seq: seq})
+	}
+	c, err := New(&refdb.DB{Refs: refs}, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.NewWorker()
+	wrong := 0
+	for i := range 40 {
+		ref := refs[i*10]
+		read := slices.Clone(ref.Seq)
+		for j := range read { // 7.5 % substitutions
+			if rng.Float64() < 0.075 {
+				read[j] = "ACGT"[rng.IntN(4)]
+			}
+		}
+		rev := i%2 == 1
+		if rev {
+			read = reverseComplement(nil, read)
+		}
+		if a := w.Classify(read, nil); a.Reverse != rev || a.Lineage.Name(taxonomy.Phylum) != ref.Lineage.Name(taxonomy.Phylum) {
+			wrong++
+			t.Logf("read from %s (reverse %v): reverse=%v, lineage %s", ref.ID, rev, a.Reverse, a.Lineage)
+		}
+	}
+	if wrong > 0 {
+		t.Errorf("%d of 40 reads misoriented or misplaced", wrong)
 	}
 }

@@ -98,18 +98,6 @@ func genusCohesion(refs []refdb.Reference, idx []int, al *aligner) float64 {
 	for i, r := range pool {
 		kmers[i] = kmerSet(refs[r].Seq)
 	}
-	codes := make(map[int][]byte)
-	code := func(r int) []byte {
-		c, ok := codes[r]
-		if !ok {
-			c = make([]byte, len(refs[r].Seq))
-			for j, ch := range refs[r].Seq {
-				c[j] = nucCode[ch]
-			}
-			codes[r] = c
-		}
-		return c
-	}
 	type scored struct{ pos, shared int }
 	lowest := math.Inf(1)
 	for _, p := range probes {
@@ -130,7 +118,7 @@ func genusCohesion(refs []refdb.Reference, idx []int, al *aligner) float64 {
 		m := float64(len(refs[p].Seq))
 		best := 0.0
 		for _, s := range near[:min(len(near), cohesionAligned)] {
-			best = max(best, 1-float64(al.distance(code(pool[s.pos])))/m)
+			best = max(best, 1-float64(al.distance(refs[pool[s.pos]].Seq))/m)
 		}
 		lowest = min(lowest, best)
 	}

@@ -68,10 +68,11 @@ func grow(s []uint64, n int) []uint64 {
 
 // distance returns the semi-global edit distance between the pattern and
 // text t: the fewest substitutions, insertions and deletions that turn the
-// whole pattern into some substring of t (text ends are free). Text bases are
-// given as nucCode values; an ambiguous text base (code 4) matches any
-// pattern base, while an ambiguous pattern base matches nothing, so unknown
-// read bases count against the read. An empty pattern gives 0.
+// whole pattern into some substring of t (text ends are free). The text is
+// ASCII like the pattern (either case, U as T); an ambiguous text base
+// (anything but A, C, G, T or U) matches any pattern base, while an ambiguous
+// pattern base matches nothing, so unknown read bases count against the read.
+// An empty pattern gives 0.
 func (a *aligner) distance(t []byte) int { return a.distanceWithin(t, a.m) }
 
 // distanceWithin is distance for callers that only care about distances up
@@ -111,7 +112,8 @@ func (a *aligner) distanceWithin(t []byte, k int) int {
 	// distances up to k stay exact.
 	firstBlock := 0
 	slack := len(t) - a.m + k
-	for j, c := range t {
+	for j, ch := range t {
+		c := nucCode[ch]
 		for firstBlock < lastBlock && 64*(firstBlock+1) < j+1-slack {
 			firstBlock++
 		}

@@ -14,7 +14,7 @@ func naiveSemiGlobal(p, t []byte) int {
 		cur[0] = i
 		for j := 1; j <= len(t); j++ {
 			cost := 1
-			if t[j-1] == 4 || (nucCode[p[i-1]] < 4 && nucCode[p[i-1]] == t[j-1]) {
+			if tc := nucCode[t[j-1]]; tc == 4 || (nucCode[p[i-1]] < 4 && nucCode[p[i-1]] == tc) {
 				cost = 0
 			}
 			cur[j] = min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)
@@ -26,14 +26,6 @@ func naiveSemiGlobal(p, t []byte) int {
 		best = min(best, v)
 	}
 	return best
-}
-
-func encode(s []byte) []byte {
-	out := make([]byte, len(s))
-	for i, c := range s {
-		out[i] = nucCode[c]
-	}
-	return out
 }
 
 func TestAlignerMatchesNaive(t *testing.T) {
@@ -60,7 +52,7 @@ func TestAlignerMatchesNaive(t *testing.T) {
 			}
 		}
 		a.setPattern(p)
-		got, want := a.distance(encode(tx)), naiveSemiGlobal(p, encode(tx))
+		got, want := a.distance(tx), naiveSemiGlobal(p, tx)
 		if got != want {
 			t.Fatalf("trial %d (m=%d n=%d): distance %d, naive %d", trial, m, n, got, want)
 		}
@@ -81,7 +73,7 @@ func TestAlignerKnown(t *testing.T) {
 		{"ANGT", "ACGT", 1},     // N matches nothing
 	} {
 		a.setPattern([]byte(c.p))
-		if got := a.distance(encode([]byte(c.t))); got != c.want {
+		if got := a.distance([]byte(c.t)); got != c.want {
 			t.Errorf("distance(%s, %s) = %d, want %d", c.p, c.t, got, c.want)
 		}
 	}
@@ -105,14 +97,13 @@ func TestDistanceWithinMatchesNaive(t *testing.T) {
 		for range rng.IntN(40) {
 			tx = append(tx, "ACGT"[rng.IntN(4)])
 		}
-		enc := encode(tx)
 		a.setPattern(p)
-		want := naiveSemiGlobal(p, enc)
+		want := naiveSemiGlobal(p, tx)
 		for _, k := range []int{0, want - 1, want, want + 1, want + 70, m} {
 			if k < 0 {
 				continue
 			}
-			got := a.distanceWithin(enc, k)
+			got := a.distanceWithin(tx, k)
 			if (want <= k && got != want) || (want > k && got <= k) {
 				t.Fatalf("trial %d (m=%d, k=%d): distanceWithin %d, naive %d", trial, m, k, got, want)
 			}
@@ -140,11 +131,10 @@ func TestDistanceWithinLongReads(t *testing.T) {
 		for range rng.IntN(100) {
 			tx = append(tx, "ACGT"[rng.IntN(4)])
 		}
-		enc := encode(tx)
 		a.setPattern(p)
-		want := naiveSemiGlobal(p, enc)
+		want := naiveSemiGlobal(p, tx)
 		for _, k := range []int{want - 1, want, want + 1, 2 * want, m / 3} {
-			got := a.distanceWithin(enc, k)
+			got := a.distanceWithin(tx, k)
 			if (want <= k && got != want) || (want > k && got <= k) {
 				t.Fatalf("trial %d (m=%d, n=%d, k=%d): distanceWithin %d, naive %d", trial, m, len(tx), k, got, want)
 			}
