@@ -1,6 +1,7 @@
 package refdb
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -95,15 +96,7 @@ const benchRefs = 500_000
 // compression.
 func BenchmarkBuild100k(b *testing.B) {
 	var fa bytes.Buffer
-	for _, r := range syntheticRefs(b, 100_000) {
-		fmt.Fprintf(&fa, ">%s;tax=d:%s,p:%s,c:%s,o:%s,f:%s,g:%s;\n", r.ID, r.Lineage[0], r.Lineage[1], r.Lineage[2], r.Lineage[3], r.Lineage[4], r.Lineage[5])
-		for s := r.Seq; len(s) > 0; {
-			n := min(len(s), 80)
-			fa.Write(s[:n])
-			fa.WriteByte('\n')
-			s = s[n:]
-		}
-	}
+	writeSintax(&fa, syntheticRefs(b, 100_000))
 	b.SetBytes(int64(fa.Len()))
 	cpu0 := cpuTime()
 	for b.Loop() {
@@ -126,6 +119,42 @@ func TestWriteSyntheticDB(t *testing.T) {
 		t.Skip("set ZONULA_SYNTH_DB=FILE to write a database of 500,000 synthetic references")
 	}
 	if err := os.WriteFile(path, syntheticDB(t, 500_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeSintax writes refs as SINTAX FASTA (genus-level tags, 80 bases a
+// line).
+func writeSintax(w io.Writer, refs []Reference) error {
+	bw := bufio.NewWriter(w)
+	for _, r := range refs {
+		fmt.Fprintf(bw, ">%s;tax=d:%s,p:%s,c:%s,o:%s,f:%s,g:%s;\n", r.ID, r.Lineage[0], r.Lineage[1], r.Lineage[2], r.Lineage[3], r.Lineage[4], r.Lineage[5])
+		for s := r.Seq; len(s) > 0; {
+			n := min(len(s), 80)
+			bw.Write(s[:n])
+			bw.WriteByte('\n')
+			s = s[n:]
+		}
+	}
+	return bw.Flush()
+}
+
+// TestWriteSyntheticFASTA writes BenchmarkRead500k's references as SINTAX
+// FASTA to the file named by $ZONULA_SYNTH_FASTA, to time 'zonula db build'
+// and a run on the result (scripts/bench-bigdb.sh).
+func TestWriteSyntheticFASTA(t *testing.T) {
+	path := os.Getenv("ZONULA_SYNTH_FASTA")
+	if path == "" {
+		t.Skip("set ZONULA_SYNTH_FASTA=FILE to write 500,000 synthetic references as FASTA")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeSintax(f, syntheticRefs(t, benchRefs)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 }
