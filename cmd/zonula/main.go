@@ -5,8 +5,20 @@ package main
 import (
 	"context"
 	"os"
+	"runtime/debug"
 )
 
+// gcPercent is the garbage collector's target unless GOGC is set. Most of a
+// run's heap is the classifier's index, built once and live to the end, so
+// the default of 100 (collect when the heap has doubled since the last
+// collection) would let garbage grow as large as the index; 50 keeps the
+// peak about a quarter lower at no measurable CPU cost (20,000 HiFi reads on
+// the embedded database: 156 MB → 123 MB, 6.1 CPU-s either way).
+const gcPercent = 50
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
