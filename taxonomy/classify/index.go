@@ -15,7 +15,6 @@ import (
 // k-mer counts shrink in proportion and still rank candidates.
 type kmerIndex struct {
 	k     int
-	mask  uint32
 	start []uint32 // 4^k + 1 offsets
 	refs  []uint32
 	// sampleBits is b in the sampling rule: k-mer x is indexed when the top
@@ -67,7 +66,7 @@ func newKmerIndex(refs []refdb.Reference, k, threads int) *kmerIndex {
 // whatever the number of parts.
 func buildKmerIndex(refs []refdb.Reference, k int, sampleBits uint, parts int) *kmerIndex {
 	n := 1 << (2 * k)
-	ix := &kmerIndex{k: k, mask: uint32(n - 1), start: make([]uint32, n+1), sampleBits: sampleBits}
+	ix := &kmerIndex{k: k, start: make([]uint32, n+1), sampleBits: sampleBits}
 	bounds := make([]int, parts+1)
 	for p := range bounds {
 		bounds[p] = p * len(refs) / parts
