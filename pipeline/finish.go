@@ -50,7 +50,7 @@ func finish(stage string, cfg Config, res *Result, prov report.Provenance, table
 		return err
 	}
 	if table == nil && !cfg.NoMultiQC {
-		if _, err := qc.WriteMultiQCFiles(stage, cfg.Sample, res.QC); err != nil {
+		if _, err := qc.WriteMultiQCFiles(stage, cfg.Sample, res.QC, res.Classification.AssignedAt[taxonomy.Genus]); err != nil {
 			return fmt.Errorf("MultiQC files: %w", err)
 		}
 	}

@@ -24,7 +24,7 @@ func sampleSummary() Summary {
 func TestWriteMultiQC(t *testing.T) {
 	s := sampleSummary()
 	var buf bytes.Buffer
-	if err := WriteMultiQC(&buf, "S1", s); err != nil {
+	if err := WriteMultiQC(&buf, "S1", s, 3); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {
@@ -40,8 +40,11 @@ func TestWriteMultiQC(t *testing.T) {
 	if got.ID != MultiQCGeneralID || got.PlotType != "generalstats" || row["reads"] != 5 || row["passed"] != 4 || row["passed_pct"] != 80 || row["n50"] != 1500 || row["mean_q"] < 19.99 || row["mean_q"] > 20.01 {
 		t.Errorf("general stats %+v", got)
 	}
-	if len(got.PConfig) != 5 {
-		t.Errorf("%d columns, want 5", len(got.PConfig))
+	if row["genus_pct"] != 75 { // 3 of 4 passed reads
+		t.Errorf("genus_pct %v, want 75", row["genus_pct"])
+	}
+	if len(got.PConfig) != 6 {
+		t.Errorf("%d columns, want 6", len(got.PConfig))
 	}
 	buf.Reset()
 	if err := WriteMultiQCLengths(&buf, "S1", s); err != nil {
@@ -69,10 +72,19 @@ func TestMultiQCPicksUp(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in")
 	os.Mkdir(in, 0o755)
-	for _, name := range []string{"S1", "gut sample 2"} {
-		if _, err := WriteMultiQCFiles(in, name, sampleSummary()); err != nil {
+	names := []string{"S1", "gut sample 2"}
+	for _, name := range names {
+		if _, err := WriteMultiQCFiles(in, name, sampleSummary(), 3); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A batch's combined table of the same samples lies beside them.
+	var table bytes.Buffer
+	if err := WriteMultiQCTable(&table, names, []Summary{sampleSummary(), sampleSummary()}, []int64{3, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "zonula_qc_mqc.tsv"), table.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
 	cmd := exec.Command(mqc, "--no-ansi", "-q", "-o", out, in)
@@ -85,8 +97,19 @@ func TestMultiQCPicksUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(gs)
-	if !strings.Contains(text, "S1") || !strings.Contains(text, "gut sample 2") || !strings.Contains(text, "1500") || !strings.Contains(text, "\t80\t") {
+	if !strings.Contains(text, "S1") || !strings.Contains(text, "gut sample 2") || !strings.Contains(text, "\t1500") || !strings.Contains(text, "\t80") {
 		t.Errorf("general stats table:\n%s", text)
+	}
+	// One set of zonula columns, whatever files supplied them.
+	header := strings.Split(strings.SplitN(text, "\n", 2)[0], "\t")
+	seen := map[string]int{}
+	for _, h := range header[1:] {
+		seen[h[strings.LastIndex(h, "-")+1:]]++
+	}
+	for _, key := range []string{"reads", "passed", "passed_pct", "n50", "mean_q", "genus_pct"} {
+		if seen[key] != 1 {
+			t.Errorf("column %s appears %d times in %q", key, seen[key], header)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(out, "multiqc_data", "multiqc_"+MultiQCLengthsID+"_plot.txt")); err != nil {
 		t.Errorf("length plot data not written: %v", err)
