@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -90,17 +89,9 @@ func runReport(cmd *cobra.Command, o reportOptions, inputs []string) error {
 		if err != nil {
 			return err
 		}
-		format := o.tables.format
-		if format == tables.FormatAuto {
-			if data, err := os.ReadFile(path); err == nil {
-				if f, err := tables.Detect(path, data); err == nil {
-					format = f
-				}
-			}
-		}
 		for _, p := range ps {
 			jobs = append(jobs, job{profile: p, path: path,
-				source: report.TableSource{Path: path, Format: format.String(), Relative: p.Relative}})
+				source: report.TableSource{Path: path, Format: p.Format.String(), Relative: p.Relative}})
 		}
 	}
 	if len(jobs) > 1 && (o.metadata != "" || o.sample != "") {

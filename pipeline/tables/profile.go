@@ -34,6 +34,9 @@ type Profile struct {
 	// fractional values): count-based estimators (Chao1, ACE, Good's
 	// coverage, rarefaction) do not apply.
 	Relative bool
+	// Format is the table format the profile was read from (as detected
+	// or as given); FormatAuto for profiles built from reads.
+	Format Format
 }
 
 // Feature is one row of an imported abundance table in one sample.

@@ -256,7 +256,11 @@ func Decode(name string, data []byte, o ReadOptions, tax map[string]taxonomy.Lin
 			}
 		}
 	}
-	return t.profiles(name)
+	ps, err := t.profiles(name)
+	for _, p := range ps {
+		p.Format = f
+	}
+	return ps, err
 }
 
 // gunzip decompresses a gzip file (all members), refusing more than limit

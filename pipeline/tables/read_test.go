@@ -96,6 +96,9 @@ func TestReadASVTables(t *testing.T) {
 				if p.Relative {
 					t.Errorf("%s: counts read as relative", p.Sample)
 				}
+				if p.Format != c.format {
+					t.Errorf("%s: Format %v, want %v", p.Sample, p.Format, c.format)
+				}
 			}
 			s1 := ps[0]
 			sameCounts(t, "S1 species", at(s1, taxonomy.Species), map[string]float64{"Faecalibacterium prausnitzii": 120, "Escherichia coli": 5, Unclassified: 90})
@@ -329,8 +332,8 @@ func TestReadGzip(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps := readOK(t, path, ReadOptions{})
-	if ps[0].Sample != "S1" {
-		t.Errorf("sample %q", ps[0].Sample)
+	if ps[0].Sample != "S1" || ps[0].Format != FormatKraken {
+		t.Errorf("sample %q, format %v; want S1, %v", ps[0].Sample, ps[0].Format, FormatKraken)
 	}
 	sameCounts(t, "genus", at(ps[0], taxonomy.Genus), map[string]float64{"Faecalibacterium": 120, "Bacteroides": 80, "Escherichia": 5, Unclassified: 12})
 	_, err = Decode("cut.gz", buf.Bytes()[:buf.Len()/2], ReadOptions{}, nil)
