@@ -255,12 +255,14 @@ var phredError = func() (t [256]float64) {
 // hashed sample of the k-mers, see kmerIndex) are aligned semi-globally;
 // identity is 1 − d/n for edit distance d over read length n. Near ties are the references within
 // δ = min(0.02, max(e, 1−I)/4) of the best identity I (tieWindow), where e
-// is the read's error rate from its qualities; their lowest common ancestor
-// gives the deepest rank they agree on. The rank is then cut to the deepest
+// is the read's error rate from its qualities; their consensus with the best
+// reference (see consensus: a lowest common ancestor in which references
+// that leave a rank unnamed abstain) gives the deepest rank they agree on. The rank is then cut to the deepest
 // whose identity floor, lowered by 1.2e, the best identity reaches; the
 // genus floor is the tied genus's own (GenusFloor). Confidence is the
 // share of references within 2δ of the best that carry the assigned taxon at
-// the assigned rank.
+// the assigned rank, among those that name a taxon there (all of them at
+// species rank).
 //
 // A read is a chimera when the references best supported by its left and
 // right halves belong to different genera and, aligned half by half, explain
@@ -385,10 +387,11 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 			ties = append(ties, c.refs[cd.ref].Lineage)
 		}
 	}
-	lca := taxonomy.LCA(ties...)
+	topLineage := c.refs[top.ref].Lineage
+	lca := consensus(topLineage, ties)
 	// A genus is named only when every reference within minGenusMargin of
-	// the best shares it; otherwise the lineage stops at what those
-	// references share.
+	// the best that names a genus names the same; otherwise the lineage
+	// stops at what those references share.
 	if margin := max(delta, minGenusMargin); margin > delta && lca.Depth() >= taxonomy.Genus {
 		near := ties
 		for _, cd := range cands {
@@ -396,7 +399,7 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 				near = append(near, c.refs[cd.ref].Lineage)
 			}
 		}
-		if wide := taxonomy.LCA(near...); wide.Depth() < taxonomy.Genus {
+		if wide := consensus(topLineage, near); wide.Depth() < taxonomy.Genus {
 			lca = wide
 		}
 	}
@@ -427,9 +430,11 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 	}
 	support, agree := 0, 0
 	for _, cd := range cands {
-		if cd.identity >= top.identity-2*delta {
+		// As in consensus, a reference that names no taxon at the rank
+		// abstains, except at species.
+		if name := c.refs[cd.ref].Lineage.Name(rank); cd.identity >= top.identity-2*delta && (name != "" || rank == taxonomy.Species) {
 			support++
-			if c.refs[cd.ref].Lineage.Name(rank) == a.Lineage.Name(rank) {
+			if name == a.Lineage.Name(rank) {
 				agree++
 			}
 		}
@@ -502,6 +507,32 @@ func (w *Worker) isChimera(read []byte, top, l, r candidate) bool {
 	gainL := identity(read[:half], l.ref) - identity(read[:half], top.ref)
 	gainR := identity(read[half:], r.ref) - identity(read[half:], top.ref)
 	return gainL+gainR >= chimeraGain
+}
+
+// consensus returns the part of the best reference's lineage best that the
+// near-tied references' lineages ls agree with: rank by rank from the
+// domain down, best's name is kept while every lineage in ls names the same
+// taxon or names none at that rank. A lineage that stops above a rank
+// abstains there instead of disagreeing: large databases leave ranks unnamed
+// where the taxon is unknown (SILVA's "uncultured" genera, which end a
+// lineage in zonula), and such a reference says nothing against the genus
+// its named neighbours share. The best reference itself must name the rank,
+// so a read closest to an unnamed lineage is not given its neighbours'
+// name. Species, whose names are missing for most environmental sequences,
+// are kept only when every lineage names the same one. For databases whose
+// lineages are all complete (the embedded one to genus) this is the lowest
+// common ancestor of best and ls.
+func consensus(best taxonomy.Lineage, ls []taxonomy.Lineage) taxonomy.Lineage {
+	depth := taxonomy.NoRank
+	for r := taxonomy.Domain; r < taxonomy.NumRanks && best[r] != ""; r++ {
+		for _, l := range ls {
+			if l[r] != best[r] && (l[r] != "" || r == taxonomy.Species) {
+				return best.Truncate(depth)
+			}
+		}
+		depth = r
+	}
+	return best.Truncate(depth)
 }
 
 // tiedSpecies returns the sorted distinct species of the tied lineages, or

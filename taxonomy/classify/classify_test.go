@@ -231,3 +231,50 @@ func TestOrientationInCrowdedDatabase(t *testing.T) {
 		t.Errorf("%d of 40 reads misoriented or misplaced", wrong)
 	}
 }
+
+// TestUnnamedGenusAbstains builds a database in which a near copy of a
+// Faecalibacterium gene is filed, as SILVA files its "uncultured" genera,
+// under the family only: a read from the named gene keeps its genus (the
+// unnamed copy abstains), and a read from the unnamed copy gets no genus.
+func TestUnnamedGenusAbstains(t *testing.T) {
+	db, _ := embedded(t)
+	named := refByGenus(db, "Faecalibacterium")
+	rng := rand.New(rand.NewPCG(13, 14))
+	unnamed := refdb.Reference{ID: "uncultured1", Lineage: named.Lineage.Truncate(taxonomy.Family),
+		Seq: appendMutated(nil, rng, named.Seq, 0.002, 0.002, 0.002)}
+	refs := append(slices.Clone(db.Refs), unnamed)
+	c, err := New(&refdb.DB{Refs: refs, Header: db.Header}, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.NewWorker()
+	if a := w.Classify(named.Seq, nil); a.Lineage.Name(taxonomy.Genus) != "Faecalibacterium" {
+		t.Errorf("read of the named gene: %s (best %s at %.4f)", a.Lineage, a.Reference, a.Identity)
+	}
+	if a := w.Classify(unnamed.Seq, nil); a.Reference != unnamed.ID || a.Rank != taxonomy.Family {
+		t.Errorf("read of the unnamed gene: %s at rank %v (best %s)", a.Lineage, a.Rank, a.Reference)
+	}
+}
+
+func TestConsensus(t *testing.T) {
+	g := taxonomy.Lineage{"Bacteria", "Firmicutes", "Clostridia", "Clostridiales", "Ruminococcaceae", "Faecalibacterium", "Faecalibacterium prausnitzii"}
+	other := g
+	other[taxonomy.Genus], other[taxonomy.Species] = "Subdoligranulum", ""
+	for _, c := range []struct {
+		name string
+		ls   []taxonomy.Lineage
+		want taxonomy.Rank
+	}{
+		{"alone", []taxonomy.Lineage{g}, taxonomy.Species},
+		{"family only abstains at genus", []taxonomy.Lineage{g, g.Truncate(taxonomy.Family)}, taxonomy.Genus},
+		{"other genus disagrees", []taxonomy.Lineage{g, other}, taxonomy.Family},
+		{"no lineage abstains", []taxonomy.Lineage{g, {}}, taxonomy.Genus},
+	} {
+		if got := consensus(g, c.ls); got != g.Truncate(c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, g.Truncate(c.want))
+		}
+	}
+	if got := consensus(g.Truncate(taxonomy.Family), []taxonomy.Lineage{g}); got != g.Truncate(taxonomy.Family) {
+		t.Errorf("unnamed best took its neighbour's genus: %v", got)
+	}
+}
