@@ -55,15 +55,19 @@ type Config struct {
 	// NoMultiQC leaves out the MultiQC custom-content files
 	// (SAMPLE.zonula_general_mqc.json, SAMPLE.zonula_lengths_mqc.json).
 	NoMultiQC bool
-	Classify  classify.Options
-	Metadata  report.Metadata // what the person or clinician reported
-	HTML      bool            // write report.html
-	PDF       bool            // write report.pdf
-	PageSize  string
-	Version   string
-	Commit    string
-	Options   []report.Option // the options as the user gave them, for provenance
-	Now       func() time.Time
+	// NoQualityErrorRate is the error rate reads without qualities (FASTA)
+	// are classified at; 0 estimates it from the first of them
+	// (classify.Worker.EstimateErrorRate).
+	NoQualityErrorRate float64
+	Classify           classify.Options
+	Metadata           report.Metadata // what the person or clinician reported
+	HTML               bool            // write report.html
+	PDF                bool            // write report.pdf
+	PageSize           string
+	Version            string
+	Commit             string
+	Options            []report.Option // the options as the user gave them, for provenance
+	Now                func() time.Time
 
 	// Classifier, when set, is used instead of indexing DB with Classify
 	// (classify.New) on every call, so a batch indexes its database once;
@@ -101,7 +105,26 @@ type Result struct {
 // is reverse-complemented in place before classification. Reads that pass
 // are classified; the classifier orients reads itself (by reference k-mers)
 // and its orientation is final.
-func checkRead(w *classify.Worker, rec *seqio.Record, o qc.Options, pf *qc.PrimerFinder) readResult {
+func checkRead(w *classify.Worker, rec *seqio.Record, o qc.Options, pf *qc.PrimerFinder, noQualityError float64) readResult {
+	r := qcRead(rec, o, pf)
+	if !r.pass {
+		return r
+	}
+	if len(rec.Qual) == 0 {
+		r.a = w.ClassifyAt(rec.Seq, noQualityError)
+	} else {
+		r.a = w.Classify(rec.Seq, rec.Qual)
+	}
+	if r.a.Reverse {
+		r.reverse = !r.reverse
+		r.disagree = r.byPrimers && r.a.Reference != ""
+	}
+	return r
+}
+
+// qcRead applies the QC filters to rec and, when primers are searched,
+// trims them and turns an antisense read to the sense strand (in place).
+func qcRead(rec *seqio.Record, o qc.Options, pf *qc.PrimerFinder) readResult {
 	var r readResult
 	if pf != nil {
 		r.qc = qc.Inspect(rec, o, pf)
@@ -116,15 +139,24 @@ func checkRead(w *classify.Worker, rec *seqio.Record, o qc.Options, pf *qc.Prime
 	} else {
 		r.pass, r.reason = qc.Check(rec, o)
 	}
-	if !r.pass {
-		return r
-	}
-	r.a = w.Classify(rec.Seq, rec.Qual)
-	if r.a.Reverse {
-		r.reverse = !r.reverse
-		r.disagree = r.byPrimers && r.a.Reference != ""
-	}
 	return r
+}
+
+// noQualityErrorRate estimates the error rate for a sample's reads without
+// qualities (classify.Worker.EstimateErrorRate) from those among recs, the
+// first batch that has any, after the run's QC (on copies).
+func noQualityErrorRate(w *classify.Worker, recs []*seqio.Record, o qc.Options, pf *qc.PrimerFinder) float64 {
+	var seqs [][]byte
+	for _, rec := range recs {
+		if len(rec.Qual) > 0 {
+			continue
+		}
+		c := rec.Clone()
+		if qcRead(c, o, pf).pass {
+			seqs = append(seqs, c.Seq)
+		}
+	}
+	return w.EstimateErrorRate(seqs)
 }
 
 type ambiguity struct{ reads, bases int64 }
@@ -314,6 +346,9 @@ type batch struct {
 	recs    []*seqio.Record
 	results []readResult
 	done    chan struct{}
+	// noQualityError is the error rate its reads without qualities are
+	// classified at (noQualityErrorRate of the first batch with such reads).
+	noQualityError float64
 }
 
 type readResult struct {
@@ -394,8 +429,14 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 		g.Go(func() error {
 			defer close(work)
 			defer close(order)
+			estimated, noQualityError := cfg.NoQualityErrorRate > 0, cfg.NoQualityErrorRate
 			for _, path := range cfg.Inputs {
 				f, err := readInput(gctx, path, cfg.Stdin, &bytesRead, func(b *batch) error {
+					if !estimated && slices.ContainsFunc(b.recs, func(r *seqio.Record) bool { return len(r.Qual) == 0 }) {
+						estimated = true
+						noQualityError = noQualityErrorRate(clf.NewWorker(), b.recs, cfg.QC, pf)
+					}
+					b.noQualityError = noQualityError
 					for _, ch := range []chan *batch{work, order} {
 						select {
 						case ch <- b:
@@ -417,7 +458,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 				w := clf.NewWorker()
 				for b := range work {
 					for i, rec := range b.recs {
-						b.results[i] = checkRead(w, rec, cfg.QC, pf)
+						b.results[i] = checkRead(w, rec, cfg.QC, pf, b.noQualityError)
 					}
 					close(b.done)
 				}
@@ -433,6 +474,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 				case <-gctx.Done():
 					return gctx.Err()
 				}
+				sum.NoQualityErrorRate = b.noQualityError
 				for i, rec := range b.recs {
 					r := b.results[i]
 					if pf != nil {

@@ -118,7 +118,7 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 		Sheet: sheet, OutDir: o.out, Jobs: o.jobs, Threads: o.threads, Force: o.force,
 		Run: pipeline.Config{
 			DB: db, DBName: dbName,
-			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC,
+			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate,
 			Classify: classify.DefaultOptions(),
 			HTML:     html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit,
 			Reference: ref,

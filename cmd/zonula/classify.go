@@ -69,7 +69,7 @@ func runClassify(cmd *cobra.Command, o classifyOptions, inputs []string, stdin i
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: stdin, DB: db, Threads: o.threads,
-		QC: qopts, Primers: primers, Classify: classify.DefaultOptions(),
+		QC: qopts, Primers: primers, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
 	}
 	start := time.Now()
 	res, err := pipeline.Classify(cmd.Context(), cfg, o.out, newProgress(cmd.ErrOrStderr(), o.quiet))

@@ -23,6 +23,7 @@ type qcFlags struct {
 	primerMismatches              int
 	noPrimerTrim, noPrimerSearch  bool
 	requirePrimers, noMultiQC     bool
+	errorRate                     float64 // for reads without qualities; 0 estimates it
 }
 
 func (q *qcFlags) register(f *pflag.FlagSet) {
@@ -39,6 +40,7 @@ func (q *qcFlags) register(f *pflag.FlagSet) {
 	f.BoolVar(&q.noPrimerTrim, "no-primer-trim", false, "keep primers in the reads (they are still searched, to orient reads and count them)")
 	f.BoolVar(&q.noPrimerSearch, "no-primer-search", false, "do not search for primers at all (reads are oriented by the classifier)")
 	f.BoolVar(&q.requirePrimers, "require-primers", false, "filter reads in which no primer was found (reason no_primers)")
+	f.Float64Var(&q.errorRate, "error-rate", 0, "error rate of reads without qualities (FASTA), up to 0.25; 0 estimates it from the sample's first reads")
 	f.BoolVar(&q.noMultiQC, "no-multiqc", false, "do not write the MultiQC files SAMPLE.zonula_general_mqc.json and SAMPLE.zonula_lengths_mqc.json")
 }
 
@@ -54,6 +56,9 @@ func (q *qcFlags) check() error {
 		if c.v < 0 || math.IsNaN(c.v) {
 			return usagef("%s %v: want 0 or more", c.name, c.v)
 		}
+	}
+	if q.errorRate < 0 || q.errorRate > 0.25 || math.IsNaN(q.errorRate) {
+		return usagef("--error-rate %v: want 0 to 0.25", q.errorRate)
 	}
 	if q.minEntropy > 6 {
 		return usagef("--min-entropy %v: want 0 to 6 bits", q.minEntropy)
@@ -104,6 +109,7 @@ func (q *qcFlags) record() []report.Option {
 		{Name: "no-primer-trim", Value: strconv.FormatBool(q.noPrimerTrim)},
 		{Name: "no-primer-search", Value: strconv.FormatBool(q.noPrimerSearch)},
 		{Name: "require-primers", Value: strconv.FormatBool(q.requirePrimers)},
+		{Name: "error-rate", Value: strconv.FormatFloat(q.errorRate, 'g', -1, 64)},
 	}
 }
 
@@ -116,7 +122,8 @@ func (q *qcFlags) args() ([]string, error) {
 		"--max-ee-per-kb", strconv.FormatFloat(q.maxEEPerKb, 'g', -1, 64),
 		"--min-entropy", strconv.FormatFloat(q.minEntropy, 'g', -1, 64),
 		"--max-homopolymer", strconv.Itoa(q.maxHomopolymer),
-		"--primer-mismatches", strconv.Itoa(q.primerMismatches)}
+		"--primer-mismatches", strconv.Itoa(q.primerMismatches),
+		"--error-rate", strconv.FormatFloat(q.errorRate, 'g', -1, 64)}
 	if q.primers != "" {
 		p, err := filepath.Abs(q.primers)
 		if err != nil {

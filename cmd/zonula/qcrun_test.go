@@ -326,3 +326,68 @@ func TestQCFlagsReachWorkflow(t *testing.T) {
 		t.Errorf("batch with contradictory primer flags: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestFASTAErrorRate runs Nanopore-like reads without their qualities:
+// zonula estimates their error rate from the sample (qc.json
+// classification.no_quality_error_rate) and names most of them to genus, as
+// it does the FASTQ; --error-rate overrides the estimate.
+func TestFASTAErrorRate(t *testing.T) {
+	dir := t.TempDir()
+	fq := filepath.Join(dir, "r9.fastq")
+	if code, _, errs := zonula(t, "", "simulate", "--composition", demoComposition, "--reads", "400",
+		"--platform", "ont-r9", "--seed", "21", "-o", fq); code != 0 {
+		t.Fatalf("simulate: %s", errs)
+	}
+	b, err := os.ReadFile(fq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fa strings.Builder
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		switch i % 4 {
+		case 0:
+			fa.WriteString(">" + line[1:] + "\n")
+		case 1:
+			fa.WriteString(line + "\n")
+		}
+	}
+	fasta := filepath.Join(dir, "r9.fasta")
+	if err := os.WriteFile(fasta, []byte(fa.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	classification := func(args ...string) (rate, genusShare float64) {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "out")
+		if code, _, errs := zonula(t, "", append([]string{"run", fasta, "-o", out, "--format", "none", "-q"}, args...)...); code != 0 {
+			t.Fatalf("run %v: %s", args, errs)
+		}
+		var q struct {
+			Classification struct {
+				Reads      float64   `json:"reads"`
+				AssignedAt []float64 `json:"assigned_at"`
+				Rate       float64   `json:"no_quality_error_rate"`
+			} `json:"classification"`
+		}
+		b, err := os.ReadFile(filepath.Join(out, "qc.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &q); err != nil {
+			t.Fatal(err)
+		}
+		c := q.Classification
+		return c.Rate, c.AssignedAt[5] / c.Reads
+	}
+	rate, share := classification()
+	t.Logf("estimated error rate %.4f; %.3f of reads named to genus", rate, share)
+	if rate < 0.03 || rate > 0.08 || share < 0.9 {
+		t.Errorf("estimated error rate %.4f (want 0.03–0.08), %.3f named to genus (want ≥ 0.9)", rate, share)
+	}
+	rate, share = classification("--error-rate", "0.001")
+	if rate != 0.001 || share > 0.7 {
+		t.Errorf("--error-rate 0.001: rate %.4f, %.3f named to genus (want fewer)", rate, share)
+	}
+	if code, _, _ := zonula(t, "", "run", fasta, "-o", filepath.Join(dir, "bad"), "--error-rate", "0.5"); code != exitUsage {
+		t.Errorf("--error-rate 0.5: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -118,7 +118,7 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
-		Threads: o.threads, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, Classify: classify.DefaultOptions(),
+		Threads: o.threads, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
 		Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
 		Options: slices.Concat([]report.Option{
 			{Name: "db", Value: dbName},

@@ -278,3 +278,39 @@ func TestConsensus(t *testing.T) {
 		t.Errorf("unnamed best took its neighbour's genus: %v", got)
 	}
 }
+
+// TestEstimateErrorRate estimates the error rate of reads without
+// qualities from reads of embedded genes with 7.5 % errors (a third each
+// substitutions, deletions and insertions; an alignment loses a little less
+// identity than that), and declines with too few reads.
+func TestEstimateErrorRate(t *testing.T) {
+	db, c := embedded(t)
+	rng := rand.New(rand.NewPCG(15, 16))
+	var reads [][]byte
+	for i := range 100 {
+		reads = append(reads, appendMutated(nil, rng, db.Refs[i*37].Seq, 0.025, 0.05, 0.075))
+	}
+	w := c.NewWorker()
+	// Floors are lowered by 1.2e, which should come near the identity lost.
+	if e := w.EstimateErrorRate(reads); 1.2*e < 0.05 || 1.2*e > 0.08 {
+		t.Errorf("estimate %.4f (floors lowered by %.4f) for reads with 7.5 %% errors", e, 1.2*e)
+	}
+	if e := w.EstimateErrorRate(reads[:5]); e != 0 {
+		t.Errorf("estimate %.4f from 5 reads, want 0", e)
+	}
+	// Without it most of these reads fall below their genus floors.
+	e := w.EstimateErrorRate(reads)
+	atZero, atEstimate := 0, 0
+	for _, r := range reads {
+		if w.ClassifyAt(r, 0).Rank >= taxonomy.Genus {
+			atZero++
+		}
+		if w.ClassifyAt(r, e).Rank >= taxonomy.Genus {
+			atEstimate++
+		}
+	}
+	t.Logf("reads given a genus: %d at e = 0, %d at e = %.4f", atZero, atEstimate, e)
+	if atEstimate < 90 || atZero > 60 {
+		t.Errorf("reads given a genus: %d of 100 at e = 0, %d at the estimate %.4f", atZero, atEstimate, e)
+	}
+}

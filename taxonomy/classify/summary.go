@@ -20,6 +20,10 @@ type Summary struct {
 	// range the per-genus floors are clamped to (Classifier.GenusFloor).
 	GenusFloorMin float64 `json:"genus_floor_min"`
 	GenusFloorMax float64 `json:"genus_floor_max"`
+	// NoQualityErrorRate is the error rate reads without qualities were
+	// classified at (Worker.EstimateErrorRate over the first of them); 0
+	// when every read had qualities.
+	NoQualityErrorRate float64 `json:"no_quality_error_rate"`
 	// MeanIdentity is the mean best identity over reads with any hit.
 	MeanIdentity float64 `json:"mean_identity"`
 }
