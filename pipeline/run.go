@@ -110,16 +110,29 @@ func checkRead(w *classify.Worker, rec *seqio.Record, o qc.Options, pf *qc.Prime
 	if !r.pass {
 		return r
 	}
-	if len(rec.Qual) == 0 {
-		r.a = w.ClassifyAt(rec.Seq, noQualityError)
-	} else {
+	if informativeQualities(rec.Qual) {
 		r.a = w.Classify(rec.Seq, rec.Qual)
+	} else {
+		r.a = w.ClassifyAt(rec.Seq, noQualityError)
 	}
 	if r.a.Reverse {
 		r.reverse = !r.reverse
 		r.disagree = r.byPrimers && r.a.Reference != ""
 	}
 	return r
+}
+
+// informativeQualities reports whether qual can tell a read's error rate:
+// present, and not one value throughout, as FASTA turned into FASTQ gets
+// (seqtk seq -F, or a fixed "I" or "!" per base), which would claim no
+// errors or a quarter of the bases wrong whatever the read is like.
+func informativeQualities(qual []byte) bool {
+	for _, q := range qual {
+		if q != qual[0] {
+			return true
+		}
+	}
+	return false
 }
 
 // qcRead applies the QC filters to rec and, when primers are searched,
@@ -143,12 +156,12 @@ func qcRead(rec *seqio.Record, o qc.Options, pf *qc.PrimerFinder) readResult {
 }
 
 // noQualityErrorRate estimates the error rate for a sample's reads without
-// qualities (classify.Worker.EstimateErrorRate) from those among recs, the
-// first batch that has any, after the run's QC (on copies).
+// informative qualities (classify.Worker.EstimateErrorRate) from those among
+// recs, the first batch that has any, after the run's QC (on copies).
 func noQualityErrorRate(w *classify.Worker, recs []*seqio.Record, o qc.Options, pf *qc.PrimerFinder) float64 {
 	var seqs [][]byte
 	for _, rec := range recs {
-		if len(rec.Qual) > 0 {
+		if informativeQualities(rec.Qual) {
 			continue
 		}
 		c := rec.Clone()
@@ -432,7 +445,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 			estimated, noQualityError := cfg.NoQualityErrorRate > 0, cfg.NoQualityErrorRate
 			for _, path := range cfg.Inputs {
 				f, err := readInput(gctx, path, cfg.Stdin, &bytesRead, func(b *batch) error {
-					if !estimated && slices.ContainsFunc(b.recs, func(r *seqio.Record) bool { return len(r.Qual) == 0 }) {
+					if !estimated && slices.ContainsFunc(b.recs, func(r *seqio.Record) bool { return !informativeQualities(r.Qual) }) {
 						estimated = true
 						noQualityError = noQualityErrorRate(clf.NewWorker(), b.recs, cfg.QC, pf)
 					}
