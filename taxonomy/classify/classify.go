@@ -208,6 +208,7 @@ type Worker struct {
 	counts  []uint64 // per reference: shared k-mers, and in the high half those in the read's left half
 	touched []uint32
 	cands   []candidate
+	kmers   []readKmer
 	al      aligner
 	rc      []byte
 }
@@ -220,6 +221,23 @@ type candidate struct {
 }
 
 func (c candidate) right() uint32 { return c.hits - c.left }
+
+// readKmer is one k-mer of a read looked up in the index: n references hold
+// it; left says it lies in the read's left half.
+type readKmer struct {
+	x    uint32
+	n    uint32
+	left bool
+}
+
+// maxCountPostings bounds the postings one read's candidate count walks.
+// When its k-mers' posting lists are longer in all, the rarest k-mers are
+// counted first, up to the bound: in a database holding thousands of near
+// copies of a gene (SILVA), k-mers shared by whole genera cost most of the
+// time and rank candidates least. 2¹⁸ is above any read's total on the
+// embedded database (at most about 720 k-mers × 323, its posting cap), so
+// there nothing is left out.
+const maxCountPostings = 1 << 18
 
 // NewWorker returns a Worker for this classifier.
 func (c *Classifier) NewWorker() *Worker {
@@ -293,31 +311,49 @@ func (w *Worker) ClassifyAt(seq []byte, e float64) Assignment {
 	}
 
 	// Count informative shared k-mers per reference, in total and in the
-	// read's left half (for chimera detection).
+	// read's left half (for chimera detection): gather the read's k-mers
+	// with their posting lengths, keep the rarest within maxCountPostings,
+	// then walk their postings.
 	nk := 0
 	half := len(read) / 2
+	w.kmers = w.kmers[:0]
+	postings := 0
 	eachKmer(read, k, func(x uint32, pos int) {
 		if pos%c.countStride != 0 || !c.index.sampled(x) {
 			return
 		}
 		nk++
-		post := c.index.lookup(x)
-		if len(post) > c.maxPosting {
+		n := int(c.index.start[x+1] - c.index.start[x])
+		if n == 0 || n > c.maxPosting {
 			return
 		}
+		w.kmers = append(w.kmers, readKmer{x: x, left: pos+k <= half, n: uint32(n)})
+		postings += n
+	})
+	if postings > maxCountPostings {
+		slices.SortStableFunc(w.kmers, func(a, b readKmer) int { return cmp.Compare(a.n, b.n) })
+		sum := 0
+		for i, km := range w.kmers {
+			if sum += int(km.n); sum > maxCountPostings {
+				w.kmers = w.kmers[:max(i, 1)]
+				break
+			}
+		}
+	}
+	for _, km := range w.kmers {
 		// One add counts the k-mer in total (low 32 bits) and, for the
 		// read's left half, in the high 32 bits.
 		inc := uint64(1)
-		if pos+k <= half {
+		if km.left {
 			inc |= 1 << 32
 		}
-		for _, r := range post {
+		for _, r := range c.index.lookup(km.x) {
 			if w.counts[r] == 0 {
 				w.touched = append(w.touched, r)
 			}
 			w.counts[r] += inc
 		}
-	})
+	}
 	w.cands = w.cands[:0]
 	var topHits uint32
 	bestL, bestR := candidate{}, candidate{}
