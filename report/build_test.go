@@ -418,6 +418,20 @@ func TestSectionContents(t *testing.T) {
 			}
 		}
 	}
+	if strings.Contains(sec["limitations"], "no base qualities") {
+		t.Error("limitations speak of missing qualities for reads that had them")
+	}
+	// Reads without qualities: the estimated error rate is stated.
+	in := gutInput(t, adultGut)
+	in.Classification.NoQualityErrorRate = 0.061
+	fasta := build(t, in)
+	for _, s := range fasta.Sections {
+		if s.ID == "limitations" {
+			if text := strings.Join(texts(&report.Document{Sections: []report.Section{s}}), "\n"); !strings.Contains(text, "no base qualities") || !strings.Contains(text, "6.1 %") {
+				t.Errorf("limitations do not state the estimated error rate:\n%s", text)
+			}
+		}
+	}
 	// Guidance shows exactly the items the findings point to.
 	var want []string
 	for _, f := range findings(doc) {
