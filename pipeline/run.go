@@ -155,21 +155,77 @@ func qcRead(rec *seqio.Record, o qc.Options, pf *qc.PrimerFinder) readResult {
 	return r
 }
 
-// noQualityErrorRate estimates the error rate for a sample's reads without
-// informative qualities (classify.Worker.EstimateErrorRate) from those among
-// recs, the first batch that has any, after the run's QC (on copies).
-func noQualityErrorRate(w *classify.Worker, recs []*seqio.Record, o qc.Options, pf *qc.PrimerFinder) float64 {
-	var seqs [][]byte
-	for _, rec := range recs {
+// estimateReads is how many QC-passed reads without informative qualities
+// the error-rate estimate is made from; fewer when the input ends, or when
+// maxHeldBatches batches (4,096 reads) have not yielded them, so that a run
+// of mostly filtered reads is not held in memory.
+const (
+	estimateReads  = 256
+	maxHeldBatches = 16
+)
+
+// errorRateGate holds a run's batches back until the error rate for its
+// reads without informative qualities is known, then lets them go in input
+// order, each carrying it (batch.noQualityError). The rate is the
+// configured one, or estimated (classify.Worker.EstimateErrorRate) from
+// the first estimateReads such reads that pass QC (copies are checked); a
+// run whose reads all have qualities is never held.
+type errorRateGate struct {
+	known   bool
+	rate    float64
+	pending []*batch
+	seqs    [][]byte
+	// newWorker gives the classifier worker the estimate runs on.
+	newWorker func() *classify.Worker
+	qc        qc.Options
+	pf        *qc.PrimerFinder
+	send      func(*batch) error
+}
+
+// add passes b on, or holds it until the rate is known.
+func (g *errorRateGate) add(b *batch) error {
+	if g.known {
+		b.noQualityError = g.rate
+		return g.send(b)
+	}
+	held := len(g.pending) > 0
+	for _, rec := range b.recs {
 		if informativeQualities(rec.Qual) {
 			continue
 		}
-		c := rec.Clone()
-		if qcRead(c, o, pf).pass {
-			seqs = append(seqs, c.Seq)
+		held = true
+		if c := rec.Clone(); qcRead(c, g.qc, g.pf).pass {
+			g.seqs = append(g.seqs, c.Seq)
 		}
 	}
-	return w.EstimateErrorRate(seqs)
+	if !held {
+		return g.send(b) // all reads so far have qualities: nothing to wait for
+	}
+	g.pending = append(g.pending, b)
+	if len(g.seqs) < estimateReads && len(g.pending) < maxHeldBatches {
+		return nil
+	}
+	return g.flush()
+}
+
+// flush settles the rate, estimating it from the reads gathered, and sends
+// the held batches; runReads calls it once more when the input ends.
+func (g *errorRateGate) flush() error {
+	if !g.known {
+		g.known = true
+		if len(g.seqs) > 0 {
+			g.rate = g.newWorker().EstimateErrorRate(g.seqs)
+		}
+		g.seqs = nil
+	}
+	for _, b := range g.pending {
+		b.noQualityError = g.rate
+		if err := g.send(b); err != nil {
+			return err
+		}
+	}
+	g.pending = nil
+	return nil
 }
 
 type ambiguity struct{ reads, bases int64 }
@@ -442,14 +498,8 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 		g.Go(func() error {
 			defer close(work)
 			defer close(order)
-			estimated, noQualityError := cfg.NoQualityErrorRate > 0, cfg.NoQualityErrorRate
-			for _, path := range cfg.Inputs {
-				f, err := readInput(gctx, path, cfg.Stdin, &bytesRead, func(b *batch) error {
-					if !estimated && slices.ContainsFunc(b.recs, func(r *seqio.Record) bool { return !informativeQualities(r.Qual) }) {
-						estimated = true
-						noQualityError = noQualityErrorRate(clf.NewWorker(), b.recs, cfg.QC, pf)
-					}
-					b.noQualityError = noQualityError
+			gate := &errorRateGate{known: cfg.NoQualityErrorRate > 0, rate: cfg.NoQualityErrorRate,
+				newWorker: clf.NewWorker, qc: cfg.QC, pf: pf, send: func(b *batch) error {
 					for _, ch := range []chan *batch{work, order} {
 						select {
 						case ch <- b:
@@ -458,13 +508,15 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 						}
 					}
 					return nil
-				})
+				}}
+			for _, path := range cfg.Inputs {
+				f, err := readInput(gctx, path, cfg.Stdin, &bytesRead, gate.add)
 				if err != nil {
 					return err
 				}
 				inputs = append(inputs, f)
 			}
-			return nil
+			return gate.flush()
 		})
 		for range threads {
 			g.Go(func() error {
