@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -83,9 +84,10 @@ type Classifier struct {
 	// divided by the index's sampling rate: a sampled index already thins
 	// the k-mers.
 	orientStride, countStride int
-	// cohesion is the database's GenusCohesion (from its header); empty for
-	// databases built without it, which then use the Yarza genus floor.
-	cohesion map[string]float64
+	// genusFloors holds the genus floors derived from the database's
+	// GenusCohesion (see genusFloorsOf); nil for databases built without
+	// it, which then use the Yarza genus floor.
+	genusFloors map[string]float64
 }
 
 // New indexes db for classification.
@@ -99,7 +101,7 @@ func New(db *refdb.DB, opts Options) (*Classifier, error) {
 	if len(db.Refs) == 0 {
 		return nil, errors.New("database has no references")
 	}
-	c := &Classifier{opts: opts, refs: db.Refs, index: newKmerIndex(db.Refs, opts.K, cmp.Or(opts.Threads, runtime.GOMAXPROCS(0))), cohesion: db.Header.GenusCohesion}
+	c := &Classifier{opts: opts, refs: db.Refs, index: newKmerIndex(db.Refs, opts.K, cmp.Or(opts.Threads, runtime.GOMAXPROCS(0))), genusFloors: genusFloorsOf(db.Refs, db.Header.GenusCohesion)}
 	c.maxPosting = max(64, len(db.Refs)/16)
 	c.orientStride = max(1, orientStride>>c.index.sampleBits)
 	c.countStride = max(1, countStride>>c.index.sampleBits)
@@ -110,17 +112,56 @@ func New(db *refdb.DB, opts Options) (*Classifier, error) {
 // for databases without genus cohesion values (see GenusFloor).
 func (c *Classifier) Floors() [taxonomy.NumRanks]float64 { return c.opts.Floors }
 
-// Genus floors derived from a database's cohesion values (GenusCohesion):
-// a genus's floor is its cohesion clamped to [minGenusFloor, maxGenusFloor],
-// so that neither a misplaced reference nor a very tight genus sets an
-// implausible bound, and a genus of one reference, whose spread the database
-// cannot show, gets singletonGenusFloor. zonula's choices, measured with
+// Genus floors derived from a database's cohesion values (GenusCohesion,
+// see genusFloorsOf) are clamped to [minGenusFloor, maxGenusFloor], so that
+// neither a misplaced reference nor a very tight genus sets an implausible
+// bound, and a genus of one reference, whose spread the database cannot
+// show, gets singletonGenusFloor. zonula's choices, measured with
 // scripts/bench-classify.sh (held-out sequences and absent genera).
 const (
 	minGenusFloor       = 0.90
 	maxGenusFloor       = 0.97
 	singletonGenusFloor = 0.965
 )
+
+// cohesionPriorWeight is n₀ in genusFloorsOf: how many references' worth
+// of weight the database's median cohesion has in a genus's floor. A genus
+// of two references has one pair to show its spread, and one unusually
+// distant (or close) pair would otherwise set its floor alone. 1 raised
+// held-out genus recall and lowered the share of absent genera given a
+// genus at once, at all three error rates, in scripts/bench-classify.sh's
+// per-read data (0.5 and 2 did about as well; 4 cost recall).
+const cohesionPriorWeight = 1
+
+// genusFloorsOf returns each cohesive genus's floor: its cohesion c shrunk
+// towards the median m of all the genera's cohesions by the number n of
+// its references,
+//
+//	floor(g) = (n·c + n₀·m) / (n + n₀),  n₀ = cohesionPriorWeight,
+//
+// clamped to [minGenusFloor, maxGenusFloor]. Nil when cohesion is empty.
+func genusFloorsOf(refs []refdb.Reference, cohesion map[string]float64) map[string]float64 {
+	if len(cohesion) == 0 {
+		return nil
+	}
+	members := map[string]int{}
+	for _, r := range refs {
+		if g := r.Lineage.Name(taxonomy.Genus); g != "" {
+			members[g]++
+		}
+	}
+	values := slices.Sorted(maps.Values(cohesion))
+	median := values[len(values)/2]
+	if len(values)%2 == 0 {
+		median = (values[len(values)/2-1] + median) / 2
+	}
+	floors := make(map[string]float64, len(cohesion))
+	for g, v := range cohesion {
+		n := float64(members[g])
+		floors[g] = min(max((n*v+cohesionPriorWeight*median)/(n+cohesionPriorWeight), minGenusFloor), maxGenusFloor)
+	}
+	return floors
+}
 
 // floorErrorFactor scales the read's estimated error rate e before it is
 // subtracted from an identity floor: an alignment of a read to its own
@@ -131,23 +172,24 @@ const floorErrorFactor = 1.2
 
 // GenusFloor returns the identity floor a read must reach, before the
 // error adjustment, to be assigned genus g: the Yarza floor when the
-// database carries no cohesion values, else the genus's clamped cohesion,
-// or singletonGenusFloor for a genus the database holds once.
+// database carries no cohesion values, else the genus's floor from its
+// cohesion (genusFloorsOf), or singletonGenusFloor for a genus the
+// database holds once.
 func (c *Classifier) GenusFloor(g string) float64 {
-	if len(c.cohesion) == 0 {
+	if c.genusFloors == nil {
 		return c.opts.Floors[taxonomy.Genus]
 	}
-	v, ok := c.cohesion[g]
+	v, ok := c.genusFloors[g]
 	if !ok {
 		return singletonGenusFloor
 	}
-	return min(max(v, minGenusFloor), maxGenusFloor)
+	return v
 }
 
 // GenusFloorRange returns the least and greatest genus floor GenusFloor can
 // return for this database.
 func (c *Classifier) GenusFloorRange() (lo, hi float64) {
-	if len(c.cohesion) == 0 {
+	if c.genusFloors == nil {
 		return c.opts.Floors[taxonomy.Genus], c.opts.Floors[taxonomy.Genus]
 	}
 	return minGenusFloor, maxGenusFloor

@@ -59,11 +59,19 @@ func TestGenusFloor(t *testing.T) {
 	if got := c.GenusFloor("Alpha"); got != YarzaFloors[taxonomy.Genus] {
 		t.Errorf("without cohesion values: floor %v, want Yarza's %v", got, YarzaFloors[taxonomy.Genus])
 	}
-	c.cohesion = map[string]float64{"Loose": 0.75, "Mid": 0.93, "Tight": 0.995}
+	var refs []refdb.Reference
+	for g, n := range map[string]int{"Loose": 3, "Mid": 2, "Pair": 2, "Tight": 9, "Single": 1} {
+		for range n {
+			refs = append(refs, refdb.Reference{Lineage: taxonomy.Lineage{"Bacteria", "P", "C", "O", "F", g}})
+		}
+	}
+	// The median cohesion is (0.91 + 0.93)/2 = 0.92; each genus's floor is
+	// (n·c + 0.92)/(n + 1), clamped to 0.90–0.97.
+	c.genusFloors = genusFloorsOf(refs, map[string]float64{"Loose": 0.75, "Mid": 0.93, "Pair": 0.91, "Tight": 0.995})
 	for g, want := range map[string]float64{
-		"Loose": minGenusFloor, "Mid": 0.93, "Tight": maxGenusFloor, "Single": singletonGenusFloor,
+		"Loose": minGenusFloor, "Mid": (2*0.93 + 0.92) / 3, "Pair": (2*0.91 + 0.92) / 3, "Tight": maxGenusFloor, "Single": singletonGenusFloor,
 	} {
-		if got := c.GenusFloor(g); got != want {
+		if got := c.GenusFloor(g); math.Abs(got-want) > 1e-12 {
 			t.Errorf("GenusFloor(%s) = %v, want %v", g, got, want)
 		}
 	}
