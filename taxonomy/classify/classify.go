@@ -313,15 +313,16 @@ var phredError = func() (t [256]float64) {
 // (strandSupport). The references sharing the most informative k-mers (those
 // in at most a sixteenth of the references; a large database's index holds a
 // hashed sample of the k-mers, see kmerIndex) are aligned semi-globally;
-// identity is 1 − d/n for edit distance d over read length n. Near ties are the references within
-// δ = min(0.02, max(e, 1−I)/4) of the best identity I (tieWindow), where e
-// is the read's error rate from its qualities; their consensus with the best
-// reference (see consensus: a lowest common ancestor in which references
-// that leave a rank unnamed abstain) gives the deepest rank they agree on. The rank is then cut to the deepest
-// whose identity floor, lowered by 1.2e, the best identity reaches; the
-// genus floor is the tied genus's own (GenusFloor). Confidence is the
-// share of references within 2δ of the best that carry the assigned taxon at
-// the assigned rank, among those that name a taxon there (all of them at
+// identity is 1 − d/n for edit distance d over read length n. Near ties are
+// the references within δ = min(0.02, max(e, 1−I)/4) of the best identity I
+// (tieWindow), where e is the read's error rate from its qualities; their
+// consensus with the best reference (a lowest common ancestor in which
+// references that leave a rank unnamed abstain, see consensus) gives the
+// deepest rank they agree on. The rank is then cut to the deepest whose
+// identity floor, lowered by 1.2e, the best identity reaches; the genus
+// floor is the tied genus's own (GenusFloor). Confidence is the share of
+// references within 2δ of the best that carry the assigned taxon at the
+// assigned rank, among those that name a taxon there (all of them at
 // species rank).
 //
 // A read is a chimera when the references best supported by its left and
