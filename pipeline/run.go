@@ -103,8 +103,9 @@ type Result struct {
 // the read goes through qc.Inspect (primer search and trimming, the read
 // flags, then the filters); a read whose primers lie on the antisense strand
 // is reverse-complemented in place before classification. Reads that pass
-// are classified; the classifier orients reads itself (by reference k-mers)
-// and its orientation is final.
+// are classified, at the error rate their qualities give or, for reads
+// without informative ones, at noQualityError; the classifier orients
+// reads itself (by reference k-mers) and its orientation is final.
 func checkRead(w *classify.Worker, rec *seqio.Record, o qc.Options, pf *qc.PrimerFinder, noQualityError float64) readResult {
 	r := qcRead(rec, o, pf)
 	if !r.pass {
@@ -415,8 +416,8 @@ type batch struct {
 	recs    []*seqio.Record
 	results []readResult
 	done    chan struct{}
-	// noQualityError is the error rate its reads without qualities are
-	// classified at (noQualityErrorRate of the first batch with such reads).
+	// noQualityError is the error rate its reads without informative
+	// qualities are classified at (set by errorRateGate).
 	noQualityError float64
 }
 
