@@ -128,7 +128,7 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 	n := len(cfg.Sheet.Samples)
 	threads := cfg.Threads
 	if threads <= 0 {
-		threads = runtime.NumCPU()
+		threads = runtime.GOMAXPROCS(0)
 	}
 	jobs := cfg.Jobs
 	if jobs <= 0 {

@@ -346,7 +346,7 @@ func prepare(cfg Config, prog Progress) (Config, Progress, int, error) {
 	}
 	threads := cfg.Threads
 	if threads <= 0 {
-		threads = runtime.NumCPU()
+		threads = runtime.GOMAXPROCS(0)
 	}
 	if cfg.Classify.Threads == 0 {
 		cfg.Classify.Threads = threads

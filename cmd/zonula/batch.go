@@ -68,7 +68,7 @@ func newBatchCommand() *cobra.Command {
 	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
 	o.report.register(f)
 	f.IntVar(&o.jobs, "jobs", 0, "samples at once (default: one per core, at most 8)")
-	f.IntVar(&o.threads, "threads", 0, "classification threads in all, split between the samples in flight (default: all cores)")
+	f.IntVar(&o.threads, "threads", 0, "classification threads in all, split between the samples in flight (default: the cores Go may use, which follows CPU limits of containers and cgroups)")
 	o.qc.register(f)
 	f.BoolVar(&o.force, "force", false, "run samples again even when their outputs are up to date")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors and the failed samples")
@@ -143,7 +143,7 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 		}
 		threads := o.threads
 		if threads <= 0 {
-			threads = runtime.NumCPU()
+			threads = runtime.GOMAXPROCS(0)
 		}
 		jobs := o.jobs
 		if jobs <= 0 {

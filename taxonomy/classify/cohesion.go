@@ -57,7 +57,7 @@ func GenusCohesion(refs []refdb.Reference, threads int) map[string]float64 {
 	}
 	slices.Sort(names)
 	if threads <= 0 {
-		threads = runtime.NumCPU()
+		threads = runtime.GOMAXPROCS(0)
 	}
 	values := make([]float64, len(names))
 	jobs := make(chan int)
