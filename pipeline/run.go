@@ -44,7 +44,7 @@ type Config struct {
 	Sample  string // sample name; derived from the first input when empty
 	DB      *refdb.DB
 	DBName  string // as the user named it ("embedded" or a path)
-	Threads int    // classification workers; ≤ 0 means all cores
+	Threads int    // classification workers; ≤ 0 means GOMAXPROCS
 	QC      qc.Options
 	// Primers, when non-nil, are searched in every read (qc.Inspect): a
 	// read whose primers lie on the antisense strand is reverse-complemented
