@@ -42,7 +42,7 @@ type BatchConfig struct {
 	Jobs int
 	// Threads is the classification threads of the whole batch, split
 	// evenly between the Jobs samples in flight (at least one each); ≤ 0
-	// means all cores.
+	// means GOMAXPROCS.
 	Threads int
 	// Run is the template of every sample's Config: DB, DBName, QC,
 	// Classify, HTML, PDF, PageSize, Version, Commit, Options and Now are
