@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -312,5 +313,56 @@ func TestEstimateErrorRate(t *testing.T) {
 	t.Logf("reads given a genus: %d at e = 0, %d at e = %.4f", atZero, atEstimate, e)
 	if atEstimate < 90 || atZero > 60 {
 		t.Errorf("reads given a genus: %d of 100 at e = 0, %d at the estimate %.4f", atZero, atEstimate, e)
+	}
+}
+
+// TestClipEnds clips what reaches past a reference's ends (adapters,
+// barcodes, a longer gene) but keeps read bases the reference covers, however
+// much they differ from it.
+func TestClipEnds(t *testing.T) {
+	db, c := embedded(t)
+	rng := rand.New(rand.NewPCG(17, 18))
+	random := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "ACGT"[rng.IntN(4)]
+		}
+		return b
+	}
+	ref := refByGenus(db, "Akkermansia")
+	var r uint32
+	for i := range db.Refs {
+		if db.Refs[i].ID == ref.ID {
+			r = uint32(i)
+		}
+	}
+	gene := ref.Seq
+	flanked := slices.Concat(random(80), gene, random(90))
+	if got := c.clipEnds(flanked, r); !bytes.Equal(got, gene) {
+		t.Errorf("flanked read clipped to %d bases (from %d), want the %d-base gene", len(got), len(flanked), len(gene))
+	}
+	// A read whose first 60 bases differ from the gene it spans is kept whole.
+	diverged := slices.Concat(random(60), gene[60:])
+	if got := c.clipEnds(diverged, r); len(got) != len(diverged) {
+		t.Errorf("diverged read clipped to %d of %d bases", len(got), len(diverged))
+	}
+	// A read inside the gene, and flanks too short to matter, are kept.
+	for _, read := range [][]byte{gene[100 : len(gene)-100], slices.Concat(random(12), gene, random(15))} {
+		if got := c.clipEnds(read, r); len(got) != len(read) {
+			t.Errorf("read of %d bases clipped to %d", len(read), len(got))
+		}
+	}
+	// A flank of 160 bases loses maxClip of them; one of 400, where no
+	// anchor is within reach, is not clipped at all.
+	for _, c2 := range []struct{ flank, want int }{{160, len(gene) + 160 - maxClip}, {400, len(gene) + 400}} {
+		read := slices.Concat(random(c2.flank), gene)
+		if got := c.clipEnds(read, r); len(got) != c2.want {
+			t.Errorf("%d-base flank: %d of %d bases kept, want %d", c2.flank, len(got), len(read), c2.want)
+		}
+	}
+	// End to end: a flanked read gets the genus the bare gene gets.
+	w := c.NewWorker()
+	if a := w.Classify(flanked, nil); a.Lineage.Name(taxonomy.Genus) != "Akkermansia" {
+		t.Errorf("flanked read: %s at identity %.4f", a.Lineage, a.Identity)
 	}
 }
