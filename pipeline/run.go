@@ -576,6 +576,9 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 						orient.Disagreements++
 					}
 					a := r.a
+					if a.Clipped > 0 {
+						sum.ClippedReads++
+					}
 					switch a.Status {
 					case classify.Classified:
 						sum.Classified++

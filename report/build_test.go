@@ -404,7 +404,7 @@ func TestSectionContents(t *testing.T) {
 	}
 	for id, wants := range map[string][]string{
 		"summary":     {"Reads used", "Bacteroides", "Shannon", "Key findings", "not a diagnosis"},
-		"quality":     {"too short", "N50", "Q24.6", "reverse-complemented", "1493"},
+		"quality":     {"too short", "N50", "Q24.6", "reverse-complemented", "1493", "past the reference genes"},
 		"composition": {"other (10 genera)", "unclassified", "Faecalibacterium"},
 		"diversity":   {"Chao1", "Simpson", "cut-off"},
 		"barrier":     {"Akkermansia (T-07)", "Sutterella (T-19)", "not detected"},

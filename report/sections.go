@@ -190,6 +190,7 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 		[2]string{"Reads matching no reference well enough (unclassified)", fmt.Sprintf("%d (%s)", c.Unclassified, pct(ratio(float64(c.Unclassified), float64(c.Reads))))},
 		[2]string{"Likely chimeras (two-parent reads), left out", fmt.Sprintf("%d (%s)", c.Chimeras, pct(ratio(float64(c.Chimeras), float64(c.Reads))))},
 		[2]string{"Mean identity to the best reference", fmt.Sprintf("%.1f %%", 100*c.MeanIdentity)},
+		[2]string{"Reads with ends past the reference genes, clipped (adapters, barcodes or primers left on)", fmt.Sprintf("%d (%s)", c.ClippedReads, pct(ratio(float64(c.ClippedReads), float64(c.Reads))))},
 	)
 	reasons := slices.Sorted(func(yield func(string) bool) {
 		for r := range q.Filtered {

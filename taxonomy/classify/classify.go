@@ -234,6 +234,7 @@ type Assignment struct {
 	Reference  string           // id of the best reference, "" when not aligned
 	Reverse    bool             // the read was reverse-complemented to match
 	ErrorRate  float64          // read error rate from its qualities, or as given to ClassifyAt
+	Clipped    int              // read bases clipped as overhanging the references (clipEnds)
 	// BelowFloor is the broadest rank whose (error-adjusted) floor the best
 	// identity missed; NoRank when every floor was met or nothing aligned.
 	BelowFloor taxonomy.Rank
@@ -428,7 +429,9 @@ func (w *Worker) ClassifyAt(seq []byte, e float64) Assignment {
 	cands := w.cands[:min(len(w.cands), c.opts.MaxCandidates)]
 	// The references best supported by either half anchor a chimera's ends
 	// where the overall best does not.
-	read = c.clipEnds(read, cands[0].ref, bestL.ref, bestR.ref)
+	clipped := c.clipEnds(read, cands[0].ref, bestL.ref, bestR.ref)
+	a.Clipped = len(read) - len(clipped)
+	read = clipped
 
 	// Align the best-supported candidate first; its identity tells how far
 	// the read is from the database. Only candidates whose k-mer support is

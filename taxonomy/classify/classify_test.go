@@ -362,7 +362,10 @@ func TestClipEnds(t *testing.T) {
 	}
 	// End to end: a flanked read gets the genus the bare gene gets.
 	w := c.NewWorker()
-	if a := w.Classify(flanked, nil); a.Lineage.Name(taxonomy.Genus) != "Akkermansia" {
-		t.Errorf("flanked read: %s at identity %.4f", a.Lineage, a.Identity)
+	if a := w.Classify(flanked, nil); a.Lineage.Name(taxonomy.Genus) != "Akkermansia" || a.Clipped != 170 {
+		t.Errorf("flanked read: %s at identity %.4f, %d bases clipped (want 170)", a.Lineage, a.Identity, a.Clipped)
+	}
+	if a := w.Classify(gene, nil); a.Clipped != 0 {
+		t.Errorf("bare gene: %d bases clipped", a.Clipped)
 	}
 }

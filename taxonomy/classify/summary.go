@@ -24,6 +24,11 @@ type Summary struct {
 	// classified at (Worker.EstimateErrorRate over the first of them); 0
 	// when every read had qualities.
 	NoQualityErrorRate float64 `json:"no_quality_error_rate"`
+	// ClippedReads counts reads whose ends reached past their best
+	// references' and were clipped before alignment (Assignment.Clipped):
+	// adapters, barcodes or primers left on, or genes longer than the
+	// references.
+	ClippedReads int64 `json:"clipped_reads"`
 	// MeanIdentity is the mean best identity over reads with any hit.
 	MeanIdentity float64 `json:"mean_identity"`
 }
