@@ -466,6 +466,7 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 	var sum classify.Summary
 	sum.Floors = clf.Floors()
 	sum.GenusFloorMin, sum.GenusFloorMax = clf.GenusFloorRange()
+	sum.KmerSampling = clf.KmerSampling()
 	dups := newDuplicateCounter(duplicateCheckLimit)
 	var ambiguous ambiguity
 	var identitySum float64

@@ -424,13 +424,21 @@ func TestSectionContents(t *testing.T) {
 	// Reads without qualities: the estimated error rate is stated.
 	in := gutInput(t, adultGut)
 	in.Classification.NoQualityErrorRate = 0.061
+	in.Classification.KmerSampling = 8 // and a large database's sampled index
 	fasta := build(t, in)
 	for _, s := range fasta.Sections {
 		if s.ID == "limitations" {
-			if text := strings.Join(texts(&report.Document{Sections: []report.Section{s}}), "\n"); !strings.Contains(text, "no base qualities") || !strings.Contains(text, "6.1 %") {
+			text := strings.Join(texts(&report.Document{Sections: []report.Section{s}}), "\n")
+			if !strings.Contains(text, "no base qualities") || !strings.Contains(text, "6.1 %") {
 				t.Errorf("limitations do not state the estimated error rate:\n%s", text)
 			}
+			if !strings.Contains(text, "one in 8 of the 11-base words") {
+				t.Errorf("limitations do not state the k-mer sampling:\n%s", text)
+			}
 		}
+	}
+	if strings.Contains(sec["limitations"], "11-base words (the same") {
+		t.Error("limitations speak of k-mer sampling for a whole index")
 	}
 	// Guidance shows exactly the items the findings point to.
 	var want []string

@@ -582,6 +582,10 @@ func (b *builder) limitations(_ []*Finding) (Section, error) {
 		"Methods. Reads outside %d–%d bases were removed. Each remaining read was oriented, its candidate references found by shared 11-base words, and the best candidates aligned; identity is the share of the read's bases matched. Near-tied references were merged to their common ancestor, and each read was named only down to the rank whose identity floor it reached (floors from Yarza et al. 2014; for a genus, the lowest identity at which the database's own members of that genus find a relative, where the database holds two or more; all lowered by the read's error rate estimated from its qualities). Reference database: %s, version %s, %d sequences, sha256 %s.",
 		b.in.QC.MinLength, b.in.QC.MaxLength, db.Name, db.Version, db.Sequences, short(db.SHA256)),
 		Refs: []string{"R-YAR14"}})
+	if n := c.KmerSampling; n > 1 {
+		blocks = append(blocks, &Paragraph{Text: fmt.Sprintf(
+			"The database is large, so candidate references were found with one in %d of the 11-base words (the same words for reads and references); the alignments that decide each name are unchanged.", n)})
+	}
 	if e := c.NoQualityErrorRate; e > 0 {
 		blocks = append(blocks, &Paragraph{Text: fmt.Sprintf(
 			"Some or all reads carried no base qualities, so their error rate could not be read from them. zonula estimated it from the sample at %.1f %% (from how much identity the best-matched tenth of the first such reads lost to their closest reference) and lowered the floors by that for every read without qualities. Reads from organisms the database lacks make this estimate too high, which lets more of them be named.",

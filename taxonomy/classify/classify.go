@@ -186,6 +186,10 @@ func (c *Classifier) GenusFloor(g string) float64 {
 	return v
 }
 
+// KmerSampling returns n when the index holds a hashed sample of one k-mer
+// in n (databases above maxIndexPostings k-mer/reference pairs), else 1.
+func (c *Classifier) KmerSampling() int { return 1 << c.index.sampleBits }
+
 // GenusFloorRange returns the least and greatest genus floor GenusFloor can
 // return for this database.
 func (c *Classifier) GenusFloorRange() (lo, hi float64) {

@@ -50,6 +50,9 @@ func TestBuildKmerIndex(t *testing.T) {
 }
 
 func TestSampleBitsFor(t *testing.T) {
+	if _, c := embedded(t); c.KmerSampling() != 1 {
+		t.Errorf("embedded database indexed with sampling 1 in %d", c.KmerSampling())
+	}
 	small := []refdb.Reference{{Seq: make([]byte, 1500)}}
 	if b := sampleBitsFor(small, 11); b != 0 {
 		t.Errorf("one gene sampled with %d bits", b)

@@ -29,6 +29,9 @@ type Summary struct {
 	// adapters, barcodes or primers left on, or genes longer than the
 	// references.
 	ClippedReads int64 `json:"clipped_reads"`
+	// KmerSampling is n when the database's k-mer index held one k-mer in
+	// n (Classifier.KmerSampling); 1 for a whole index.
+	KmerSampling int `json:"kmer_sampling"`
 	// MeanIdentity is the mean best identity over reads with any hit.
 	MeanIdentity float64 `json:"mean_identity"`
 }
