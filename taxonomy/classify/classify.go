@@ -650,22 +650,13 @@ func (c *Classifier) anchor(read []byte, refs []uint32, last bool) (p, q int, r 
 // occurrence returns the first position of k-mer x in seq that a second
 // k-mer confirms as the place of read's k-mer at p (see confirmed), or −1.
 func (c *Classifier) occurrence(read []byte, p int, x uint32, seq []byte, last bool) int {
-	k := c.opts.K
-	mask := uint32(1)<<(2*k) - 1
-	var y uint32
-	valid := 0
-	for i, ch := range seq {
-		b := nucCode[ch]
-		if b > 3 {
-			valid = 0
-			continue
+	at := -1
+	eachKmer(seq, c.opts.K, func(y uint32, pos int) {
+		if at < 0 && y == x && c.confirmed(read, p, seq, pos, last) {
+			at = pos
 		}
-		y = (y<<2 | uint32(b)) & mask
-		if valid++; valid >= k && y == x && c.confirmed(read, p, seq, i-k+1, last) {
-			return i - k + 1
-		}
-	}
-	return -1
+	})
+	return at
 }
 
 // confirmed reports whether a read k-mer within anchorConfirm bases of p,
