@@ -126,16 +126,8 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 		return nil, errors.New("batch: no reference database")
 	}
 	n := len(cfg.Sheet.Samples)
-	threads := cfg.Threads
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
-	}
-	jobs := cfg.Jobs
-	if jobs <= 0 {
-		jobs = DefaultJobs(threads, n)
-	}
-	jobs = min(jobs, n)
-	res := &BatchResult{Samples: make([]SampleOutcome, n), Jobs: jobs, ThreadsPerSample: max(1, threads/jobs)}
+	jobs, perSample := BatchShares(cfg.Threads, cfg.Jobs, n)
+	res := &BatchResult{Samples: make([]SampleOutcome, n), Jobs: jobs, ThreadsPerSample: perSample}
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
@@ -146,8 +138,37 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 			os.Remove(f)
 		}
 	}
-	// The index is built when the first sample needs it: a resumed batch
-	// with nothing left to do builds none.
+	runSamples(ctx, cfg, res, prog)
+	if err := writeBatchOutputs(ctx, cfg, res); err != nil {
+		return res, err
+	}
+	res.WallTotal = time.Since(start).Seconds()
+	if res.Failed > 0 {
+		return res, &BatchError{Failed: res.Failed, Total: n}
+	}
+	return res, nil
+}
+
+// BatchShares returns how many samples a batch runs at once and how many
+// classification threads each gets, from the threads of the whole batch
+// and the jobs asked for (≤ 0: automatic, GOMAXPROCS and DefaultJobs) for n
+// samples.
+func BatchShares(threads, jobs, n int) (jobsAtOnce, threadsEach int) {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	if jobs <= 0 {
+		jobs = DefaultJobs(threads, n)
+	}
+	jobs = min(jobs, n)
+	return jobs, max(1, threads/jobs)
+}
+
+// runSamples runs every sample of the sheet into res.Samples, res.Jobs at
+// a time, sharing one classifier index built when the first sample needs
+// it (a resumed batch with nothing left to do builds none). Samples not
+// started when ctx is cancelled are marked interrupted.
+func runSamples(ctx context.Context, cfg BatchConfig, res *BatchResult, prog BatchProgress) {
 	index := sync.OnceValues(func() (*classify.Classifier, error) {
 		if cfg.Run.Classifier != nil {
 			return cfg.Run.Classifier, nil
@@ -156,30 +177,15 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 		defer func() { res.IndexSeconds = time.Since(t).Seconds() }()
 		return classify.New(cfg.Run.DB, cfg.Run.Classify)
 	})
-	dbSHA := cfg.Run.DB.Header.SHA256
-
+	n := len(cfg.Sheet.Samples)
 	var mu sync.Mutex // guards finished and prog
 	finished := 0
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range jobs {
+	for range res.Jobs {
 		wg.Go(func() {
 			for i := range next {
-				s := cfg.Sheet.Samples[i]
-				c := cfg.Run
-				c.Inputs, c.Stdin = s.Reads, nil
-				c.OutDir = filepath.Join(cfg.OutDir, s.Name)
-				c.Sample, c.Metadata = s.Name, s.Metadata
-				c.Threads = res.ThreadsPerSample
-				c.Options = sampleOptions(cfg.Run.Options, s.Metadata)
-				var o SampleOutcome
-				if len(s.Unreadable) > 0 {
-					first := *s.Unreadable[0]
-					first.Problems = s.Unreadable[1:]
-					o = SampleOutcome{Sample: s.Name, Status: SampleFailed, Err: &first}
-				} else {
-					o = runSample(ctx, c, index, dbSHA, cfg.Force)
-				}
+				o := batchSample(ctx, cfg, i, res.ThreadsPerSample, index)
 				res.Samples[i] = o
 				mu.Lock()
 				finished++
@@ -203,7 +209,30 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+}
 
+// batchSample runs the sheet's sample i with the batch's settings.
+func batchSample(ctx context.Context, cfg BatchConfig, i, threads int, index func() (*classify.Classifier, error)) SampleOutcome {
+	s := cfg.Sheet.Samples[i]
+	if len(s.Unreadable) > 0 {
+		first := *s.Unreadable[0]
+		first.Problems = s.Unreadable[1:]
+		return SampleOutcome{Sample: s.Name, Status: SampleFailed, Err: &first}
+	}
+	c := cfg.Run
+	c.Inputs, c.Stdin = s.Reads, nil
+	c.OutDir = filepath.Join(cfg.OutDir, s.Name)
+	c.Sample, c.Metadata = s.Name, s.Metadata
+	c.Threads = threads
+	c.Options = sampleOptions(cfg.Run.Options, s.Metadata)
+	return runSample(ctx, c, index, cfg.Run.DB.Header.SHA256, cfg.Force)
+}
+
+// writeBatchOutputs counts the outcomes and commits batch-summary.tsv, then,
+// from the samples done or up to date, the combined tables (Combine, one
+// set committed together) into the batch's directory; a cancelled batch
+// writes the summary only.
+func writeBatchOutputs(ctx context.Context, cfg BatchConfig, res *BatchResult) error {
 	var combine []CombineInput
 	for _, o := range res.Samples {
 		switch o.Status {
@@ -218,27 +247,23 @@ feed:
 			combine = append(combine, CombineInput{Sample: o.Sample, Dir: filepath.Join(cfg.OutDir, o.Sample)})
 		}
 	}
-	if err := safefile.Write(filepath.Join(cfg.OutDir, BatchSummaryFile), func(w io.Writer) error {
-		return WriteBatchSummary(w, res.Samples)
-	}); err != nil {
-		return res, fmt.Errorf("%s: %w", BatchSummaryFile, err)
+	stage, err := safefile.NewStage(cfg.OutDir)
+	if err != nil {
+		return err
 	}
-	res.Files = append(res.Files, BatchSummaryFile)
-	if err := ctx.Err(); err != nil {
-		return res, err
+	defer stage.Discard()
+	if err := stage.Write(BatchSummaryFile, func(w io.Writer) error { return WriteBatchSummary(w, res.Samples) }); err != nil {
+		return err
 	}
-	if len(combine) > 0 {
-		files, err := Combine(cfg.OutDir, combine, "zonula "+cfg.Run.Version)
-		res.Files = append(res.Files, files...)
-		if err != nil {
-			return res, err
-		}
+	if res.Files, err = stage.Commit(""); err != nil {
+		return err
 	}
-	res.WallTotal = time.Since(start).Seconds()
-	if res.Failed > 0 {
-		return res, &BatchError{Failed: res.Failed, Total: n}
+	if err := ctx.Err(); err != nil || len(combine) == 0 {
+		return err
 	}
-	return res, nil
+	files, err := Combine(cfg.OutDir, combine, "zonula "+cfg.Run.Version)
+	res.Files = append(res.Files, files...)
+	return err
 }
 
 // sampleOptions returns the run options for one sample: the batch's, with
@@ -357,28 +382,15 @@ func UpToDate(c Config, dbSHA string) (bool, error) {
 		}
 	}
 	for i, path := range c.Inputs {
-		sum, err := fileSHA256(path)
+		in, err := HashFile(path)
 		if err != nil {
 			return false, err
 		}
-		if sum != rec.Inputs[i].SHA256 {
+		if in.SHA256 != rec.Inputs[i].SHA256 {
 			return false, fmt.Errorf("%s changed", path)
 		}
 	}
 	return true, nil
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func readQCRecord(path string) (*qcRecord, error) {

@@ -33,7 +33,8 @@ func SampleFromDir(dir string) (CombineInput, error) {
 }
 
 // Combine reads the genus rows of each sample's abundance.tsv and its
-// qc.json, one sample at a time, and writes into outDir:
+// qc.json, one sample at a time, and writes into outDir, committed
+// together (safefile.Stage):
 //
 //   - abundance-genus.tsv: tables.WriteCombinedTSV at genus rank, samples
 //     as columns in input order ("rank taxon lineage S1 S2 ...", reads;
@@ -52,8 +53,21 @@ func SampleFromDir(dir string) (CombineInput, error) {
 // rows a sample). Sample names must be unique. It returns the file names
 // written.
 func Combine(outDir string, samples []CombineInput, generatedBy string) ([]string, error) {
+	stage, err := safefile.NewStage(outDir)
+	if err != nil {
+		return nil, err
+	}
+	defer stage.Discard()
+	if err := stageCombined(stage, samples, generatedBy); err != nil {
+		return nil, err
+	}
+	return stage.Commit("")
+}
+
+// stageCombined stages Combine's files.
+func stageCombined(stage *safefile.Stage, samples []CombineInput, generatedBy string) error {
 	if len(samples) == 0 {
-		return nil, errors.New("combine: no samples")
+		return errors.New("combine: no samples")
 	}
 	var profiles []*tables.Profile
 	var summaries []qc.Summary
@@ -62,42 +76,43 @@ func Combine(outDir string, samples []CombineInput, generatedBy string) ([]strin
 	seen := map[string]bool{}
 	for _, s := range samples {
 		if seen[s.Sample] {
-			return nil, fmt.Errorf("combine: sample %q given twice", s.Sample)
+			return fmt.Errorf("combine: sample %q given twice", s.Sample)
 		}
 		seen[s.Sample] = true
 		names = append(names, s.Sample)
-		path := filepath.Join(s.Dir, "abundance.tsv")
-		f, err := os.Open(path)
+		p, err := readGenusRows(s)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		p, err := tables.ReadTSV(f, path)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		profiles = append(profiles, &tables.Profile{Sample: s.Sample, Rows: p.AtRank(taxonomy.Genus)})
+		profiles = append(profiles, p)
 		q, err := readQCRecord(filepath.Join(s.Dir, "qc.json"))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		summaries = append(summaries, q.Summary)
 		genusReads = append(genusReads, q.Classification.AssignedAt[taxonomy.Genus])
 	}
-	meta := tables.BIOMMeta{GeneratedBy: generatedBy, Date: biomDate, ID: "zonula combined genus table"}
-	var files []string
-	for _, out := range []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{CombinedGenusTSV, func(w io.Writer) error { return tables.WriteCombinedTSV(w, profiles, taxonomy.Genus) }},
-		{CombinedGenusBIOM, func(w io.Writer) error { return tables.WriteCombinedBIOM(w, profiles, taxonomy.Genus, meta) }},
-		{CombinedMultiQCTSV, func(w io.Writer) error { return qc.WriteMultiQCTable(w, names, summaries, genusReads) }},
-	} {
-		if err := safefile.Write(filepath.Join(outDir, out.name), out.write); err != nil {
-			return files, fmt.Errorf("%s: %w", out.name, err)
-		}
-		files = append(files, out.name)
+	meta := tables.BIOMMeta{GeneratedBy: generatedBy, Date: biomDate(), ID: "zonula combined genus table"}
+	if err := stage.Write(CombinedGenusTSV, func(w io.Writer) error { return tables.WriteCombinedTSV(w, profiles, taxonomy.Genus) }); err != nil {
+		return err
 	}
-	return files, nil
+	if err := stage.Write(CombinedGenusBIOM, func(w io.Writer) error { return tables.WriteCombinedBIOM(w, profiles, taxonomy.Genus, meta) }); err != nil {
+		return err
+	}
+	return stage.Write(CombinedMultiQCTSV, func(w io.Writer) error { return qc.WriteMultiQCTable(w, names, summaries, genusReads) })
+}
+
+// readGenusRows reads the genus rows of a sample's abundance.tsv.
+func readGenusRows(s CombineInput) (*tables.Profile, error) {
+	path := filepath.Join(s.Dir, "abundance.tsv")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p, err := tables.ReadTSV(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return &tables.Profile{Sample: s.Sample, Rows: p.AtRank(taxonomy.Genus)}, nil
 }

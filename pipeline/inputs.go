@@ -1,11 +1,16 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"sync/atomic"
 
+	"github.com/zonula/zonula/pipeline/profile"
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/report"
 )
 
 // ExpandInputs returns inputs with every directory replaced by the read
@@ -40,4 +45,83 @@ func ExpandInputs(inputs []string) ([]string, error) {
 		out = append(out, files...)
 	}
 	return out, nil
+}
+
+// readInput streams one file in batches of batchSize reads, hashing its raw
+// bytes as they are read and adding their number to consumed.
+func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atomic.Int64, send func(*batch) error) (report.InputFile, error) {
+	raw, closeRaw, err := openRaw(path, stdin)
+	if err != nil {
+		return report.InputFile{Path: path}, err
+	}
+	defer closeRaw()
+	h := newInputHash(path, consumed)
+	dec, err := seqio.NewReader(io.TeeReader(raw, h))
+	if err != nil {
+		return h.file(), wrapInput(path, err)
+	}
+	// Close stops the decompressor's goroutines, also on an early return.
+	defer dec.Close()
+	sc := seqio.NewRecordReader(dec, path) // FASTQ, FASTA or unaligned BAM
+	for {
+		if err := ctx.Err(); err != nil {
+			return h.file(), err
+		}
+		b := &batch{done: make(chan struct{})}
+		for len(b.recs) < batchSize && sc.Scan() {
+			b.recs = append(b.recs, sc.Record().Clone())
+		}
+		if len(b.recs) > 0 {
+			b.results = make([]profile.Read, len(b.recs))
+			if err := send(b); err != nil {
+				return h.file(), err
+			}
+		}
+		if len(b.recs) < batchSize {
+			break
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return h.file(), wrapInput(path, err)
+	}
+	// Hash whatever the decoder left unread (e.g. trailing padding).
+	if _, err := io.Copy(h, raw); err != nil {
+		return h.file(), &InputError{Path: path, Err: err}
+	}
+	return h.file(), nil
+}
+
+// openRaw opens a reads input as it is on disk; "-" is stdin.
+func openRaw(path string, stdin io.Reader) (io.Reader, func(), error) {
+	if path == "-" {
+		if stdin == nil {
+			return nil, nil, &InputError{Path: path, Err: errors.New("standard input is not available")}
+		}
+		return stdin, func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, &InputError{Path: path, Err: err}
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// InputError is a problem with an input file that is not a parse error at a
+// record: missing, unreadable, or of an unknown format.
+type InputError struct {
+	Path string
+	Err  error
+}
+
+func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// wrapInput returns err as an *InputError naming path, unless it already
+// names the record at fault (*seqio.ParseError).
+func wrapInput(path string, err error) error {
+	var pe *seqio.ParseError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &InputError{Path: path, Err: err}
 }

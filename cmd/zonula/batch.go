@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -141,17 +140,9 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 		for _, s := range sheet.Skipped {
 			fmt.Fprintf(stderr, "zonula: left out %s\n", s)
 		}
-		threads := o.threads
-		if threads <= 0 {
-			threads = runtime.GOMAXPROCS(0)
-		}
-		jobs := o.jobs
-		if jobs <= 0 {
-			jobs = pipeline.DefaultJobs(threads, len(sheet.Samples))
-		}
-		jobs = min(jobs, len(sheet.Samples))
+		jobs, each := pipeline.BatchShares(o.threads, o.jobs, len(sheet.Samples))
 		fmt.Fprintf(stderr, "zonula: batch of %d samples from %s into %s, %d at a time with %d thread(s) each\n",
-			len(sheet.Samples), sheetPath, o.out, jobs, max(1, threads/jobs))
+			len(sheet.Samples), sheetPath, o.out, jobs, each)
 	}
 	start := time.Now()
 	res, err := pipeline.Batch(cmd.Context(), cfg, &batchLog{w: stderr, quiet: o.quiet})

@@ -1,0 +1,241 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/profile"
+	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/knowledge"
+	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/classify"
+)
+
+// writeSampleOutputs turns a sample's profile in res into its outputs:
+// genus alpha diversity, indices and percentiles, abundance.tsv,
+// profile.biom, metrics.json, qc.json and the MultiQC files (for reads
+// only), the report, and run.json; all are staged and then committed into
+// cfg.OutDir, run.json last. table is nil for a run from reads and
+// describes the imported table otherwise.
+func writeSampleOutputs(stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, table *report.TableSource, prog Progress) error {
+	prog.Stage("metrics")
+	res.Alpha = genusAlpha(res.Profile, table != nil && table.Relative)
+	kb, ref, cat, err := indicesAndPercentiles(cfg, res)
+	if err != nil {
+		return err
+	}
+	prov.Finished = cfg.Now().UTC()
+	if err := writeTables(stage, cfg, res, prov, ref, table == nil); err != nil {
+		return err
+	}
+	if table == nil && !cfg.NoMultiQC {
+		if _, err := qc.WriteMultiQCFiles(stage.Dir(), cfg.Sample, res.QC, res.Classification.AssignedAt[taxonomy.Genus]); err != nil {
+			return fmt.Errorf("MultiQC files: %w", err)
+		}
+	}
+	if cfg.HTML || cfg.PDF {
+		prog.Stage("report")
+		doc, err := report.Build(report.Input{
+			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
+			QC: res.QC, Classification: res.Classification, Metadata: cfg.Metadata,
+			Percentiles: ref, Catalogue: cat, Table: table,
+		}, kb)
+		if err != nil {
+			return fmt.Errorf("building report: %w", err)
+		}
+		if err := renderReport(stage, doc, cfg.HTML, cfg.PDF, cfg.PageSize); err != nil {
+			return err
+		}
+	}
+	// run.json last: its presence says the outputs beside it are complete.
+	prov.Finished = cfg.Now().UTC()
+	if err := writeJSON(stage, "run.json", runRecord{Sample: cfg.Sample, Provenance: prov}); err != nil {
+		return err
+	}
+	res.Files, err = stage.Commit("run.json")
+	return err
+}
+
+// genusAlpha is the alpha diversity of a profile's named genera. Relative
+// abundances carry no singletons or doubletons, so their Chao1, ACE and
+// Good's coverage are NaN.
+func genusAlpha(p *tables.Profile, relative bool) metrics.Alpha {
+	genus := p.AtRank(taxonomy.Genus)
+	counts := make([]float64, 0, len(genus))
+	for _, row := range genus {
+		if row.Taxon != tables.Unclassified {
+			counts = append(counts, row.Reads)
+		}
+	}
+	a := metrics.AlphaOf(counts, taxonomy.Genus.String())
+	if relative {
+		a.Chao1, a.ACE, a.GoodsCoverage = math.NaN(), math.NaN(), math.NaN()
+	}
+	return a
+}
+
+// indicesAndPercentiles computes the sample's health indices (with their
+// coverage in cfg.DB) and its percentiles in the reference set (cfg.Reference
+// or the embedded one) into res, and returns what the report needs of them.
+func indicesAndPercentiles(cfg Config, res *Result) (*knowledge.Knowledge, *metrics.ReferenceSet, *metrics.Catalogue, error) {
+	kb, err := knowledge.Load()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	ref := cfg.Reference
+	if ref == nil {
+		if ref, err = metrics.EmbeddedReferenceSet(); err != nil {
+			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
+		}
+	}
+	var cat *metrics.Catalogue // nil: coverage unknown (a table without its database)
+	if cfg.DB != nil {
+		lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
+		for i, r := range cfg.DB.Refs {
+			lineages[i] = r.Lineage
+		}
+		cat = metrics.NewCatalogue(lineages)
+	}
+	comp := report.CompositionOf(res.Profile)
+	res.Indices = report.Indices(&comp, kb, cat)
+	res.Percentiles = map[string]float64{}
+	for k, v := range report.ReferenceValues(&comp, kb) {
+		if p, ok := ref.Percentile(k, v); ok {
+			res.Percentiles[k] = p
+		}
+	}
+	return kb, ref, cat, nil
+}
+
+// writeTables stages abundance.tsv, profile.biom, metrics.json and, with
+// withQC, qc.json.
+func writeTables(stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet, withQC bool) error {
+	if err := writeProfileFiles(stage, res.Profile, cfg.Version); err != nil {
+		return err
+	}
+	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha},
+		Indices: res.Indices, Percentiles: percentilesRecord{Reference: ref.Name(), N: ref.N(), Source: ref.Source(), Basis: "shares of reads named to a genus (species-defined measures: of all reads)", Values: res.Percentiles}}
+	if err := writeJSON(stage, "metrics.json", m); err != nil {
+		return err
+	}
+	if !withQC {
+		return nil
+	}
+	q := qcRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Options: cfg.QC, Primers: cfg.Primers, Summary: res.QC,
+		Orientation: res.Orientation, Classification: res.Classification,
+		Duplicates: duplicates{IDs: res.DuplicateIDs, Checked: res.DuplicatesChecked},
+		Ambiguous:  ambiguousRecord{Reads: res.AmbiguousReads, Bases: res.AmbiguousBases}}
+	return writeJSON(stage, "qc.json", q)
+}
+
+// runRecord is the content of run.json.
+type runRecord struct {
+	Sample string `json:"sample"`
+	report.Provenance
+}
+
+// metricsRecord is the content of a sample's metrics.json.
+type metricsRecord struct {
+	Sample   string                   `json:"sample"`
+	Version  string                   `json:"zonula_version"`
+	Database report.Database          `json:"database"`
+	Alpha    map[string]metrics.Alpha `json:"alpha"`
+	Indices  []metrics.IndexValue     `json:"indices"`
+	// Percentiles of the sample's values in the reference set.
+	Percentiles percentilesRecord `json:"percentiles"`
+}
+
+// percentilesRecord is the "percentiles" object of metrics.json.
+type percentilesRecord struct {
+	Reference string             `json:"reference_set"`
+	N         int                `json:"n"`
+	Source    string             `json:"source"`
+	Basis     string             `json:"basis"`  // what shares are of
+	Values    map[string]float64 `json:"values"` // metric → percentile (0–100)
+}
+
+// qcRecord is the content of qc.json.
+type qcRecord struct {
+	Sample         string              `json:"sample"`
+	Version        string              `json:"zonula_version"`
+	Database       report.Database     `json:"database"`
+	Options        qc.Options          `json:"options"`
+	Primers        *qc.PrimerOptions   `json:"primer_search"` // null when primers were not searched
+	Summary        qc.Summary          `json:"reads"`
+	Orientation    profile.Orientation `json:"orientation"`
+	Classification classify.Summary    `json:"classification"`
+	Duplicates     duplicates          `json:"duplicate_read_ids"`
+	Ambiguous      ambiguousRecord     `json:"ambiguous_bases"`
+}
+
+type ambiguousRecord struct {
+	Reads int64 `json:"reads"` // reads with at least one IUPAC ambiguity code
+	Bases int64 `json:"bases"`
+}
+
+type duplicates struct {
+	IDs     int64 `json:"repeated"` // reads whose id repeats an earlier one
+	Checked int64 `json:"checked"`  // reads whose ids were checked (the first million)
+}
+
+// writeJSON stages v as the indented JSON file name.
+func writeJSON(stage *safefile.Stage, name string, v any) error {
+	data, err := marshalJSON(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return stage.WriteFile(name, data)
+}
+
+// marshalJSON is v as zonula writes every JSON file: two-space indent, a
+// final newline, HTML characters escaped as encoding/json does.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteProfileFiles writes a sample's profile into dir as abundance.tsv
+// (every rank) and profile.biom (genus table, BIOM 1.0 JSON), committed
+// together; version is zonula's, recorded in the BIOM file.
+func WriteProfileFiles(dir string, p *tables.Profile, version string) error {
+	stage, err := safefile.NewStage(dir)
+	if err != nil {
+		return err
+	}
+	defer stage.Discard()
+	if err := writeProfileFiles(stage, p, version); err != nil {
+		return err
+	}
+	_, err = stage.Commit("")
+	return err
+}
+
+// writeProfileFiles stages abundance.tsv and profile.biom.
+func writeProfileFiles(stage *safefile.Stage, p *tables.Profile, version string) error {
+	if err := stage.Write("abundance.tsv", func(w io.Writer) error {
+		return tables.WriteTSV(w, p)
+	}); err != nil {
+		return err
+	}
+	return stage.Write("profile.biom", func(w io.Writer) error {
+		return tables.WriteBIOM(w, p, taxonomy.Genus, tables.BIOMMeta{GeneratedBy: "zonula " + version, Date: biomDate()})
+	})
+}
+
+// biomDate is the date written into profile.biom. BIOM requires one, but a
+// run time would make the table differ on every re-run, so zonula writes the
+// Unix epoch; the real run time is in run.json.
+func biomDate() time.Time { return time.Unix(0, 0).UTC() }
