@@ -393,14 +393,19 @@ func UpToDate(c Config, dbSHA string) (bool, error) {
 	return true, nil
 }
 
+// readQCRecord reads a sample's qc.json; errors name it (*InputError).
 func readQCRecord(path string) (*qcRecord, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, by the InputError
+		}
+		return nil, &InputError{Path: path, Err: err}
 	}
 	var q qcRecord
 	if err := json.Unmarshal(data, &q); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &InputError{Path: path, Err: err}
 	}
 	return &q, nil
 }

@@ -22,14 +22,29 @@ type CombineInput struct {
 // SampleFromDir returns the CombineInput of a directory Run wrote, named by
 // the "sample" field of its qc.json.
 func SampleFromDir(dir string) (CombineInput, error) {
-	q, err := readQCRecord(filepath.Join(dir, "qc.json"))
+	path := filepath.Join(dir, "qc.json")
+	q, err := readQCRecord(path)
 	if err != nil {
 		return CombineInput{}, err
 	}
 	if q.Sample == "" {
-		return CombineInput{}, fmt.Errorf("%s: no sample name", filepath.Join(dir, "qc.json"))
+		return CombineInput{}, &InputError{Path: path, Err: errors.New("no sample name")}
 	}
 	return CombineInput{Sample: q.Sample, Dir: dir}, nil
+}
+
+// CombineDirs is Combine over sample directories Run wrote, each named by
+// its qc.json (SampleFromDir).
+func CombineDirs(outDir string, dirs []string, generatedBy string) ([]string, error) {
+	var samples []CombineInput
+	for _, dir := range dirs {
+		s, err := SampleFromDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		samples = append(samples, s)
+	}
+	return Combine(outDir, samples, generatedBy)
 }
 
 // Combine reads the genus rows of each sample's abundance.tsv and its

@@ -116,6 +116,9 @@ type InputError struct {
 func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
+// InputFile names the input at fault.
+func (e *InputError) InputFile() string { return e.Path }
+
 // wrapInput returns err as an *InputError naming path, unless it already
 // names the record at fault (*seqio.ParseError).
 func wrapInput(path string, err error) error {

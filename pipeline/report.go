@@ -3,6 +3,10 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/zonula/zonula/pipeline/profile"
@@ -58,4 +62,127 @@ func ReportProfile(ctx context.Context, cfg Config, p *tables.Profile, table rep
 		return nil, err
 	}
 	return res, nil
+}
+
+// ErrSeveralSamples is wrapped by the error returned when settings that
+// describe one sample (a sample name, metadata) are given for inputs that
+// hold several; the error reads "one sample, but the tables hold 3", for
+// the caller to say which settings.
+var ErrSeveralSamples = errors.New("one sample")
+
+// ReportConfig asks for reports from abundance tables (zonula report).
+type ReportConfig struct {
+	Tables []string
+	Read   tables.ReadOptions // format, orientation, taxonomy file
+	// OutDir receives a single sample's outputs; several samples go to
+	// OutDir/SAMPLE/.
+	OutDir string
+	// Sample renames the sample of a single-sample input ("" keeps the
+	// table's name).
+	Sample string
+	// OneSample says settings that describe one sample were given (a
+	// metadata file): inputs holding several samples are then an error
+	// (ErrSeveralSamples), as they are with Sample.
+	OneSample bool
+	// Run is the template of every sample's Config: DB (nil when unknown),
+	// DBName, Metadata, HTML, PDF, PageSize, Version, Commit, Reference and
+	// Now are used as they are; Inputs, OutDir and Sample are set per
+	// sample, and the option named "table-format", when present, records
+	// each table's detected format.
+	Run Config
+	// Done, when set, hears of each sample as its outputs are committed.
+	Done func(res *Result, dir string)
+}
+
+// Report reads every table and writes each sample's outputs with
+// ReportProfile. Samples must be uniquely named; with several samples,
+// names must also be usable as directory names (CheckSampleName), and
+// neither cfg.Sample nor cfg.OneSample may be set (ErrSeveralSamples).
+func Report(ctx context.Context, cfg ReportConfig) ([]*Result, error) {
+	jobs, err := readReportTables(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Result
+	for _, j := range jobs {
+		c := cfg.Run
+		c.Inputs, c.OutDir, c.Sample = []string{j.source.Path}, cfg.OutDir, j.profile.Sample
+		if len(jobs) > 1 {
+			c.OutDir = filepath.Join(cfg.OutDir, j.profile.Sample)
+		}
+		c.Options = withOption(c.Options, "table-format", j.source.Format)
+		res, err := ReportProfile(ctx, c, j.profile, j.source)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, res)
+		if cfg.Done != nil {
+			cfg.Done(res, c.OutDir)
+		}
+	}
+	return out, nil
+}
+
+// reportJob is one sample of a report run.
+type reportJob struct {
+	profile *tables.Profile
+	source  report.TableSource
+}
+
+// readReportTables reads the tables of a report run and checks the sample
+// names.
+func readReportTables(cfg ReportConfig) ([]reportJob, error) {
+	var jobs []reportJob
+	for _, path := range cfg.Tables {
+		ps, err := readTables([]string{path}, cfg.Read)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			jobs = append(jobs, reportJob{profile: p, source: report.TableSource{Path: path, Format: p.Format.String(), Relative: p.Relative}})
+		}
+	}
+	if len(jobs) > 1 && (cfg.OneSample || cfg.Sample != "") {
+		return nil, fmt.Errorf("%w, but the tables hold %d", ErrSeveralSamples, len(jobs))
+	}
+	seen := map[string]string{}
+	for _, j := range jobs {
+		if cfg.Sample != "" {
+			j.profile.Sample = cfg.Sample
+		}
+		if err := CheckSampleName(j.profile.Sample); err != nil && len(jobs) > 1 {
+			return nil, &InputError{Path: j.source.Path, Err: err}
+		}
+		if prev, dup := seen[j.profile.Sample]; dup {
+			return nil, &InputError{Path: j.source.Path, Err: fmt.Errorf("sample %q also in %s", j.profile.Sample, prev)}
+		}
+		seen[j.profile.Sample] = j.source.Path
+	}
+	return jobs, nil
+}
+
+// readTables imports tables (tables.ReadAll); a failure that does not
+// already name its place in a file names the inputs.
+func readTables(paths []string, o tables.ReadOptions) ([]*tables.Profile, error) {
+	ps, err := tables.ReadAll(paths, o)
+	if err != nil {
+		var pe *tables.ParseError
+		if !errors.As(err, &pe) {
+			return nil, &InputError{Path: strings.Join(paths, ", "), Err: err}
+		}
+		return nil, err
+	}
+	return ps, nil
+}
+
+// withOption returns opts with the value of the option called name set to
+// value; opts without it are returned as they are.
+func withOption(opts []report.Option, name, value string) []report.Option {
+	i := slices.IndexFunc(opts, func(o report.Option) bool { return o.Name == name })
+	if i < 0 {
+		return opts
+	}
+	out := slices.Clone(opts)
+	out[i].Value = value
+	return out
 }

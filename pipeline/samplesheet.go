@@ -66,6 +66,9 @@ type SheetError struct {
 	Problems []*SheetError // further problems, when more than one was found
 }
 
+// InputFile names the samplesheet.
+func (e *SheetError) InputFile() string { return e.File }
+
 func (e *SheetError) Error() string {
 	var b strings.Builder
 	e.one(&b)

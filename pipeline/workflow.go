@@ -36,6 +36,30 @@ type WorkflowOptions struct {
 // Snakefile and WorkflowOptions.Force is not set.
 var ErrWorkflowExists = errors.New("a Snakefile is already there")
 
+// OpenWorkflowSheet reads a samplesheet for a workflow: every reads file
+// must be readable now (the first problems found are returned as one
+// *SheetError, not left to fail in a cluster job), and read paths are made
+// absolute, since the workflow runs from its own directory.
+func OpenWorkflowSheet(path string) (*Samplesheet, error) {
+	sheet, err := OpenSamplesheet(path)
+	if err != nil {
+		return nil, err
+	}
+	if bad := sheet.Unreadable(); len(bad) > 0 {
+		first := *bad[0]
+		first.Problems = bad[1:]
+		return nil, &first
+	}
+	for i := range sheet.Samples {
+		for j, p := range sheet.Samples[i].Reads {
+			if sheet.Samples[i].Reads[j], err = filepath.Abs(p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return sheet, nil
+}
+
 // WriteWorkflow writes a Snakemake workflow into dir: Snakefile,
 // config.yaml, profiles/slurm/{config.yaml,status.py} (a Snakemake 7 SLURM
 // profile), samplesheet.csv and metadata/SAMPLE.json for the samples whose

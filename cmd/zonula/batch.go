@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
-	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
@@ -59,7 +58,7 @@ func newBatchCommand() *cobra.Command {
 		Long:  batchHelp + exitStatusHelp,
 		Args:  argsBetween(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runBatch(cmd, o, args[0])
+			return runBatch(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -74,7 +73,8 @@ func newBatchCommand() *cobra.Command {
 	return cmd
 }
 
-func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
+func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.Writer) error {
+	sheetPath := args[0]
 	if o.out == "" {
 		return usagef("--out is required")
 	}
@@ -93,7 +93,6 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 	if err != nil {
 		return err
 	}
-	stderr := cmd.ErrOrStderr()
 	sheet, err := pipeline.OpenSamplesheet(sheetPath)
 	if err != nil {
 		return &badInputError{err}
@@ -145,7 +144,7 @@ func runBatch(cmd *cobra.Command, o batchOptions, sheetPath string) error {
 			len(sheet.Samples), sheetPath, o.out, jobs, each)
 	}
 	start := time.Now()
-	res, err := pipeline.Batch(cmd.Context(), cfg, &batchLog{w: stderr, quiet: o.quiet})
+	res, err := pipeline.Batch(ctx, cfg, &batchLog{w: stderr, quiet: o.quiet})
 	var be *pipeline.BatchError
 	if res != nil && (err == nil || errors.As(err, &be)) {
 		if !o.quiet || be != nil {
@@ -199,7 +198,7 @@ func writeBatchTable(w io.Writer, samples []pipeline.SampleOutcome, onlyFailed b
 }
 
 func newCombineCommand() *cobra.Command {
-	var out string
+	var o combineOptions
 	cmd := &cobra.Command{
 		Use:   "combine -o DIR SAMPLE_DIR...",
 		Short: "Combine samples' outputs into one genus table (TSV, BIOM) and a MultiQC file",
@@ -214,31 +213,20 @@ func newCombineCommand() *cobra.Command {
 init') calls it as its last step.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return usagef("--out is required")
-			}
-			var samples []pipeline.CombineInput
-			for _, dir := range args {
-				s, err := pipeline.SampleFromDir(dir)
-				if err != nil {
-					return &badInputError{err}
-				}
-				samples = append(samples, s)
-			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
-			}
-			ver, _ := buildVersion()
-			if _, err := pipeline.Combine(out, samples, "zonula "+ver); err != nil {
-				var pe *tables.ParseError
-				if errors.As(err, &pe) {
-					return &badInputError{err}
-				}
-				return err
-			}
-			return nil
+			return runCombine(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", "", "output `DIR` (required)")
+	cmd.Flags().StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	return cmd
+}
+
+type combineOptions struct{ out string }
+
+func runCombine(_ context.Context, o combineOptions, dirs []string, _, _ io.Writer) error {
+	if o.out == "" {
+		return usagef("--out is required")
+	}
+	ver, _ := buildVersion()
+	_, err := pipeline.CombineDirs(o.out, dirs, "zonula "+ver)
+	return err
 }

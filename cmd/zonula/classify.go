@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -13,6 +14,7 @@ import (
 )
 
 type classifyOptions struct {
+	stdin   io.Reader // read for the input "-"
 	qc      qcFlags
 	out, db string
 	threads int
@@ -20,7 +22,7 @@ type classifyOptions struct {
 }
 
 func newClassifyCommand(stdin io.Reader) *cobra.Command {
-	var o classifyOptions
+	o := classifyOptions{stdin: stdin}
 	cmd := &cobra.Command{
 		Use:   "classify [flags] READS... -o READS.tsv[.gz]",
 		Short: "Per-read taxonomic assignments only",
@@ -34,7 +36,7 @@ status is classified, unclassified, chimera or filtered (with the filter's
 reason in the last column). The file appears only when complete.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runClassify(cmd, o, args, stdin)
+			return runClassify(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -46,7 +48,7 @@ reason in the last column). The file appears only when complete.` + exitStatusHe
 	return cmd
 }
 
-func runClassify(cmd *cobra.Command, o classifyOptions, inputs []string, stdin io.Reader) error {
+func runClassify(ctx context.Context, o classifyOptions, inputs []string, _, stderr io.Writer) error {
 	if o.out == "" {
 		return usagef("--out is required")
 	}
@@ -68,16 +70,16 @@ func runClassify(cmd *cobra.Command, o classifyOptions, inputs []string, stdin i
 		return err
 	}
 	cfg := pipeline.Config{
-		Inputs: inputs, Stdin: stdin, DB: db, Threads: o.threads,
+		Inputs: inputs, Stdin: o.stdin, DB: db, Threads: o.threads,
 		QC: qopts, Primers: primers, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
 	}
 	start := time.Now()
-	res, err := pipeline.Classify(cmd.Context(), cfg, o.out, newProgress(cmd.ErrOrStderr(), o.quiet))
+	res, err := pipeline.Classify(ctx, cfg, o.out, newProgress(stderr, o.quiet))
 	if err != nil {
 		return err
 	}
 	if !o.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "zonula: %s: %d reads, %d passed QC, %d classified to genus, in %s (%.1fs)\n",
+		fmt.Fprintf(stderr, "zonula: %s: %d reads, %d passed QC, %d classified to genus, in %s (%.1fs)\n",
 			res.Sample, res.QC.InputReads, res.QC.PassedReads, res.Classification.AssignedAt[5], o.out, time.Since(start).Seconds())
 	}
 	return nil

@@ -11,7 +11,6 @@ import (
 
 	"github.com/zonula/zonula/pipeline"
 	"github.com/zonula/zonula/pipeline/metrics"
-	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
@@ -79,14 +78,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return code
 }
 
+// inputProblem is implemented by every error that names a user's input
+// file and, where known, the line or record at fault: *seqio.ParseError,
+// *tables.ParseError, *pipeline.InputError, *pipeline.SheetError,
+// *cohort.ParseError, *cohort.InputError, *metrics.NewickError,
+// *qc.PrimerFileError, *refdb.ParseError. It means exit status 3.
+type inputProblem interface {
+	error
+	InputFile() string
+}
+
 // exitCode maps an error to the documented exit status.
 func exitCode(err error) int {
 	var (
 		ue *usageError
 		bi *badInputError
 		de *databaseError
-		pe *seqio.ParseError
-		ie *pipeline.InputError
+		ip inputProblem
 		te *tables.ParseError
 		ne *metrics.NewickError
 		be *pipeline.BatchError
@@ -100,7 +108,7 @@ func exitCode(err error) int {
 		return exitPartial
 	case errors.As(err, &de), errors.Is(err, refdb.ErrCorrupt):
 		return exitDatabase
-	case errors.As(err, &bi), errors.As(err, &pe), errors.As(err, &ie), errors.As(err, &te), errors.As(err, &ne):
+	case errors.As(err, &bi), errors.As(err, &ip), errors.As(err, &te), errors.As(err, &ne):
 		return exitBadInput
 	}
 	return exitFailure

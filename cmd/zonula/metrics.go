@@ -1,17 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
-	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy"
@@ -32,13 +30,9 @@ func (t *tableFlags) register(cmd *cobra.Command) {
 	f.StringVar(&t.taxonomy, "taxonomy", "", "lineages by feature id: QIIME 2 taxonomy .qza/.tsv, mothur .cons.taxonomy or Kraken2 report (for Bracken)")
 }
 
-// read imports every table, mapping import errors to exit 3.
-func (t *tableFlags) read(paths []string) ([]*tables.Profile, error) {
-	ps, err := tables.ReadAll(paths, tables.ReadOptions{Format: t.format, Orientation: t.orientation, Taxonomy: t.taxonomy})
-	if err != nil {
-		return nil, &badInputError{err}
-	}
-	return ps, nil
+// options returns the import options the flags ask for.
+func (t *tableFlags) options() tables.ReadOptions {
+	return tables.ReadOptions{Format: t.format, Orientation: t.orientation, Taxonomy: t.taxonomy}
 }
 
 type metricsOptions struct {
@@ -73,7 +67,7 @@ Without -o the alpha table is printed (TSV, or everything as JSON with
 matrix per --beta metric (distance-METRIC.tsv).` + exitStatusHelp,
 		Args: argsBetween(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runMetrics(o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runMetrics(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.tables.register(cmd)
@@ -89,7 +83,7 @@ matrix per --beta metric (distance-METRIC.tsv).` + exitStatusHelp,
 	return cmd
 }
 
-func runMetrics(o metricsOptions, inputs []string, stdout, stderr io.Writer) error {
+func runMetrics(ctx context.Context, o metricsOptions, inputs []string, stdout, stderr io.Writer) error {
 	rank := pipeline.FeatureLevel
 	if o.rank != "feature" {
 		r, err := taxonomy.ParseRank(o.rank)
@@ -115,49 +109,20 @@ func runMetrics(o metricsOptions, inputs []string, stdout, stderr io.Writer) err
 			return usagef("--beta %q: want %s", b, strings.Join(pipeline.BetaNames, ", "))
 		}
 	}
-	if o.tree != "" {
-		f, err := os.Open(o.tree)
-		if err != nil {
-			return &badInputError{err}
-		}
-		defer f.Close()
-		t, err := metrics.ReadNewick(f, o.tree)
-		if err != nil {
-			return &badInputError{err}
-		}
-		opts.Tree = t
-	}
-	ps, err := o.tables.read(inputs)
+	rep, err := pipeline.Metrics(ctx, pipeline.MetricsConfig{Tables: inputs, Read: o.tables.options(), TreeFile: o.tree, Options: opts})
 	if err != nil {
 		return err
-	}
-	rep, err := pipeline.ComputeMetrics(ps, opts)
-	if err != nil {
-		return &badInputError{err}
 	}
 	ver, _ := buildVersion()
-	if o.out == "" {
-		if o.json {
-			return rep.WriteJSON(stdout, ver, inputs)
-		}
-		return rep.WriteAlphaTSV(stdout)
-	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return err
-	}
-	write := func(name string, fn func(io.Writer) error) error {
-		return safefile.Write(filepath.Join(o.out, name), fn)
-	}
-	if err := write("alpha.tsv", rep.WriteAlphaTSV); err != nil {
-		return err
-	}
-	for _, b := range rep.Beta {
-		if err := write("distance-"+b.Metric+".tsv", func(w io.Writer) error { return pipeline.WriteDistanceTSV(w, b.Distances) }); err != nil {
+	switch {
+	case o.out != "":
+		if _, err := rep.WriteDir(o.out, ver, inputs); err != nil {
 			return err
 		}
-	}
-	if err := write("metrics.json", func(w io.Writer) error { return rep.WriteJSON(w, ver, inputs) }); err != nil {
-		return err
+	case o.json:
+		return rep.WriteJSON(stdout, ver, inputs)
+	default:
+		return rep.WriteAlphaTSV(stdout)
 	}
 	if len(rep.Dropped) > 0 {
 		fmt.Fprintf(stderr, "zonula: %d samples below %d reads left out: %s\n", len(rep.Dropped), o.rarefy, strings.Join(rep.Dropped, ", "))

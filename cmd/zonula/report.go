@@ -1,14 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"path/filepath"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
 	"github.com/zonula/zonula/pipeline/safefile"
-	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
@@ -38,7 +39,7 @@ whose quality checks and database zonula cannot see; give --db when the
 table was made against a zonula database, so the indices' coverage is known.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReport(cmd, o, args)
+			return runReport(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.tables.register(cmd)
@@ -52,7 +53,7 @@ table was made against a zonula database, so the indices' coverage is known.` + 
 	return cmd
 }
 
-func runReport(cmd *cobra.Command, o reportOptions, inputs []string) error {
+func runReport(ctx context.Context, o reportOptions, inputs []string, _, stderr io.Writer) error {
 	if o.out == "" {
 		return usagef("--out is required")
 	}
@@ -78,63 +79,29 @@ func runReport(cmd *cobra.Command, o reportOptions, inputs []string) error {
 		}
 	}
 	ver, commit := buildVersion()
-	type job struct {
-		profile *tables.Profile
-		source  report.TableSource
-		path    string
-	}
-	var jobs []job
-	for _, path := range inputs {
-		ps, err := o.tables.read([]string{path})
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			jobs = append(jobs, job{profile: p, path: path,
-				source: report.TableSource{Path: path, Format: p.Format.String(), Relative: p.Relative}})
-		}
-	}
-	if len(jobs) > 1 && (o.metadata != "" || o.sample != "") {
-		return usagef("--metadata and --sample describe one sample, but the tables hold %d", len(jobs))
-	}
-	seen := map[string]string{}
-	for _, j := range jobs {
-		if o.sample != "" {
-			j.profile.Sample = o.sample
-		}
-		if err := pipeline.CheckSampleName(j.profile.Sample); err != nil && len(jobs) > 1 {
-			return &badInputError{fmt.Errorf("%s: %w", j.path, err)}
-		}
-		if prev, dup := seen[j.profile.Sample]; dup {
-			return &badInputError{fmt.Errorf("%s: sample %q also in %s", j.path, j.profile.Sample, prev)}
-		}
-		seen[j.profile.Sample] = j.path
-	}
-	for _, j := range jobs {
-		dir := o.out
-		if len(jobs) > 1 {
-			dir = filepath.Join(o.out, j.profile.Sample)
-		}
-		cfg := pipeline.Config{
-			Inputs: []string{j.path}, OutDir: dir, Sample: j.profile.Sample, DB: db, DBName: o.db,
-			Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
+	_, err = pipeline.Report(ctx, pipeline.ReportConfig{
+		Tables: inputs, Read: o.tables.options(), OutDir: o.out, Sample: o.sample, OneSample: o.metadata != "",
+		Run: pipeline.Config{
+			DB: db, DBName: o.db, Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize,
+			Version: ver, Commit: commit, Reference: ref,
 			Options: []report.Option{
 				{Name: "db", Value: o.db},
 				{Name: "format", Value: o.report.formats},
 				{Name: "metadata", Value: o.metadata},
 				{Name: "page-size", Value: o.report.pageSize},
 				{Name: "reference", Value: o.report.reference},
-				{Name: "table-format", Value: j.source.Format},
+				{Name: "table-format"}, // the format detected, per table
 				{Name: "taxonomy", Value: o.tables.taxonomy},
 			},
-		}
-		res, err := pipeline.ReportProfile(cmd.Context(), cfg, j.profile, j.source)
-		if err != nil {
-			return err
-		}
-		if !o.quiet {
-			fmt.Fprintf(cmd.ErrOrStderr(), "zonula: %s: %d files in %s\n", res.Sample, len(res.Files), dir)
-		}
+		},
+		Done: func(res *pipeline.Result, dir string) {
+			if !o.quiet {
+				fmt.Fprintf(stderr, "zonula: %s: %d files in %s\n", res.Sample, len(res.Files), dir)
+			}
+		},
+	})
+	if errors.Is(err, pipeline.ErrSeveralSamples) {
+		return usagef("--metadata and --sample describe %v", err)
 	}
-	return nil
+	return err
 }

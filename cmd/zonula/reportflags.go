@@ -24,10 +24,19 @@ func (r *reportFlags) check() (html, pdf bool, err error) {
 	if html, pdf, err = parseFormats(r.formats); err != nil {
 		return false, false, err
 	}
-	if r.pageSize != "A4" && r.pageSize != "Letter" {
-		return false, false, usagef("--page-size %q: want A4 or Letter", r.pageSize)
+	if err := checkPageSize(r.pageSize); err != nil {
+		return false, false, err
 	}
 	return html, pdf, nil
+}
+
+// checkPageSize returns a usage error unless s is a page size the PDF
+// renderer knows.
+func checkPageSize(s string) error {
+	if s != "A4" && s != "Letter" {
+		return usagef("--page-size %q: want A4 or Letter", s)
+	}
+	return nil
 }
 
 // referenceSet loads --reference; nil (the embedded set) when not given.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,7 @@ import (
 )
 
 type runOptions struct {
+	stdin                     io.Reader // read for the input "-"
 	out, db, sample, metadata string
 	report                    reportFlags
 	threads                   int
@@ -31,7 +33,7 @@ type runOptions struct {
 }
 
 func newRunCommand(stdin io.Reader) *cobra.Command {
-	o := runOptions{}
+	o := runOptions{stdin: stdin}
 	cmd := &cobra.Command{
 		Use:   "run [flags] READS... -o DIR",
 		Short: "Run the whole chain for one sample: reads to report",
@@ -61,7 +63,7 @@ zonula reads (TSV/CSV, BIOM, QIIME 2 .qza, MetaPhlAn, mothur, …).
 Outputs appear only when all are complete.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRun(cmd, o, args, stdin)
+			return runRun(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -76,7 +78,7 @@ Outputs appear only when all are complete.` + exitStatusHelp,
 	return cmd
 }
 
-func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) error {
+func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Writer) error {
 	if o.out == "" {
 		return usagef("--out is required")
 	}
@@ -117,7 +119,7 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 		dbName = "embedded"
 	}
 	cfg := pipeline.Config{
-		Inputs: inputs, Stdin: stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
+		Inputs: inputs, Stdin: o.stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
 		Threads: o.threads, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
 		Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
 		Options: slices.Concat([]report.Option{
@@ -131,17 +133,17 @@ func runRun(cmd *cobra.Command, o runOptions, inputs []string, stdin io.Reader) 
 			{Name: "reference", Value: o.report.reference},
 		}),
 	}
-	prog := newProgress(cmd.ErrOrStderr(), o.quiet)
+	prog := newProgress(stderr, o.quiet)
 	if c, ok := prog.(interface{ Close() }); ok {
 		defer c.Close() // also on an error, which leaves the bar unfinished
 	}
 	start := time.Now()
-	res, err := pipeline.Run(cmd.Context(), cfg, prog)
+	res, err := pipeline.Run(ctx, cfg, prog)
 	if err != nil {
 		return err
 	}
 	if !o.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "zonula: %s: %d reads, %d passed QC, %d classified to genus; %d files in %s (%.1fs)\n",
+		fmt.Fprintf(stderr, "zonula: %s: %d reads, %d passed QC, %d classified to genus; %d files in %s (%.1fs)\n",
 			res.Sample, res.QC.InputReads, res.QC.PassedReads, res.Classification.AssignedAt[5], len(res.Files), o.out, time.Since(start).Seconds())
 	}
 	return nil

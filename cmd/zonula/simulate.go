@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
-	"fmt"
+	"context"
 	"io"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonula/zonula/pipeline"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/simulate"
 )
@@ -34,8 +31,8 @@ seed gives the same reads. Each read's description records its truth
 (ref=, strand=, kind=, lineage=). Platforms: hifi (0.4 % error), ont-r10
 (3 %), ont-r9 (7.5 %).` + exitStatusHelp,
 		Args: argsBetween(0, 0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runSimulate(o)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSimulate(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -50,7 +47,7 @@ seed gives the same reads. Each read's description records its truth
 	return cmd
 }
 
-func runSimulate(o simulateOptions) error {
+func runSimulate(ctx context.Context, o simulateOptions, _ []string, _, _ io.Writer) error {
 	if o.composition == "" || o.out == "" {
 		return usagef("--composition and --out are required")
 	}
@@ -64,40 +61,10 @@ func runSimulate(o simulateOptions) error {
 	if err := safefile.CheckNotInput(o.out, []string{o.composition}); err != nil {
 		return usagef("%v", err)
 	}
-	cf, err := os.Open(o.composition)
-	if err != nil {
-		return &badInputError{err}
-	}
-	parts, err := simulate.ReadComposition(cf, o.composition)
-	cf.Close()
-	if err != nil {
-		return &badInputError{err}
-	}
 	db, err := loadDB(o.db)
 	if err != nil {
 		return err
 	}
-	sim, err := simulate.New(db, parts, simulate.Options{Reads: o.reads, Seed: o.seed, Platform: plat, Chimeras: o.chimeras, Junk: o.junk})
-	if err != nil {
-		return &badInputError{fmt.Errorf("%s: %w", o.composition, err)}
-	}
-	return safefile.Write(o.out, func(w io.Writer) error {
-		var out io.Writer = w
-		var gz *gzip.Writer
-		if strings.HasSuffix(o.out, ".gz") {
-			gz = gzip.NewWriter(w) // no name or time in the header: reproducible bytes
-			out = gz
-		}
-		bw := bufio.NewWriterSize(out, 1<<16)
-		if err := sim.Each(func(r simulate.Read) error { return simulate.WriteFASTQ(bw, r) }); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
-		if gz != nil {
-			return gz.Close()
-		}
-		return nil
-	})
+	return pipeline.Simulate(ctx, pipeline.SimulateConfig{Composition: o.composition, Out: o.out, DB: db,
+		Options: simulate.Options{Reads: o.reads, Seed: o.seed, Platform: plat, Chimeras: o.chimeras, Junk: o.junk}})
 }

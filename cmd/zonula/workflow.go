@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +53,7 @@ Snakemake 7.21 (Snakemake 8 needs the cluster-generic executor plugin; see the
 profile's comments). The sheet is checked as 'zonula batch' checks it.` + exitStatusHelp,
 		Args: argsBetween(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runWorkflowInit(cmd, o, args[0])
+			return runWorkflowInit(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -68,7 +70,8 @@ profile's comments). The sheet is checked as 'zonula batch' checks it.` + exitSt
 	return cmd
 }
 
-func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
+func runWorkflowInit(_ context.Context, o workflowOptions, args []string, _, stderr io.Writer) error {
+	dir := args[0]
 	if _, _, err := o.report.check(); err != nil {
 		return err
 	}
@@ -79,20 +82,8 @@ func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
 	var sheet *pipeline.Samplesheet
 	if o.sheet != "" {
 		var err error
-		if sheet, err = pipeline.OpenSamplesheet(o.sheet); err != nil {
-			return &badInputError{err}
-		}
-		if bad := sheet.Unreadable(); len(bad) > 0 {
-			first := *bad[0]
-			first.Problems = bad[1:]
-			return &badInputError{&first}
-		}
-		for i := range sheet.Samples {
-			for j, p := range sheet.Samples[i].Reads {
-				if sheet.Samples[i].Reads[j], err = filepath.Abs(p); err != nil {
-					return err
-				}
-			}
+		if sheet, err = pipeline.OpenWorkflowSheet(o.sheet); err != nil {
+			return err
 		}
 	}
 	zonula := o.zonula
@@ -155,7 +146,7 @@ func runWorkflowInit(cmd *cobra.Command, o workflowOptions, dir string) error {
 		if sheet != nil {
 			n = fmt.Sprintf("%d samples", len(sheet.Samples))
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "zonula: wrote %d files into %s (%s). Then: cd %s && snakemake --cores 4  (or --profile profiles/slurm)\n",
+		fmt.Fprintf(stderr, "zonula: wrote %d files into %s (%s). Then: cd %s && snakemake --cores 4  (or --profile profiles/slurm)\n",
 			len(files), dir, n, dir)
 	}
 	return nil

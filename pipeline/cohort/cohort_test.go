@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy"
 )
@@ -123,17 +124,24 @@ func TestWriteTablesDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()
-		paths, err := r.WriteTables(dir)
+		stage, err := safefile.NewStage(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.WriteTables(stage); err != nil {
+			t.Fatal(err)
+		}
+		names, err := stage.Commit("")
 		if err != nil {
 			t.Fatal(err)
 		}
 		outs[k] = map[string][]byte{}
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
+		for _, name := range names {
+			b, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			outs[k][filepath.Base(p)] = b
+			outs[k][name] = b
 		}
 	}
 	for _, name := range []string{DistancesFile, PCoAFile, PermanovaFile, PermanovaJSON, DifferentialFile, AlphaFile} {

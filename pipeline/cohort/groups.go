@@ -27,6 +27,9 @@ func (e *ParseError) Error() string {
 // Unwrap returns the underlying error.
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// InputFile names the groups file.
+func (e *ParseError) InputFile() string { return e.File }
+
 // GroupEntry is one sample's group and the line it came from.
 type GroupEntry struct {
 	Sample, Group string

@@ -41,6 +41,9 @@ func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
 // Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
 
+// InputFile names the input at fault.
+func (e *InputError) InputFile() string { return e.Path }
+
 // ProfileFile is the per-sample abundance table a zonula output directory
 // holds.
 const ProfileFile = "abundance.tsv"

@@ -1,13 +1,11 @@
 package cohort
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -27,8 +25,7 @@ const (
 // maxAxes is how many PCoA axes pcoa.tsv holds at most.
 const maxAxes = 10
 
-// WriteTables writes the cohort tables into dir (which must exist), each
-// atomically, and returns their paths:
+// WriteTables stages the cohort tables (safefile.Stage):
 //
 //   - distances.tsv: the square distance matrix, a header of sample names;
 //   - pcoa.tsv: sample, group and coordinates on the first axes (at most 10,
@@ -42,7 +39,7 @@ const maxAxes = 10
 //
 // Numbers are written with 10 significant digits (Num), undefined ones as
 // "NA", so the bytes depend only on the result.
-func (r *Result) WriteTables(dir string) ([]string, error) {
+func (r *Result) WriteTables(stage *safefile.Stage) error {
 	files := []struct {
 		name  string
 		write func(w io.Writer) error
@@ -54,21 +51,12 @@ func (r *Result) WriteTables(dir string) ([]string, error) {
 		{DifferentialFile, r.writeDifferential},
 		{AlphaFile, r.writeAlpha},
 	}
-	var paths []string
 	for _, f := range files {
-		p := filepath.Join(dir, f.name)
-		if err := safefile.Write(p, func(w io.Writer) error {
-			bw := bufio.NewWriter(w)
-			if err := f.write(bw); err != nil {
-				return err
-			}
-			return bw.Flush()
-		}); err != nil {
-			return paths, fmt.Errorf("writing %s: %w", p, err)
+		if err := stage.Write(f.name, f.write); err != nil {
+			return err
 		}
-		paths = append(paths, p)
 	}
-	return paths, nil
+	return nil
 }
 
 // Num formats a value as the tables do: 10 significant digits, "NA" when

@@ -87,6 +87,10 @@ func (e *ParseError) Error() string {
 	return where + ": " + msg
 }
 
+// InputFile names the file at fault; every error that names a user's input
+// has this method (the command line maps them to exit status 3).
+func (e *ParseError) InputFile() string { return e.File }
+
 // Unwrap returns the underlying error.
 func (e *ParseError) Unwrap() error { return e.Err }
 

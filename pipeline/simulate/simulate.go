@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -53,9 +54,29 @@ type Part struct {
 	Fraction float64 // normalised to sum to 1 by ReadComposition
 }
 
+// ParseError is a problem with a composition file, at a line when known.
+type ParseError struct {
+	File string
+	Line int // 1-based; 0 for the file as a whole
+	Err  error
+}
+
+func (e *ParseError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// InputFile names the composition file.
+func (e *ParseError) InputFile() string { return e.File }
+
 // ReadComposition reads "taxon<TAB>fraction" lines (blank lines and lines
 // starting with # are skipped; fractions need not sum to 1 and are
-// normalised). Errors name the file and line.
+// normalised). Errors are *ParseError, naming the file and line.
 func ReadComposition(r io.Reader, name string) ([]Part, error) {
 	var parts []Part
 	sc := bufio.NewScanner(r)
@@ -66,27 +87,30 @@ func ReadComposition(r io.Reader, name string) ([]Part, error) {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
+		bad := func(format string, a ...any) error {
+			return &ParseError{File: name, Line: line, Err: fmt.Errorf(format, a...)}
+		}
 		f := strings.Split(text, "\t")
 		if len(f) != 2 {
-			return nil, fmt.Errorf("%s:%d: want \"taxon<TAB>fraction\", got %d fields", name, line, len(f))
+			return nil, bad("want \"taxon<TAB>fraction\", got %d fields", len(f))
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
 		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return nil, fmt.Errorf("%s:%d: fraction %q is not a non-negative number", name, line, f[1])
+			return nil, bad("fraction %q is not a non-negative number", f[1])
 		}
 		taxon := strings.TrimSpace(f[0])
 		if prev, dup := seen[taxon]; dup {
-			return nil, fmt.Errorf("%s:%d: taxon %q already given on line %d", name, line, taxon, prev)
+			return nil, bad("taxon %q already given on line %d", taxon, prev)
 		}
 		seen[taxon] = line
 		parts = append(parts, Part{Taxon: taxon, Fraction: v})
 		total += v
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, &ParseError{File: name, Err: err}
 	}
 	if len(parts) == 0 || total == 0 {
-		return nil, fmt.Errorf("%s: no taxa with a fraction above 0", name)
+		return nil, &ParseError{File: name, Err: errors.New("no taxa with a fraction above 0")}
 	}
 	for i := range parts {
 		parts[i].Fraction /= total

@@ -1,16 +1,20 @@
 package pipeline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy"
 )
@@ -315,4 +319,74 @@ func appendValue(b []byte, v float64) []byte {
 		return append(b, "NA"...)
 	}
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// MetricsConfig asks for the diversity metrics of abundance tables (zonula
+// metrics).
+type MetricsConfig struct {
+	Tables []string
+	Read   tables.ReadOptions
+	// TreeFile, when set, is a Newick file whose tips are the features
+	// (Faith's PD, UniFrac); it fills Options.Tree.
+	TreeFile string
+	Options  MetricsOptions
+}
+
+// Metrics reads the tables (and tree) and computes their metrics
+// (ComputeMetrics). Problems with the tables, the tree or the counts name
+// the input (exit status 3).
+func Metrics(ctx context.Context, cfg MetricsConfig) (*MetricsReport, error) {
+	o := cfg.Options
+	if cfg.TreeFile != "" {
+		t, err := readTree(cfg.TreeFile)
+		if err != nil {
+			return nil, err
+		}
+		o.Tree = t
+	}
+	ps, err := readTables(cfg.Tables, cfg.Read)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep, err := ComputeMetrics(ps, o)
+	if err != nil {
+		return nil, &InputError{Path: strings.Join(cfg.Tables, ", "), Err: err}
+	}
+	return rep, nil
+}
+
+// readTree reads a Newick tree file.
+func readTree(path string) (*metrics.Tree, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &InputError{Path: path, Err: err}
+	}
+	defer f.Close()
+	return metrics.ReadNewick(f, path)
+}
+
+// WriteDir commits the report into dir: alpha.tsv, one distance matrix per
+// beta metric (distance-METRIC.tsv) and metrics.json naming version and the
+// inputs.
+func (r *MetricsReport) WriteDir(dir, version string, inputs []string) ([]string, error) {
+	stage, err := safefile.NewStage(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer stage.Discard()
+	if err := stage.Write("alpha.tsv", r.WriteAlphaTSV); err != nil {
+		return nil, err
+	}
+	for _, b := range r.Beta {
+		if err := stage.Write("distance-"+b.Metric+".tsv", func(w io.Writer) error { return WriteDistanceTSV(w, b.Distances) }); err != nil {
+			return nil, err
+		}
+	}
+	if err := stage.Write("metrics.json", func(w io.Writer) error { return r.WriteJSON(w, version, inputs) }); err != nil {
+		return nil, err
+	}
+	return stage.Commit("")
 }

@@ -1,0 +1,137 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/zonula/zonula/pipeline/cohort"
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/knowledge"
+)
+
+// CompareConfig is a before/after comparison of one person's two samples.
+type CompareConfig struct {
+	// Before and After are each a zonula sample output directory or a
+	// one-sample table (abundance.tsv or BIOM).
+	Before, After   string
+	Seed            uint64 // of the read-sampling simulation
+	OutDir          string
+	HTML, PDF       bool // write report.html, report.pdf
+	PageSize        string
+	Version, Commit string
+	Options         []report.Option // as the user gave them, for provenance
+	Now             func() time.Time
+}
+
+// CompareResult is a finished comparison and the files written.
+type CompareResult struct {
+	Before, After cohort.Sample
+	*report.Comparison
+	Files []string // in OutDir
+}
+
+// CompareFile is the comparison's numbers, written beside its report.
+const CompareFile = "compare.json"
+
+// Compare loads the two samples, compares them at genus rank
+// (report.Compare: Bray–Curtis beside read-sampling noise, diversity) and
+// writes compare.json and the before/after report into cfg.OutDir, committed
+// together.
+func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
+	now := clock(cfg.Now)
+	started := now().UTC()
+	before, err := loadOneSample(cfg.Before)
+	if err != nil {
+		return nil, err
+	}
+	after, err := loadOneSample(cfg.After)
+	if err != nil {
+		return nil, err
+	}
+	c, err := report.Compare(before.Profile, after.Profile, cfg.Seed)
+	if err != nil {
+		return nil, &InputError{Path: before.Source + ", " + after.Source, Err: err}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	stage, err := safefile.NewStage(cfg.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	defer stage.Discard()
+	if err := writeJSON(stage, CompareFile, compareRecordOf(before, after, c, cfg.Seed)); err != nil {
+		return nil, err
+	}
+	var dbs []string
+	for _, s := range []cohort.Sample{before, after} {
+		if s.Database != "" && !slices.Contains(dbs, s.Database) {
+			dbs = append(dbs, s.Database)
+		}
+	}
+	slices.Sort(dbs)
+	prov, err := tableProvenance(cfg.Version, cfg.Commit, cfg.Options, started, []string{cfg.Before, cfg.After}, []string{before.Source, after.Source}, dbs)
+	if err != nil {
+		return nil, err
+	}
+	prov.Finished = now().UTC()
+	if err := renderWith(stage, cfg.HTML, cfg.PDF, cfg.PageSize, func(kb *knowledge.Knowledge) (*report.Document, error) {
+		return report.BuildCompare(report.CompareInput{Provenance: prov, Seed: cfg.Seed,
+			Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile},
+			After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile}}, kb)
+	}); err != nil {
+		return nil, err
+	}
+	files, err := stage.Commit("")
+	if err != nil {
+		return nil, err
+	}
+	return &CompareResult{Before: before, After: after, Comparison: c, Files: files}, nil
+}
+
+// loadOneSample reads the single sample of a sample directory or table.
+func loadOneSample(path string) (cohort.Sample, error) {
+	s, err := cohort.Load([]string{path}, nil)
+	if err != nil {
+		return cohort.Sample{}, err
+	}
+	if len(s) != 1 {
+		return cohort.Sample{}, &InputError{Path: path, Err: fmt.Errorf("%d samples, want one (a sample directory or a one-sample table)", len(s))}
+	}
+	return s[0], nil
+}
+
+// compareRecord is compare.json: the two samples' names, the Bray–Curtis
+// dissimilarity of their genus shares beside the mean and 95th percentile
+// of what read sampling alone gives at their depths, the expected genera at
+// the smaller depth, both samples' alpha diversity, and how the sampling
+// was simulated. Undefined values are null.
+type compareRecord struct {
+	Before          string        `json:"before"`
+	After           string        `json:"after"`
+	BrayCurtis      *float64      `json:"bray_curtis"`
+	NoiseMean       *float64      `json:"bray_curtis_sampling_mean"`
+	Noise95         *float64      `json:"bray_curtis_sampling_95"`
+	Depth           int           `json:"depth"`
+	ExpectedBefore  *float64      `json:"expected_genera_before"`
+	ExpectedAfter   *float64      `json:"expected_genera_after"`
+	AlphaBefore     metrics.Alpha `json:"alpha_before"`
+	AlphaAfter      metrics.Alpha `json:"alpha_after"`
+	Seed            uint64        `json:"seed"`
+	SamplingDraws   int           `json:"sampling_draws"`
+	SamplingMethods string        `json:"sampling_method"`
+}
+
+func compareRecordOf(before, after cohort.Sample, c *report.Comparison, seed uint64) compareRecord {
+	return compareRecord{
+		Before: before.Name, After: after.Name,
+		BrayCurtis: finite(c.BrayCurtis), NoiseMean: finite(c.NoiseMean), Noise95: finite(c.Noise95),
+		Depth: c.Depth, ExpectedBefore: finite(c.ExpectedBefore), ExpectedAfter: finite(c.ExpectedAfter),
+		AlphaBefore: c.AlphaBefore, AlphaAfter: c.AlphaAfter, Seed: seed, SamplingDraws: report.NoiseDraws,
+		SamplingMethods: "pairs of multinomial samples at both depths from the pooled genus shares; Bray–Curtis of each pair",
+	}
+}
