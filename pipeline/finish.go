@@ -41,7 +41,7 @@ func finish(stage string, cfg Config, res *Result, prov report.Provenance, table
 		// Relative abundances carry no singletons or doubletons.
 		res.Alpha.Chao1, res.Alpha.ACE, res.Alpha.GoodsCoverage = math.NaN(), math.NaN(), math.NaN()
 	}
-	kb, ref, cat, err := indicesAndPercentiles(cfg, res)
+	kb, ref, m, err := measureSample(cfg, res)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func finish(stage string, cfg Config, res *Result, prov report.Provenance, table
 		doc, err := report.Build(report.Input{
 			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
 			QC: res.QC, Classification: res.Classification, Metadata: cfg.Metadata,
-			Percentiles: ref, Catalogue: cat, Table: table,
+			Measures: m, Table: table,
 		}, kb)
 		if err != nil {
 			return fmt.Errorf("building report: %w", err)

@@ -29,7 +29,6 @@ import (
 	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
-	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/classify"
 	"github.com/zonula/zonula/taxonomy/refdb"
@@ -814,39 +813,6 @@ type percentilesRecord struct {
 	Source    string             `json:"source"`
 	Basis     string             `json:"basis"`  // what shares are of
 	Values    map[string]float64 `json:"values"` // metric → percentile (0–100)
-}
-
-// indicesAndPercentiles computes the sample's health indices (with their
-// coverage in cfg.DB) and its percentiles in the reference set (cfg.Reference
-// or the embedded one) into res, and returns what the report needs of them.
-func indicesAndPercentiles(cfg Config, res *Result) (*knowledge.Knowledge, *metrics.ReferenceSet, *metrics.Catalogue, error) {
-	kb, err := knowledge.Load()
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("knowledge base: %w", err)
-	}
-	ref := cfg.Reference
-	if ref == nil {
-		if ref, err = metrics.EmbeddedReferenceSet(); err != nil {
-			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
-		}
-	}
-	var cat *metrics.Catalogue // nil: coverage unknown (a table without its database)
-	if cfg.DB != nil {
-		lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
-		for i, r := range cfg.DB.Refs {
-			lineages[i] = r.Lineage
-		}
-		cat = metrics.NewCatalogue(lineages)
-	}
-	comp := report.CompositionOf(res.Profile)
-	res.Indices = report.Indices(&comp, kb, cat)
-	res.Percentiles = map[string]float64{}
-	for k, v := range report.ReferenceValues(&comp, kb) {
-		if p, ok := ref.Percentile(k, v); ok {
-			res.Percentiles[k] = p
-		}
-	}
-	return kb, ref, cat, nil
 }
 
 type qcRecord struct {

@@ -22,6 +22,10 @@ type CompareSample struct {
 	Name    string
 	Source  string // where it was read from, as the user named it
 	Profile *tables.Profile
+	// Measures are the indices and taxon shares of Profile, as its sample
+	// report states them (metrics.MeasureSample; no catalogue or reference
+	// set is needed).
+	Measures *metrics.SampleMeasures
 }
 
 // CompareInput is what a before/after report is built from.
@@ -169,8 +173,8 @@ func sum(v []float64) float64 {
 // alone gives, the barrier-related taxa and the indices of the knowledge
 // base, and what is (and is not) known about normal variation over time.
 func BuildCompare(in CompareInput, kb *knowledge.Knowledge) (*Document, error) {
-	if in.Before.Profile == nil || in.After.Profile == nil || kb == nil {
-		return nil, fmt.Errorf("report: a comparison needs two profiles and the knowledge base")
+	if in.Before.Profile == nil || in.After.Profile == nil || in.Before.Measures == nil || in.After.Measures == nil || kb == nil {
+		return nil, fmt.Errorf("report: a comparison needs two measured profiles and the knowledge base")
 	}
 	c, err := Compare(in.Before.Profile, in.After.Profile, in.Seed)
 	if err != nil {
@@ -182,8 +186,8 @@ func BuildCompare(in CompareInput, kb *knowledge.Knowledge) (*Document, error) {
 		Provenance: in.Provenance,
 	}
 	cb := compareBuilder{in: in, c: c, kb: kb,
-		before: newBuilder(Input{Profile: in.Before.Profile, Alpha: c.AlphaBefore}, kb),
-		after:  newBuilder(Input{Profile: in.After.Profile, Alpha: c.AlphaAfter}, kb)}
+		before: newBuilder(Input{Profile: in.Before.Profile, Alpha: c.AlphaBefore, Measures: in.Before.Measures}, kb),
+		after:  newBuilder(Input{Profile: in.After.Profile, Alpha: c.AlphaAfter, Measures: in.After.Measures}, kb)}
 	for _, step := range []func() (Section, error){cb.summary, cb.diversity, cb.taxa, cb.indices, cb.variation, cb.limitations} {
 		s, err := step()
 		if err != nil {

@@ -101,10 +101,10 @@ func (b *builder) keyFindings(fs []*Finding) Block {
 	}
 	ctx := fmt.Sprintf("%d further measurements are shown without a verdict, because no reference percentiles are available yet.", len(fs)-len(b.triggered))
 	switch {
-	case b.in.Percentiles != nil && b.referenceNote() != "":
-		ctx = fmt.Sprintf("%d further measurements are shown with their position in %s, which was made by another method, so no verdict is drawn from it.", len(fs)-len(b.triggered), b.in.Percentiles.Name())
-	case b.in.Percentiles != nil:
-		ctx = fmt.Sprintf("%d further measurements are within the usual range of %s.", len(fs)-len(b.triggered), b.in.Percentiles.Name())
+	case b.reference() != nil && b.referenceNote() != "":
+		ctx = fmt.Sprintf("%d further measurements are shown with their position in %s, which was made by another method, so no verdict is drawn from it.", len(fs)-len(b.triggered), b.reference().Name)
+	case b.reference() != nil:
+		ctx = fmt.Sprintf("%d further measurements are within the usual range of %s.", len(fs)-len(b.triggered), b.reference().Name)
 	}
 	if len(items) == 0 {
 		return &Paragraph{Text: "No findings rule was triggered. " + ctx + grades}
@@ -336,7 +336,7 @@ func (b *builder) diversity(_ []*Finding) (Section, error) {
 	rich := b.referenceValue("richness")
 	rows := [][]string{
 		{"Genera observed", num(a.Observed, 0), "", "How many different genera were found; depends on read depth."},
-		{fmt.Sprintf("Expected genera in %d reads (rarefied richness)", RichnessDepth), num(rich, 1), b.percentileText("richness"), fmt.Sprintf("How many genera a random subsample of %d genus-named reads would hold on average (Hurlbert), so that read depth does not bias the comparison.", RichnessDepth)},
+		{fmt.Sprintf("Expected genera in %d reads (rarefied richness)", metrics.RichnessDepth), num(rich, 1), b.percentileText("richness"), fmt.Sprintf("How many genera a random subsample of %d genus-named reads would hold on average (Hurlbert), so that read depth does not bias the comparison.", metrics.RichnessDepth)},
 		{"Chao1 (estimated genera)", num(a.Chao1, 1), "", "Observed genera plus an estimate of those missed, from how many were seen once or twice."},
 		{"Shannon (natural log)", num(a.Shannon, 3), b.percentileText("shannon"), "Combines how many genera there are and how evenly reads spread across them."},
 		{"Simpson (1 − D)", num(a.Simpson, 3), b.percentileText("simpson"), "Chance that two reads drawn at random come from different genera."},
@@ -357,10 +357,7 @@ func (b *builder) diversity(_ []*Finding) (Section, error) {
 
 // referenceValue is the sample's genus-basis value of metric (NaN if none).
 func (b *builder) referenceValue(metric string) float64 {
-	if b.refValues == nil {
-		b.refValues = ReferenceValues(&b.comp, b.kb)
-	}
-	if v, ok := b.refValues[metric]; ok {
+	if v, ok := b.in.Measures.ReferenceValues[metric]; ok {
 		return v
 	}
 	return math.NaN()
@@ -369,11 +366,7 @@ func (b *builder) referenceValue(metric string) float64 {
 // percentileText is the sample's percentile of metric in the reference set,
 // or "–" when there is none.
 func (b *builder) percentileText(metric string) string {
-	if b.in.Percentiles == nil {
-		return "–"
-	}
-	v := b.referenceValue(metric)
-	if p, ok := b.in.Percentiles.Percentile(metric, v); ok {
+	if p, ok := b.placed(metric); ok {
 		return fmt.Sprintf("%.0f", p)
 	}
 	return "–"
@@ -381,17 +374,16 @@ func (b *builder) percentileText(metric string) string {
 
 // referenceParagraph names the reference set percentiles come from.
 func (b *builder) referenceParagraph() Block {
-	if b.in.Percentiles == nil {
+	ref := b.reference()
+	if ref == nil {
 		return &Paragraph{Text: "No reference set was given, so no percentiles are shown.", Refs: []string{"R-POR25"}}
 	}
-	text := fmt.Sprintf("Percentiles place this sample among %s: 50 is the middle of that group, 10 means 1 in 10 of its samples had a lower value. They describe a position in that group, not a normal range.", b.in.Percentiles.Name())
+	text := fmt.Sprintf("Percentiles place this sample among %s: 50 is the middle of that group, 10 means 1 in 10 of its samples had a lower value. They describe a position in that group, not a normal range.", ref.Name)
 	refs := []string{"R-POR25"}
-	if src, ok := b.in.Percentiles.(interface{ Source() string }); ok && src.Source() != "" {
-		text += " Reference set: " + src.Source()
+	if ref.Source != "" {
+		text += " Reference set: " + ref.Source
 	}
-	if r, ok := b.in.Percentiles.(interface{ Refs() []string }); ok {
-		refs = append(refs, r.Refs()...)
-	}
+	refs = append(refs, ref.Refs...)
 	text += " Shares and diversity are compared among reads named to a genus, as the reference set holds genus counts only."
 	return &Paragraph{Text: text, Refs: refs}
 }
@@ -442,16 +434,15 @@ func (b *builder) indices(_ []*Finding) (Section, error) {
 	var rows [][]string
 	var cited []string
 	for _, m := range b.kb.Measures {
-		d, _ := b.kb.IndexDef(m.Metric)
-		v := b.index(d)
+		v, _ := b.in.Measures.Index(m.Metric)
 		name := m.Name
 		if m.Index != "" && !strings.Contains(name, m.Index) {
 			name += " (" + m.Index + ")"
 		}
 		value, behind := "not computed", "not computed: "+v.Reason
 		if v.Computed {
-			behind = driverSides(v.Drivers, d.Kind)
-			if d.Kind == metrics.ShareIndex {
+			behind = driverSides(v.Drivers, v.Kind)
+			if v.Kind == metrics.ShareIndex {
 				value = pct(v.Value)
 			} else {
 				value = num(v.Value, 2)
@@ -485,8 +476,8 @@ func (b *builder) indices(_ []*Finding) (Section, error) {
 		cited = append(cited, ix.Refs...)
 	}
 	pcText := "No reference set was given, so the values are shown without percentiles."
-	if b.in.Percentiles != nil {
-		pcText = "Percentiles are positions in " + b.in.Percentiles.Name() + " (see Diversity), compared among reads named to a genus."
+	if ref := b.reference(); ref != nil {
+		pcText = "Percentiles are positions in " + ref.Name + " (see Diversity), compared among reads named to a genus."
 	}
 	blocks := []Block{
 		&Paragraph{Text: "Each index is built from shares of reads, so it moves when other bacteria change too. None has a validated cut-off. " + pcText + " Coverage counts how many of an index's taxa the reference database holds at all: taxa it lacks can never be detected, so the index under-reads them.", Refs: []string{"R-GLO17", "R-POR25"}},

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline/cohort"
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
@@ -393,9 +394,10 @@ func runCompare(cmd *cobra.Command, o compareOptions, beforePath, afterPath stri
 		return err
 	}
 	reports, err := writeReports(o.out, html, pdf, o.pageSize, func(kb *knowledge.Knowledge) (*report.Document, error) {
+		defs := kb.IndexDefs()
 		return report.BuildCompare(report.CompareInput{Provenance: prov, Seed: o.seed,
-			Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile},
-			After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile}}, kb)
+			Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile, Measures: metrics.MeasureSample(before.Profile, defs, nil, nil)},
+			After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile, Measures: metrics.MeasureSample(after.Profile, defs, nil, nil)}}, kb)
 	})
 	if err != nil {
 		return err

@@ -315,6 +315,24 @@ func (k *Knowledge) IndexDef(metric string) (metrics.IndexDef, bool) {
 	return metrics.IndexDef{}, false
 }
 
+// IndexDefs returns the definitions metrics.MeasureSample computes: the
+// measures in the knowledge base's order and the share of every
+// barrier-related taxon, in its order (IndexDef of "taxon:T-07").
+func (k *Knowledge) IndexDefs() metrics.IndexDefs {
+	var defs metrics.IndexDefs
+	for _, m := range k.Measures {
+		if d, ok := k.IndexDef(m.Metric); ok {
+			defs.Measures = append(defs.Measures, d)
+		}
+	}
+	for _, t := range k.Taxa {
+		if d, ok := k.IndexDef("taxon:" + t.ID); ok {
+			defs.Taxa = append(defs.Taxa, d)
+		}
+	}
+	return defs
+}
+
 // ForbiddenWords are word stems the report must never use of microbes,
 // foods or advice (RULE-01): claims of cause, cure or certainty. Each matches
 // as a whole word with the endings listed in forbidden.
