@@ -357,7 +357,7 @@ func runCompare(cmd *cobra.Command, o compareOptions, beforePath, afterPath stri
 	if err != nil {
 		return err
 	}
-	c, err := report.Compare(before.Profile, after.Profile, o.seed)
+	c, err := cohort.Compare(before.Profile, after.Profile, o.seed)
 	if err != nil {
 		return &badInputError{fmt.Errorf("%s, %s: %w", before.Source, after.Source, err)}
 	}
@@ -367,7 +367,7 @@ func runCompare(cmd *cobra.Command, o compareOptions, beforePath, afterPath stri
 	rec := compareRecord{
 		Before: before.Name, After: after.Name, BrayCurtis: finite(c.BrayCurtis), NoiseMean: finite(c.NoiseMean), Noise95: finite(c.Noise95),
 		Depth: c.Depth, ExpectedBefore: finite(c.ExpectedBefore), ExpectedAfter: finite(c.ExpectedAfter),
-		AlphaBefore: c.AlphaBefore, AlphaAfter: c.AlphaAfter, Seed: o.seed, SamplingDraws: report.NoiseDraws,
+		AlphaBefore: c.AlphaBefore, AlphaAfter: c.AlphaAfter, Seed: o.seed, SamplingDraws: cohort.NoiseDraws,
 		SamplingMethods: "pairs of multinomial samples at both depths from the pooled genus shares; Bray–Curtis of each pair",
 	}
 	data, err := json.MarshalIndent(rec, "", "  ")
@@ -395,7 +395,7 @@ func runCompare(cmd *cobra.Command, o compareOptions, beforePath, afterPath stri
 	}
 	reports, err := writeReports(o.out, html, pdf, o.pageSize, func(kb *knowledge.Knowledge) (*report.Document, error) {
 		defs := kb.IndexDefs()
-		return report.BuildCompare(report.CompareInput{Provenance: prov, Seed: o.seed,
+		return report.BuildCompare(report.CompareInput{Provenance: prov, Comparison: c,
 			Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile, Measures: metrics.MeasureSample(before.Profile, defs, nil, nil)},
 			After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile, Measures: metrics.MeasureSample(after.Profile, defs, nil, nil)}}, kb)
 	})

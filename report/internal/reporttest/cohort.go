@@ -86,11 +86,16 @@ func CompareDocument(t testing.TB) *report.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before, after := Profile(Evil, GutGenera), Profile("after", scaled("Faecalibacterium", 10, 0))
+	c, err := cohort.Compare(before, after, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	doc, err := report.BuildCompare(report.CompareInput{
 		Provenance: Document().Provenance,
-		Before:     compareSample(Evil, "before/abundance.tsv", Profile(Evil, GutGenera)),
-		After:      compareSample("after "+Unicode, "after.tsv", Profile("after", scaled("Faecalibacterium", 10, 0))),
-		Seed:       1,
+		Before:     compareSample(Evil, "before/abundance.tsv", before),
+		After:      compareSample("after "+Unicode, "after.tsv", after),
+		Comparison: c,
 	}, kb)
 	if err != nil {
 		t.Fatal(err)
