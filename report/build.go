@@ -228,3 +228,32 @@ func (b *builder) taxon(id string) knowledge.Taxon {
 	}
 	return knowledge.Taxon{ID: id, Name: id} // the knowledge tests keep every ID used here present
 }
+
+// listSuffix is " (a, b, c)" naming drivers, "" when there are none.
+func listSuffix(drivers []string) string {
+	if len(drivers) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(drivers, ", ") + ")"
+}
+
+// ratio is a/b, 0 when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// dedupe returns keys without repeats, in order of first appearance.
+func dedupe(keys []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
