@@ -30,7 +30,7 @@ type CompareConfig struct {
 // CompareResult is a finished comparison and the files written.
 type CompareResult struct {
 	Before, After cohort.Sample
-	*report.Comparison
+	*cohort.Comparison
 	Files []string // in OutDir
 }
 
@@ -38,7 +38,7 @@ type CompareResult struct {
 const CompareFile = "compare.json"
 
 // Compare loads the two samples, compares them at genus rank
-// (report.Compare: Bray–Curtis beside read-sampling noise, diversity) and
+// (cohort.Compare: Bray–Curtis beside read-sampling noise, diversity) and
 // writes compare.json and the before/after report into cfg.OutDir, committed
 // together.
 func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
@@ -52,7 +52,7 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := report.Compare(before.Profile, after.Profile, cfg.Seed)
+	c, err := cohort.Compare(before.Profile, after.Profile, cfg.Seed)
 	if err != nil {
 		return nil, &InputError{Path: before.Source + ", " + after.Source, Err: err}
 	}
@@ -80,9 +80,10 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 	}
 	prov.Finished = now().UTC()
 	if err := renderWith(stage, cfg.HTML, cfg.PDF, cfg.PageSize, func(kb *knowledge.Knowledge) (*report.Document, error) {
-		return report.BuildCompare(report.CompareInput{Provenance: prov, Seed: cfg.Seed,
-			Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile},
-			After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile}}, kb)
+		defs := kb.IndexDefs()
+		return report.BuildCompare(report.CompareInput{Provenance: prov, Comparison: c,
+			Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile, Measures: metrics.MeasureSample(before.Profile, defs, nil, nil)},
+			After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile, Measures: metrics.MeasureSample(after.Profile, defs, nil, nil)}}, kb)
 	}); err != nil {
 		return nil, err
 	}
@@ -126,12 +127,12 @@ type compareRecord struct {
 	SamplingMethods string        `json:"sampling_method"`
 }
 
-func compareRecordOf(before, after cohort.Sample, c *report.Comparison, seed uint64) compareRecord {
+func compareRecordOf(before, after cohort.Sample, c *cohort.Comparison, seed uint64) compareRecord {
 	return compareRecord{
 		Before: before.Name, After: after.Name,
 		BrayCurtis: finite(c.BrayCurtis), NoiseMean: finite(c.NoiseMean), Noise95: finite(c.Noise95),
 		Depth: c.Depth, ExpectedBefore: finite(c.ExpectedBefore), ExpectedAfter: finite(c.ExpectedAfter),
-		AlphaBefore: c.AlphaBefore, AlphaAfter: c.AlphaAfter, Seed: seed, SamplingDraws: report.NoiseDraws,
+		AlphaBefore: c.AlphaBefore, AlphaAfter: c.AlphaAfter, Seed: seed, SamplingDraws: cohort.NoiseDraws,
 		SamplingMethods: "pairs of multinomial samples at both depths from the pooled genus shares; Bray–Curtis of each pair",
 	}
 }

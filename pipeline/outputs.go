@@ -14,7 +14,6 @@ import (
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
-	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
@@ -28,7 +27,7 @@ import (
 func writeSampleOutputs(stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, table *report.TableSource, prog Progress) error {
 	prog.Stage("metrics")
 	res.Alpha = genusAlpha(res.Profile, table != nil && table.Relative)
-	kb, ref, cat, err := indicesAndPercentiles(cfg, res)
+	kb, ref, m, err := measureSample(cfg, res)
 	if err != nil {
 		return err
 	}
@@ -46,7 +45,7 @@ func writeSampleOutputs(stage *safefile.Stage, cfg Config, res *Result, prov rep
 		doc, err := report.Build(report.Input{
 			Sample: cfg.Sample, Provenance: prov, Profile: res.Profile, Alpha: res.Alpha,
 			QC: res.QC, Classification: res.Classification, Metadata: cfg.Metadata,
-			Percentiles: ref, Catalogue: cat, Table: table,
+			Measures: m, Table: table,
 		}, kb)
 		if err != nil {
 			return fmt.Errorf("building report: %w", err)
@@ -80,39 +79,6 @@ func genusAlpha(p *tables.Profile, relative bool) metrics.Alpha {
 		a.Chao1, a.ACE, a.GoodsCoverage = math.NaN(), math.NaN(), math.NaN()
 	}
 	return a
-}
-
-// indicesAndPercentiles computes the sample's health indices (with their
-// coverage in cfg.DB) and its percentiles in the reference set (cfg.Reference
-// or the embedded one) into res, and returns what the report needs of them.
-func indicesAndPercentiles(cfg Config, res *Result) (*knowledge.Knowledge, *metrics.ReferenceSet, *metrics.Catalogue, error) {
-	kb, err := knowledge.Load()
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("knowledge base: %w", err)
-	}
-	ref := cfg.Reference
-	if ref == nil {
-		if ref, err = metrics.EmbeddedReferenceSet(); err != nil {
-			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
-		}
-	}
-	var cat *metrics.Catalogue // nil: coverage unknown (a table without its database)
-	if cfg.DB != nil {
-		lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
-		for i, r := range cfg.DB.Refs {
-			lineages[i] = r.Lineage
-		}
-		cat = metrics.NewCatalogue(lineages)
-	}
-	comp := report.CompositionOf(res.Profile)
-	res.Indices = report.Indices(&comp, kb, cat)
-	res.Percentiles = map[string]float64{}
-	for k, v := range report.ReferenceValues(&comp, kb) {
-		if p, ok := ref.Percentile(k, v); ok {
-			res.Percentiles[k] = p
-		}
-	}
-	return kb, ref, cat, nil
 }
 
 // writeTables stages abundance.tsv, profile.biom, metrics.json and, with

@@ -27,14 +27,11 @@ type Input struct {
 	QC             qc.Summary
 	Classification classify.Summary
 	Metadata       Metadata // what the person or clinician reported; may be empty
-	// Percentiles places the sample in a reference set (metrics.ReferenceSet,
-	// e.g. metrics.EmbeddedReferenceSet); nil leaves percentile-triggered
-	// findings undecided.
-	Percentiles Percentiles
-	// Catalogue holds the names the reference database can detect, for the
-	// indices' coverage and the GMHI-like index; nil when unknown (a table
-	// given without its database).
-	Catalogue *metrics.Catalogue
+	// Measures are the sample's indices, taxon shares, reference values,
+	// percentiles (with the reference set they are in; none leaves
+	// percentile-triggered findings undecided) and community type, computed
+	// by metrics.MeasureSample from Profile; the report only reads them.
+	Measures *metrics.SampleMeasures
 	// Table, when set, says the profile was imported from an abundance
 	// table made by another tool (zonula report); QC and Classification are
 	// then empty and the report says what it cannot know.
@@ -56,11 +53,14 @@ const MinReliableReads = 1000
 // topGenera is how many genera the composition figure and table show.
 const topGenera = 15
 
-// Build turns a sample's results into the report's content. It computes the
-// shares and indices the report states; the renderers only lay them out.
+// Build turns a sample's results into the report's content: it reads the
+// measures of in and words them; the renderers only lay them out.
 func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 	if in.Profile == nil {
 		return nil, fmt.Errorf("report: no profile")
+	}
+	if in.Measures == nil {
+		return nil, fmt.Errorf("report: no measures of the profile")
 	}
 	if kb == nil {
 		return nil, fmt.Errorf("report: no knowledge base")
@@ -102,10 +102,10 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 }
 
 // newBuilder returns a builder over in.Profile; Build and the before/after
-// comparison (which measures each sample as the sample report does) share it.
+// comparison (which reads each sample's measures as the sample report does)
+// share it.
 func newBuilder(in Input, kb *knowledge.Knowledge) *builder {
-	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{},
-		indexed: map[string]metrics.IndexValue{}, comp: CompositionOf(in.Profile)}
+	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{}}
 	b.genus = shares(in.Profile, taxonomy.Genus)
 	b.family = shares(in.Profile, taxonomy.Family)
 	b.phylum = phylumShares(in.Profile)
@@ -117,12 +117,9 @@ type builder struct {
 	kb                    *knowledge.Knowledge
 	genus, family, phylum map[string]float64 // share of all reads, 0–1
 	cited                 map[string]bool
-	measured              map[string]measurement // metric → value, computed once
-	comp                  metrics.Composition
-	indexed               map[string]metrics.IndexValue // index ID → value, computed once
-	refValues             map[string]float64            // genus-basis values for percentiles
-	noPercentiles         bool                          // percentile tests are unknown while set
-	triggered             []*Finding                    // findings whose rule's trigger held
+	measured              map[string]measurement // metric → value, read once
+	noPercentiles         bool                   // percentile tests are unknown while set
+	triggered             []*Finding             // findings whose rule's trigger held
 }
 
 // shares returns the fraction of all reads per taxon at rank r, the
@@ -230,4 +227,33 @@ func (b *builder) taxon(id string) knowledge.Taxon {
 		return t
 	}
 	return knowledge.Taxon{ID: id, Name: id} // the knowledge tests keep every ID used here present
+}
+
+// listSuffix is " (a, b, c)" naming drivers, "" when there are none.
+func listSuffix(drivers []string) string {
+	if len(drivers) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(drivers, ", ") + ")"
+}
+
+// ratio is a/b, 0 when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// dedupe returns keys without repeats, in order of first appearance.
+func dedupe(keys []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }

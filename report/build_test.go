@@ -124,13 +124,15 @@ func gutInput(t *testing.T, rows []taxon, drop ...string) report.Input {
 	}
 	c := classify.Summary{Reads: n, Classified: int64(total), Unclassified: unclassified, Floors: classify.YarzaFloors, MeanIdentity: 0.987}
 	c.BelowFloor[taxonomy.Species], c.BelowFloor[taxonomy.Genus] = 900, 220
+	p := b.Profile()
 	for r := range c.AssignedAt {
 		c.AssignedAt[r] = int64(total) - int64(r)*20
 	}
 	return report.Input{
 		Sample:         "S1",
 		Provenance:     reporttest.Input("S1", reporttest.GutGenera).Provenance,
-		Profile:        b.Profile(),
+		Profile:        p,
+		Measures:       reporttest.Measure(p, nil, nil),
 		Alpha:          metrics.AlphaOf(counts, "genus"),
 		QC:             q,
 		Classification: c,
@@ -219,16 +221,23 @@ func TestFindingsWithoutPercentiles(t *testing.T) {
 	}
 }
 
-// fixed puts every value at one percentile of a pretend reference set.
-type fixed float64
-
-func (p fixed) Percentile(string, float64) (float64, bool) { return float64(p), true }
-func (p fixed) Name() string                               { return "a test reference set" }
+// fixed returns in with every reference value of its sample at percentile
+// p of a pretend reference set, "a test reference set", whose note (why its
+// positions are rough) is note.
+func fixed(in report.Input, p float64, note string) report.Input {
+	m := *in.Measures
+	m.Percentiles = map[string]float64{}
+	for k := range m.ReferenceValues {
+		m.Percentiles[k] = p
+	}
+	m.Reference = &metrics.ReferenceDescription{Name: "a test reference set", Note: note}
+	in.Measures = &m
+	return in
+}
 
 func TestPercentileTriggers(t *testing.T) {
 	in := gutInput(t, adultGut)
-	in.Percentiles = fixed(5)
-	low := findings(build(t, in))
+	low := findings(build(t, fixed(in, 5, "")))
 	for _, id := range []string{"F-01", "F-02", "F-06", "F-10"} {
 		f, ok := low[id]
 		if !ok || f.Level == report.Info || !strings.Contains(f.Range, "Percentile 5 of a test reference set") {
@@ -238,7 +247,7 @@ func TestPercentileTriggers(t *testing.T) {
 	if f := low["F-03"]; f == nil || f.Title != "Pseudomonadota (Proteobacteria)" || f.Level != report.Info {
 		t.Errorf("F-03 should be a plain measurement at percentile 5: %+v", f)
 	}
-	in.Percentiles = fixed(97)
+	in = fixed(in, 97, "")
 	high := findings(build(t, in))
 	for _, id := range []string{"F-03", "F-04", "F-07", "F-08", "F-09", "F-11"} {
 		if f, ok := high[id]; !ok || f.Level == report.Info {
@@ -259,8 +268,7 @@ func TestPercentileTriggers(t *testing.T) {
 	if !redFlags {
 		t.Error("F-11 triggered but its RULE-08 text is not in the guidance section")
 	}
-	in.Percentiles = fixed(20)
-	if f := findings(build(t, in))["F-10"]; f == nil || f.Level != report.Notice {
+	if f := findings(build(t, fixed(in, 20, "")))["F-10"]; f == nil || f.Level != report.Notice {
 		t.Errorf("F-10 amber (below p25) not shown at notice level: %+v", f)
 	}
 }
@@ -369,7 +377,7 @@ func TestNoCausalWording(t *testing.T) {
 	in := gutInput(t, adultGut)
 	months, days := 1.0, 5.0
 	in.Metadata = report.Metadata{AntibioticsMonthsAgo: &months, TransitDays: &days}
-	in.Percentiles = fixed(97)
+	in = fixed(in, 97, "")
 	for _, doc := range []*report.Document{build(t, gutInput(t, adultGut)), build(t, in)} {
 		for _, s := range texts(doc) {
 			if err := knowledge.CheckWording(s); err != nil {

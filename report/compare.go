@@ -3,13 +3,12 @@ package report
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strings"
 
-	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/zonula/zonula/pipeline/cohort"
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report/knowledge"
@@ -22,110 +21,19 @@ type CompareSample struct {
 	Name    string
 	Source  string // where it was read from, as the user named it
 	Profile *tables.Profile
+	// Measures are the indices and taxon shares of Profile, as its sample
+	// report states them (metrics.MeasureSample; no catalogue or reference
+	// set is needed).
+	Measures *metrics.SampleMeasures
 }
 
 // CompareInput is what a before/after report is built from.
 type CompareInput struct {
 	Provenance    Provenance
 	Before, After CompareSample
-	// Seed drives the read-sampling simulation of the Bray–Curtis baseline.
-	Seed uint64
-}
-
-// NoiseDraws is how many simulated pairs of samples estimate the Bray–Curtis
-// dissimilarity that read sampling alone gives.
-const NoiseDraws = 200
-
-// Comparison holds the numbers a before/after report states.
-type Comparison struct {
-	Genera             []string  // union of both samples' genera, sorted
-	Before, After      []float64 // genus reads, in Genera order
-	AlphaBefore        metrics.Alpha
-	AlphaAfter         metrics.Alpha
-	Depth              int     // the smaller genus read total
-	ExpectedBefore     float64 // expected genera at Depth (Hurlbert)
-	ExpectedAfter      float64
-	BrayCurtis         float64 // on genus shares
-	NoiseMean, Noise95 float64 // Bray–Curtis of two samples of one composition at these depths
-}
-
-// Compare computes the comparison of two profiles at genus rank: alpha
-// diversity of each, expected richness at the smaller depth, Bray–Curtis
-// dissimilarity of genus shares, and the Bray–Curtis that read sampling
-// alone would give: NoiseDraws pairs of multinomial samples of the two
-// depths drawn from the pooled genus shares (seeded, so deterministic), of
-// which the mean and 95th percentile are kept.
-func Compare(before, after *tables.Profile, seed uint64) (*Comparison, error) {
-	cb, ca := genusCounts(before), genusCounts(after)
-	c := &Comparison{}
-	for g := range cb {
-		c.Genera = append(c.Genera, g)
-	}
-	for g := range ca {
-		if _, ok := cb[g]; !ok {
-			c.Genera = append(c.Genera, g)
-		}
-	}
-	slices.Sort(c.Genera)
-	var nb, na float64
-	for _, g := range c.Genera {
-		c.Before = append(c.Before, cb[g])
-		c.After = append(c.After, ca[g])
-		nb += cb[g]
-		na += ca[g]
-	}
-	if nb <= 0 || na <= 0 {
-		return nil, fmt.Errorf("report: a sample without reads classified to a genus cannot be compared")
-	}
-	c.AlphaBefore = metrics.AlphaOf(c.Before, taxonomy.Genus.String())
-	c.AlphaAfter = metrics.AlphaOf(c.After, taxonomy.Genus.String())
-	c.Depth = int(math.Floor(min(nb, na)))
-	c.ExpectedBefore = metrics.ExpectedRichness(c.Before, c.Depth)
-	c.ExpectedAfter = metrics.ExpectedRichness(c.After, c.Depth)
-	pb, pa := scale(c.Before, 1/nb), scale(c.After, 1/na)
-	var err error
-	if c.BrayCurtis, err = metrics.BrayCurtis(pb, pa); err != nil {
-		return nil, err
-	}
-	pooled := make([]float64, len(pb))
-	for i := range pooled {
-		pooled[i] = (c.Before[i] + c.After[i]) / (nb + na)
-	}
-	src := rand.NewPCG(seed, 2)
-	var sims []float64
-	for range NoiseDraws {
-		x, y := multinomial(pooled, math.Round(nb), src), multinomial(pooled, math.Round(na), src)
-		d, err := metrics.BrayCurtis(scale(x, 1/sum(x)), scale(y, 1/sum(y)))
-		if err != nil {
-			return nil, err
-		}
-		sims = append(sims, d)
-	}
-	slices.Sort(sims)
-	c.NoiseMean = sum(sims) / float64(len(sims))
-	c.Noise95 = sims[int(math.Ceil(0.95*float64(len(sims))))-1]
-	return c, nil
-}
-
-// multinomial draws n reads over categories with probabilities p, by
-// conditional binomials (each category from the reads left).
-func multinomial(p []float64, n float64, src rand.Source) []float64 {
-	out := make([]float64, len(p))
-	left, rest := n, 1.0
-	for i, pi := range p {
-		if left <= 0 || rest <= 0 {
-			break
-		}
-		q := min(1, max(0, pi/rest))
-		if i == len(p)-1 || q == 1 {
-			out[i] = left
-		} else if q > 0 {
-			out[i] = distuv.Binomial{N: left, P: q, Src: src}.Rand()
-		}
-		left -= out[i]
-		rest -= pi
-	}
-	return out
+	// Comparison is cohort.Compare of the two profiles: diversity, the
+	// Bray–Curtis dissimilarity and its read-sampling baseline.
+	Comparison *cohort.Comparison
 }
 
 // rankReads is the number of reads counted at genus rank, unclassified
@@ -138,24 +46,7 @@ func rankReads(p *tables.Profile) float64 {
 	return n
 }
 
-func genusCounts(p *tables.Profile) map[string]float64 {
-	m := map[string]float64{}
-	for _, r := range p.AtRank(taxonomy.Genus) {
-		if r.Taxon != tables.Unclassified {
-			m[r.Taxon] += r.Reads
-		}
-	}
-	return m
-}
-
-func scale(v []float64, f float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = x * f
-	}
-	return out
-}
-
+// sum is Σ v_i, added in order.
 func sum(v []float64) float64 {
 	var s float64
 	for _, x := range v {
@@ -169,21 +60,18 @@ func sum(v []float64) float64 {
 // alone gives, the barrier-related taxa and the indices of the knowledge
 // base, and what is (and is not) known about normal variation over time.
 func BuildCompare(in CompareInput, kb *knowledge.Knowledge) (*Document, error) {
-	if in.Before.Profile == nil || in.After.Profile == nil || kb == nil {
-		return nil, fmt.Errorf("report: a comparison needs two profiles and the knowledge base")
+	if in.Before.Profile == nil || in.After.Profile == nil || in.Before.Measures == nil || in.After.Measures == nil || in.Comparison == nil || kb == nil {
+		return nil, fmt.Errorf("report: a comparison needs two measured profiles, their comparison and the knowledge base")
 	}
-	c, err := Compare(in.Before.Profile, in.After.Profile, in.Seed)
-	if err != nil {
-		return nil, err
-	}
+	c := in.Comparison
 	doc := &Document{
 		Title:      "Before/after comparison",
 		Sample:     in.Before.Name + " → " + in.After.Name,
 		Provenance: in.Provenance,
 	}
 	cb := compareBuilder{in: in, c: c, kb: kb,
-		before: newBuilder(Input{Profile: in.Before.Profile, Alpha: c.AlphaBefore}, kb),
-		after:  newBuilder(Input{Profile: in.After.Profile, Alpha: c.AlphaAfter}, kb)}
+		before: newBuilder(Input{Profile: in.Before.Profile, Alpha: c.AlphaBefore, Measures: in.Before.Measures}, kb),
+		after:  newBuilder(Input{Profile: in.After.Profile, Alpha: c.AlphaAfter, Measures: in.After.Measures}, kb)}
 	for _, step := range []func() (Section, error){cb.summary, cb.diversity, cb.taxa, cb.indices, cb.variation, cb.limitations} {
 		s, err := step()
 		if err != nil {
@@ -196,7 +84,7 @@ func BuildCompare(in CompareInput, kb *knowledge.Knowledge) (*Document, error) {
 
 type compareBuilder struct {
 	in            CompareInput
-	c             *Comparison
+	c             *cohort.Comparison
 	kb            *knowledge.Knowledge
 	before, after *builder
 }
@@ -255,7 +143,7 @@ func (cb *compareBuilder) diversity() (Section, error) {
 		{fmt.Sprintf("Expected genera at %d reads", c.Depth), num(c.ExpectedBefore, 1), num(c.ExpectedAfter, 1), signed(c.ExpectedAfter - c.ExpectedBefore)},
 	}
 	// Top genera of both samples, paired.
-	sb, sa := scale(c.Before, 1/sum(c.Before)), scale(c.After, 1/sum(c.After))
+	sb, sa := c.Shares()
 	order := make([]int, len(c.Genera))
 	for i := range order {
 		order[i] = i
@@ -432,7 +320,7 @@ func (cb *compareBuilder) limitations() (Section, error) {
 	blocks = append(blocks, &KeyValues{Pairs: [][2]string{
 		{"Level", "genus; reads not classified to a genus are left out"},
 		{"Bray–Curtis", "Σ|x−y| / Σ(x+y) on genus shares of classified reads"},
-		{"Read-sampling baseline", fmt.Sprintf("%d pairs of samples of %d and %d reads drawn from the pooled genus shares (seed %d); mean and 95th percentile of their Bray–Curtis", NoiseDraws, int(cb.c.AlphaBefore.Reads), int(cb.c.AlphaAfter.Reads), cb.in.Seed)},
+		{"Read-sampling baseline", fmt.Sprintf("%d pairs of samples of %d and %d reads drawn from the pooled genus shares (seed %d); mean and 95th percentile of their Bray–Curtis", cohort.NoiseDraws, int(cb.c.AlphaBefore.Reads), int(cb.c.AlphaAfter.Reads), cb.c.Seed)},
 		{"Change beyond read-sampling noise", "|p₂ − p₁| > 2 √(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂)"},
 		{"Same database", "compare samples classified with the same reference database; a database change alone moves shares"},
 	}})

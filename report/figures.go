@@ -14,23 +14,6 @@ import (
 // rarefactionPoints is about how many depths the rarefaction curve is drawn at.
 const rarefactionPoints = 25
 
-// position is the sample's percentile of metric (a key of ReferenceValues)
-// in the reference set, false when there is no set, value or percentile.
-func (b *builder) position(metric string) (float64, bool) {
-	if b.in.Percentiles == nil {
-		return 0, false
-	}
-	v := b.referenceValue(metric)
-	if math.IsNaN(v) {
-		return 0, false
-	}
-	p, ok := b.in.Percentiles.Percentile(metric, v)
-	if !ok || math.IsNaN(p) {
-		return 0, false
-	}
-	return p, true
-}
-
 // shortName is a measure's name without its parenthesised detail, for a
 // figure's axis ("Oral-type genera (Fusobacterium, …)" → "Oral-type genera").
 func shortName(s string) string {
@@ -52,7 +35,7 @@ func shortName(s string) string {
 func (b *builder) percentileGauges() Block {
 	type item struct{ metric, name string }
 	items := []item{
-		{"richness", fmt.Sprintf("Expected genera in %d reads", RichnessDepth)},
+		{"richness", fmt.Sprintf("Expected genera in %d reads", metrics.RichnessDepth)},
 		{"shannon", "Shannon diversity"},
 		{"simpson", "Simpson diversity"},
 	}
@@ -65,8 +48,8 @@ func (b *builder) percentileGauges() Block {
 		if it.metric != "richness" && it.metric != "shannon" && it.metric != "simpson" && !b.measure(it.metric).ok {
 			continue // not computed for this sample: no position to show
 		}
-		p, ok := b.position(it.metric)
-		if !ok {
+		p, ok := b.placed(it.metric)
+		if !ok || math.IsNaN(p) {
 			continue
 		}
 		pos = append(pos, plots.Position{Name: it.name, Percentile: p})
@@ -79,7 +62,7 @@ func (b *builder) percentileGauges() Block {
 	if err != nil {
 		return nil // positions are checked above; a figure is not worth failing the report
 	}
-	caption := fmt.Sprintf("Where this sample falls among %s, measure by measure: the dot is the sample, the darker middle of each bar holds the middle half of the reference set.", b.in.Percentiles.Name())
+	caption := fmt.Sprintf("Where this sample falls among %s, measure by measure: the dot is the sample, the darker middle of each bar holds the middle half of the reference set.", b.reference().Name)
 	if note := b.referenceNote(); note != "" {
 		caption += " These positions are descriptive only: " + note
 	} else {
@@ -95,7 +78,7 @@ func (b *builder) percentileGauges() Block {
 // n_k = round(k·N/(rarefactionPoints−1)). It is a sentence instead when the
 // counts are relative or fractional, or too few to draw.
 func (b *builder) rarefaction() Block {
-	g := b.comp.GenusBasis()
+	g := b.in.Measures.Composition.GenusBasis()
 	counts := g.GenusCounts()
 	var total float64
 	integral := true

@@ -39,7 +39,7 @@ func TestPercentileGaugesFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := gutInput(t, adultGut)
-	in.Percentiles = ref
+	in.Measures = reporttest.Measure(in.Profile, nil, ref)
 	figs, _ := sectionFigures(build(t, in), "diversity")
 	g := figs["percentiles"]
 	if g == nil {
@@ -49,10 +49,8 @@ func TestPercentileGaugesFigure(t *testing.T) {
 		t.Errorf("caption does not name the set and its note: %q", g.Caption)
 	}
 	// The alt text carries each position, as the reference set places the
-	// sample's genus-basis value.
-	kb, _ := knowledge.Load()
-	c := report.CompositionOf(in.Profile)
-	vals := report.ReferenceValues(&c, kb)
+	// sample's genus-basis value (metrics.ReferenceValues, tested there).
+	vals := in.Measures.ReferenceValues
 	for metric, name := range map[string]string{"shannon": "Shannon diversity", "richness": "Expected genera in 200 reads", "IDX-04": "Butyrate-producer share"} {
 		p, ok := ref.Percentile(metric, vals[metric])
 		if !ok {
@@ -67,13 +65,12 @@ func TestPercentileGaugesFigure(t *testing.T) {
 	}
 
 	// A set without a note: positions described, not called descriptive only.
-	in.Percentiles = fixed(40)
-	figs, _ = sectionFigures(build(t, in), "diversity")
+	figs, _ = sectionFigures(build(t, fixed(in, 40, "")), "diversity")
 	if g := figs["percentiles"]; g == nil || strings.Contains(g.Caption, "descriptive only") || !strings.Contains(g.Alt, "Shannon diversity: percentile 40") {
 		t.Errorf("gauges for a set without a note: %+v", g)
 	}
 	// No set: no gauges.
-	in.Percentiles = nil
+	in.Measures = reporttest.Measure(in.Profile, nil, nil)
 	if figs, _ = sectionFigures(build(t, in), "diversity"); figs["percentiles"] != nil {
 		t.Error("gauges drawn without a reference set")
 	}
@@ -119,7 +116,7 @@ func TestCommunityTypeFinding(t *testing.T) {
 	// adultGut: 520 Bacteroides and 230 Faecalibacterium of 1,795 reads
 	// named to a genus: Bacteroides-dominated, described, not Bact2.
 	in := gutInput(t, adultGut)
-	in.Percentiles = ref
+	in.Measures = reporttest.Measure(in.Profile, nil, ref)
 	f := findings(build(t, in))["F-13"]
 	if f == nil || f.Level != report.Info || f.Title != "Community type (descriptive only)" ||
 		!strings.HasPrefix(f.Value, "Bacteroides-dominated (Bacteroides 29.0\u00a0%") || f.Range != report.CategoryRange || f.Barrier != "" || len(f.Guidance) != 0 {
@@ -128,8 +125,7 @@ func TestCommunityTypeFinding(t *testing.T) {
 	// Without Faecalibacterium, Bacteroides is 520/1,565 = 33 %: Bact2-like,
 	// still at Info level (descriptive, never graded as abnormal).
 	in = gutInput(t, adultGut, "Faecalibacterium")
-	in.Percentiles = fixed(3) // percentiles decide nothing about the type
-	doc := build(t, in)
+	doc := build(t, fixed(in, 3, "")) // percentiles decide nothing about the type
 	f = findings(doc)["F-13"]
 	if f == nil || f.Level != report.Info || f.Title != "Community type resembles Bact2" ||
 		!strings.HasPrefix(f.Value, "Bact2-like") || !strings.Contains(f.Value, "Bacteroides 33.2\u00a0%") || !strings.Contains(f.Value, "Faecalibacterium 0\u00a0%") || !strings.Contains(f.Barrier, "cell density") {

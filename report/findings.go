@@ -10,19 +10,6 @@ import (
 	"github.com/zonula/zonula/report/knowledge"
 )
 
-// Percentiles places a sample's values in a reference set of profiles
-// processed by the same pipeline (RULE-05). Findings whose triggers need
-// percentiles stay undecided while Input.Percentiles is nil.
-type Percentiles interface {
-	// Percentile returns where value falls (0–100) among the reference
-	// set's values of metric, and false when the set lacks the metric.
-	// Metric keys are those of knowledge.Condition.Metric.
-	Percentile(metric string, value float64) (float64, bool)
-	// Name identifies the reference set and its version, e.g.
-	// "zonula healthy adults v1 (n = 312)".
-	Name() string
-}
-
 // NoPercentiles is the Range of a finding while no reference set is given.
 const NoPercentiles = "No reference percentiles yet"
 
@@ -69,7 +56,7 @@ func truth(b bool) tri {
 }
 
 // communityTypeMetric is the metric key of the community type (IDX-06), a
-// categorical measure (metrics.CommunityTypeOf).
+// categorical measure (metrics.SampleMeasures.CommunityType).
 const communityTypeMetric = "IDX-06"
 
 // communityTypeLabel names a community type (a metrics.Type constant) in
@@ -84,25 +71,24 @@ func communityTypeLabel(t string) string {
 	return t + "-dominated"
 }
 
-// measure computes a metric named as in knowledge.Condition.Metric: an
-// index or share of the knowledge base's measures (metrics.IndexDef),
+// measure reads a metric named as in knowledge.Condition.Metric from the
+// sample's measures: an index or share of the knowledge base's measures,
 // Shannon diversity, or the community type (IDX-06, categorical).
 func (b *builder) measure(metric string) measurement {
 	if m, ok := b.measured[metric]; ok {
 		return m
 	}
 	var m measurement
-	switch d, ok := b.kb.IndexDef(metric); {
+	switch v, ok := b.in.Measures.Index(metric); {
 	case metric == "shannon":
 		m.value = b.in.Alpha.Shannon
 		m.ok = !math.IsNaN(m.value) && !math.IsInf(m.value, 0)
 	case ok:
-		v := b.index(d)
-		m.ok, m.value, m.share = v.Computed, v.Value, d.Kind == metrics.ShareIndex
+		m.ok, m.value, m.share = v.Computed, v.Value, v.Kind == metrics.ShareIndex
 		if m.share {
 			m.drivers = driverText(v.Drivers)
 		}
-		if d.Kind == metrics.GMHIIndex && v.Coverage != nil {
+		if v.Kind == metrics.GMHIIndex && v.Coverage != nil {
 			// RULE-10: show how much of the index could be mapped.
 			m.drivers = []string{fmt.Sprintf("%d of %d species mapped to the database", v.Coverage.Mapped(), v.Coverage.Taxa)}
 		}
@@ -113,7 +99,7 @@ func (b *builder) measure(metric string) measurement {
 			}
 		}
 	case metric == communityTypeMetric:
-		ct := metrics.CommunityTypeOf(&b.comp)
+		ct := b.in.Measures.CommunityType
 		m.ok, m.category = ct.Type != "", ct.Type
 		if m.ok {
 			m.drivers = []string{"Bacteroides " + pct(ct.Bacteroides), "Prevotella " + pct(ct.Prevotella),
@@ -122,16 +108,6 @@ func (b *builder) measure(metric string) measurement {
 	}
 	b.measured[metric] = m
 	return m
-}
-
-// index computes an index of the sample, once.
-func (b *builder) index(d metrics.IndexDef) metrics.IndexValue {
-	if v, ok := b.indexed[d.ID]; ok {
-		return v
-	}
-	v := d.Compute(&b.comp, b.in.Catalogue)
-	b.indexed[d.ID] = v
-	return v
 }
 
 // driverText names the drivers with their shares, largest first, at most
@@ -175,22 +151,29 @@ func (b *builder) test(c knowledge.Condition) tri {
 	return truth(p > *c.Above)
 }
 
-// percentile places the sample's value of metric in the reference set. The
-// value compared is the genus-basis one (ReferenceValues), as the reference
-// set holds; it can differ slightly from the share of all reads shown.
+// percentile is the sample's place in the reference set for metric, as a
+// finding tests it. The value placed is the genus-basis one
+// (metrics.ReferenceValues), as the reference set holds; it can differ
+// slightly from the share of all reads shown.
 func (b *builder) percentile(metric string) (float64, bool) {
 	m := b.measure(metric)
-	if b.in.Percentiles == nil || b.noPercentiles || !m.ok || m.category != "" {
+	if b.noPercentiles || !m.ok || m.category != "" {
 		return 0, false
 	}
-	if b.refValues == nil {
-		b.refValues = ReferenceValues(&b.comp, b.kb)
-	}
-	v, ok := b.refValues[metric]
-	if !ok {
-		return 0, false
-	}
-	return b.in.Percentiles.Percentile(metric, v)
+	return b.placed(metric)
+}
+
+// placed is the sample's percentile of metric in the reference set, false
+// when there is no set or the set does not place the metric.
+func (b *builder) placed(metric string) (float64, bool) {
+	p, ok := b.in.Measures.Percentiles[metric]
+	return p, ok
+}
+
+// reference describes the reference set of the sample's percentiles, nil
+// when there is none.
+func (b *builder) reference() *metrics.ReferenceDescription {
+	return b.in.Measures.Reference
 }
 
 // RoughReference follows the note of a reference set made by another
@@ -200,8 +183,8 @@ const RoughReference = "Because of that, this position is shown but not used to 
 // referenceNote is the reference set's note on why its positions are rough
 // (metrics.ReferenceSet.Note), "" when none.
 func (b *builder) referenceNote() string {
-	if n, ok := b.in.Percentiles.(interface{ Note() string }); ok {
-		return n.Note()
+	if r := b.reference(); r != nil {
+		return r.Note
 	}
 	return ""
 }
@@ -296,7 +279,7 @@ func (b *builder) rangeText(metric string, m measurement) string {
 	}
 	var s string
 	if p, ok := b.percentile(metric); ok {
-		s = fmt.Sprintf("Percentile %.0f of %s (a position in that group, not a clinical range)", p, b.in.Percentiles.Name())
+		s = fmt.Sprintf("Percentile %.0f of %s (a position in that group, not a clinical range)", p, b.reference().Name)
 	} else {
 		s = NoPercentiles
 	}

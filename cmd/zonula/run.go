@@ -160,7 +160,7 @@ func loadReference(path string) (*metrics.ReferenceSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, err := report.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula", profiles, kb)
+	ref, err := metrics.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula", profiles, kb.IndexDefs())
 	if err != nil {
 		return nil, &badInputError{fmt.Errorf("--reference %s: %w", path, err)}
 	}

@@ -4,6 +4,9 @@
 // alpha diversity per sample, a beta-diversity distance matrix, its PCoA,
 // a PERMANOVA between groups and a CLR + Welch differential-abundance test.
 // WriteTables writes the results as deterministic TSV and JSON files.
+// Compare sets two samples of one person side by side (before and after):
+// genus diversity of each, their Bray–Curtis dissimilarity, and the
+// dissimilarity read sampling alone would give.
 //
 // Every statistic is computed by package metrics; this package chooses the
 // inputs (genus rank, proportions for Bray–Curtis, counts for Aitchison) and

@@ -16,6 +16,11 @@
 // (DifferentialAbundance, WelchT, BenjaminiHochberg) complete the set.
 // Randomness (Rarefy, Permanova) comes from a caller's seed only.
 //
+// A sample's health indices, taxon shares, reference values, percentiles in
+// a ReferenceSet and community type come from one call, MeasureSample,
+// driven by the IndexDefs the report's knowledge base hands it, so that
+// metrics.json and the report state the same numbers.
+//
 // Every value is tested against scikit-bio 0.5.8, vegan 2.6-4 and R 4.2.2
 // (Debian bookworm) to 1e-9 relative, using testdata/refvalues.json and
 // testdata/refvalues_beta.json written by scripts/refvalues.sh. Where the

@@ -48,7 +48,7 @@ func Percentile(ref []float64, v float64) (p float64, ok bool) {
 
 // ReferenceSet holds the values of named metrics over a set of reference
 // samples, for placing a sample among them (report findings trigger on
-// these percentiles, science.md RULE-05). It satisfies report.Percentiles.
+// these percentiles, science.md RULE-05); MeasureSample places a sample in it.
 type ReferenceSet struct {
 	meta    ReferenceMeta
 	samples []string

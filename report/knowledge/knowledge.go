@@ -7,10 +7,8 @@ package knowledge
 import (
 	"embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/zonula/zonula/pipeline/metrics"
@@ -315,6 +313,24 @@ func (k *Knowledge) IndexDef(metric string) (metrics.IndexDef, bool) {
 	return metrics.IndexDef{}, false
 }
 
+// IndexDefs returns the definitions metrics.MeasureSample computes: the
+// measures in the knowledge base's order and the share of every
+// barrier-related taxon, in its order (IndexDef of "taxon:T-07").
+func (k *Knowledge) IndexDefs() metrics.IndexDefs {
+	var defs metrics.IndexDefs
+	for _, m := range k.Measures {
+		if d, ok := k.IndexDef(m.Metric); ok {
+			defs.Measures = append(defs.Measures, d)
+		}
+	}
+	for _, t := range k.Taxa {
+		if d, ok := k.IndexDef("taxon:" + t.ID); ok {
+			defs.Taxa = append(defs.Taxa, d)
+		}
+	}
+	return defs
+}
+
 // ForbiddenWords are word stems the report must never use of microbes,
 // foods or advice (RULE-01): claims of cause, cure or certainty. Each matches
 // as a whole word with the endings listed in forbidden.
@@ -334,173 +350,4 @@ func CheckWording(text string) error {
 		return fmt.Errorf("claims causation or cure (%q) in %q", m, text)
 	}
 	return nil
-}
-
-var gradeRE = regexp.MustCompile(`^[ABCD]`)
-
-// metricRE matches the metrics a finding's condition may test.
-var metricRE = regexp.MustCompile(`^(IDX-0[1246]|shannon|sulfide|oral|taxon:T-\d\d)$`)
-
-// Validate checks that every item has a unique ID, every graded item a grade
-// and at least one reference, that every reference key, guidance ID, rule ID
-// and taxon a finding names resolves, that triggers are well formed, and that
-// no text uses causal or curative wording.
-func (k *Knowledge) Validate() error {
-	var errs []error
-	seen := map[string]bool{}
-	refs := map[string]bool{}
-	for _, r := range k.References {
-		if r.Key == "" || r.Citation == "" {
-			errs = append(errs, fmt.Errorf("reference %q without key or citation", r.Key))
-		}
-		if refs[r.Key] {
-			errs = append(errs, fmt.Errorf("reference %s listed twice", r.Key))
-		}
-		refs[r.Key] = true
-	}
-	check := func(id, grade string, refKeys []string, texts ...string) {
-		if id == "" {
-			errs = append(errs, errors.New("item without an ID"))
-		}
-		if seen[id] {
-			errs = append(errs, fmt.Errorf("%s: ID used twice", id))
-		}
-		seen[id] = true
-		if grade != "-" && !gradeRE.MatchString(grade) {
-			errs = append(errs, fmt.Errorf("%s: evidence grade %q does not start with A–D", id, grade))
-		}
-		if len(refKeys) == 0 {
-			errs = append(errs, fmt.Errorf("%s: no reference", id))
-		}
-		for _, r := range refKeys {
-			if !refs[r] {
-				errs = append(errs, fmt.Errorf("%s: reference %s is not in references.json", id, r))
-			}
-		}
-		for _, t := range texts {
-			if err := CheckWording(t); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", id, err))
-			}
-		}
-	}
-	for _, r := range k.Rules {
-		check(r.ID, "-", r.Refs, r.Title, r.Text)
-	}
-	for _, x := range k.Indices {
-		check(x.ID, x.Grade, x.Refs, x.Name, x.Text)
-	}
-	taxa := map[string]bool{}
-	for _, t := range k.Taxa {
-		check(t.ID, t.Grade, t.Refs, t.Name, t.Role, t.Typical)
-		taxa[t.ID] = true
-		if len(t.Genera) == 0 && t.Family == "" && t.Phylum == "" && len(t.Species) == 0 {
-			errs = append(errs, fmt.Errorf("%s: names no genus, family, phylum or species", t.ID))
-		}
-	}
-	guidance := map[string]bool{}
-	for _, g := range k.Guidance {
-		guidance[g.ID] = true
-	}
-	rules := map[string]bool{}
-	for _, r := range k.Rules {
-		rules[r.ID] = true
-	}
-	for _, f := range k.Findings {
-		check(f.ID, f.Grade, f.Refs, f.Label, f.Title, f.Meaning, f.Describe, f.Barrier)
-		for _, g := range f.Guidance {
-			if !guidance[g] {
-				errs = append(errs, fmt.Errorf("%s: guidance %s is not in guidance.json", f.ID, g))
-			}
-		}
-		for _, r := range f.Rules {
-			if !rules[r] {
-				errs = append(errs, fmt.Errorf("%s: rule %s is not in rules.json", f.ID, r))
-			}
-		}
-		switch f.Level {
-		case "info", "notice", "attention":
-		default:
-			errs = append(errs, fmt.Errorf("%s: level %q is not info, notice or attention", f.ID, f.Level))
-		}
-		for _, m := range f.Modifiers {
-			if m != "antibiotics" && m != "transit" {
-				errs = append(errs, fmt.Errorf("%s: unknown modifier %q", f.ID, m))
-			}
-		}
-		triggers := []Trigger{f.When}
-		if f.Amber != nil {
-			triggers = append(triggers, *f.Amber)
-		}
-		metrics := []string{f.Metric}
-		for _, tr := range triggers {
-			if (len(tr.All) == 0) == (len(tr.Any) == 0) {
-				errs = append(errs, fmt.Errorf("%s: a trigger needs conditions in exactly one of all or any", f.ID))
-			}
-			for _, c := range append(slices.Clone(tr.All), tr.Any...) {
-				metrics = append(metrics, c.Metric)
-				n := 0
-				for _, set := range []bool{c.Below != nil, c.Above != nil, c.Zero, c.Present, c.Computed, c.Category != ""} {
-					if set {
-						n++
-					}
-				}
-				if n != 1 {
-					errs = append(errs, fmt.Errorf("%s: condition on %s sets %d tests, want 1", f.ID, c.Metric, n))
-				}
-				for _, p := range []*float64{c.Below, c.Above} {
-					if p != nil && (*p <= 0 || *p >= 100) {
-						errs = append(errs, fmt.Errorf("%s: percentile %v outside 0–100", f.ID, *p))
-					}
-				}
-			}
-		}
-		for _, m := range metrics {
-			if !metricRE.MatchString(m) {
-				errs = append(errs, fmt.Errorf("%s: unknown metric %q", f.ID, m))
-			} else if t, ok := strings.CutPrefix(m, "taxon:"); ok && !taxa[t] {
-				errs = append(errs, fmt.Errorf("%s: metric %s names a taxon not in taxa.json", f.ID, m))
-			}
-		}
-	}
-	for _, g := range k.Guidance {
-		check(g.ID, g.Grade, g.Refs, g.Title, g.Summary, g.Effect, g.Caveats)
-	}
-	indices := map[string]bool{}
-	for _, x := range k.Indices {
-		indices[x.ID] = true
-	}
-	for _, m := range k.Measures {
-		check("measure "+m.Metric, m.Grade, m.Refs, m.Name)
-		if !metricRE.MatchString(m.Metric) {
-			errs = append(errs, fmt.Errorf("measure %s: unknown metric", m.Metric))
-		}
-		if m.Index != "" && !indices[m.Index] {
-			errs = append(errs, fmt.Errorf("measure %s: index %s is not in indices.json", m.Metric, m.Index))
-		}
-		for _, id := range m.Taxa {
-			if !taxa[id] {
-				errs = append(errs, fmt.Errorf("measure %s: taxon %s is not in taxa.json", m.Metric, id))
-			}
-		}
-		sides := len(m.Taxa) + m.Up.Len()
-		switch m.Kind {
-		case metrics.ShareIndex:
-			if sides == 0 || m.Down.Len() > 0 {
-				errs = append(errs, fmt.Errorf("measure %s: a share needs taxa and no down side", m.Metric))
-			}
-		case metrics.LogRatioIndex, metrics.GMHIIndex:
-			if len(m.Taxa) > 0 || m.Up.Len() == 0 || m.Down.Len() == 0 {
-				errs = append(errs, fmt.Errorf("measure %s: a %s needs an up and a down side", m.Metric, m.Kind))
-			}
-		default:
-			errs = append(errs, fmt.Errorf("measure %s: unknown kind %q", m.Metric, m.Kind))
-		}
-	}
-	for _, l := range k.Limitations {
-		check(l.ID, "-", l.Refs, l.Text)
-	}
-	for _, l := range k.Labs {
-		check(l.ID, "-", l.Refs, l.Name, l.Measures, l.Reading, l.Say)
-	}
-	return errors.Join(errs...)
 }

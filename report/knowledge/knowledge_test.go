@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zonula/zonula/pipeline/metrics"
 )
 
 // ids lists every ID the science brief (shared/science.md) defines.
@@ -195,5 +197,33 @@ func TestIndexDefs(t *testing.T) {
 		if _, ok := k.IndexDef(m); ok {
 			t.Errorf("%s has an index definition", m)
 		}
+	}
+}
+
+// TestIndexDefsForMetrics checks the definitions handed to
+// metrics.MeasureSample: the measures in the knowledge base's order, then
+// one share per taxon, a taxon that is also a measure under the measure's
+// definition.
+func TestIndexDefsForMetrics(t *testing.T) {
+	k, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := k.IndexDefs()
+	if len(defs.Measures) != len(k.Measures) || len(defs.Taxa) != len(k.Taxa) {
+		t.Fatalf("%d measures and %d taxa, want %d and %d", len(defs.Measures), len(defs.Taxa), len(k.Measures), len(k.Taxa))
+	}
+	for i, m := range k.Measures {
+		if d, _ := k.IndexDef(m.Metric); !reflect.DeepEqual(defs.Measures[i], d) {
+			t.Errorf("measure %d: %+v, want %+v", i, defs.Measures[i], d)
+		}
+	}
+	for i, x := range k.Taxa {
+		if d := defs.Taxa[i]; d.ID != "taxon:"+x.ID || d.Up.Len() == 0 {
+			t.Errorf("taxon %s: %+v", x.ID, d)
+		}
+	}
+	if d, _ := k.IndexDef("taxon:T-11"); d.Name != "Pseudomonadota (Proteobacteria) share" || !slices.ContainsFunc(defs.Taxa, func(x metrics.IndexDef) bool { return reflect.DeepEqual(x, d) }) {
+		t.Errorf("taxon:T-11 is not the measure's definition: %+v", d)
 	}
 }

@@ -1,7 +1,7 @@
 // Command refset turns the twin-study genus counts shipped in Bioconductor's
 // DirichletMultinomial package (extdata/Twins.csv, extdata/TwinStudy.t) into
 // zonula's embedded reference set: per lean sample, the values findings
-// compare (report.ReferenceValues), computed with zonula's own code.
+// compare (metrics.ReferenceValues), computed with zonula's own code.
 // scripts/build-reference-set.sh downloads the package and runs it:
 //
 //	go run ./scripts/refset TWINS.csv TWINSTUDY.t LINEAGES.tsv OUT.tsv
@@ -18,7 +18,6 @@ import (
 
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
-	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/refdb"
@@ -65,6 +64,7 @@ func run(countsPath, classPath, lineagePath, out string) error {
 	if err != nil {
 		return err
 	}
+	defs := kb.IndexDefs()
 	var names []string
 	var rows []map[string]float64
 	minNamed := -1.0
@@ -92,11 +92,11 @@ func run(countsPath, classPath, lineagePath, out string) error {
 		}
 		comp := metrics.NewComposition(reads, taxonomy.Genus, taxa)
 		names = append(names, s)
-		rows = append(rows, report.ReferenceValues(&comp, kb))
+		rows = append(rows, metrics.ReferenceValues(&comp, defs))
 	}
-	fmt.Fprintf(os.Stderr, "refset: %d lean samples of %d; fewest genus-named reads %g (richness depth %d)\n", len(names), len(samples), minNamed, report.RichnessDepth)
-	if minNamed < report.RichnessDepth {
-		return fmt.Errorf("a sample has %g genus-named reads, fewer than the richness depth %d", minNamed, report.RichnessDepth)
+	fmt.Fprintf(os.Stderr, "refset: %d lean samples of %d; fewest genus-named reads %g (richness depth %d)\n", len(names), len(samples), minNamed, metrics.RichnessDepth)
+	if minNamed < metrics.RichnessDepth {
+		return fmt.Errorf("a sample has %g genus-named reads, fewer than the richness depth %d", minNamed, metrics.RichnessDepth)
 	}
 	return safefile.Write(out, func(w io.Writer) error {
 		return metrics.WriteReferenceTSV(w, metrics.ReferenceMeta{Name: name, Source: source, Refs: []string{"R-TUR09", "R-HOL12"}, Note: note}, names, rows)

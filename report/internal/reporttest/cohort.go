@@ -73,6 +73,11 @@ func CohortDocument(t testing.TB) *report.Document {
 	return doc
 }
 
+// compareSample is a sample of a comparison, measured.
+func compareSample(name, source string, p *tables.Profile) report.CompareSample {
+	return report.CompareSample{Name: name, Source: source, Profile: p, Measures: Measure(p, nil, nil)}
+}
+
 // CompareDocument returns a before/after report of two hand-made samples,
 // the first named Evil, the second with ten times the Faecalibacterium.
 func CompareDocument(t testing.TB) *report.Document {
@@ -81,11 +86,16 @@ func CompareDocument(t testing.TB) *report.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before, after := Profile(Evil, GutGenera), Profile("after", scaled("Faecalibacterium", 10, 0))
+	c, err := cohort.Compare(before, after, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	doc, err := report.BuildCompare(report.CompareInput{
 		Provenance: Document().Provenance,
-		Before:     report.CompareSample{Name: Evil, Source: "before/abundance.tsv", Profile: Profile(Evil, GutGenera)},
-		After:      report.CompareSample{Name: "after " + Unicode, Source: "after.tsv", Profile: Profile("after", scaled("Faecalibacterium", 10, 0))},
-		Seed:       1,
+		Before:     compareSample(Evil, "before/abundance.tsv", before),
+		After:      compareSample("after "+Unicode, "after.tsv", after),
+		Comparison: c,
 	}, kb)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
@@ -62,13 +63,15 @@ func Input(sample string, genera []Genus) report.Input {
 		}
 	}
 	when := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	p := b.Profile()
 	return report.Input{
 		Sample: sample,
 		Provenance: report.Provenance{Program: "zonula", Version: "test",
 			Database: report.Database{Name: "embedded (rrna16s-gold)", Version: "20101212+dfsg1-5", Sequences: 5181, SHA256: "0e8c375eea9296c91b428fa9dc55acde8055894186770bc7e650f3f552abd575"},
 			Options:  []report.Option{{Name: "min-length", Value: "1000"}},
 			Started:  when, Finished: when.Add(2 * time.Second)},
-		Profile:        b.Profile(),
+		Profile:        p,
+		Measures:       Measure(p, nil, nil),
 		Alpha:          metrics.AlphaOf(counts, "genus"),
 		QC:             q,
 		Classification: c,
@@ -83,8 +86,20 @@ func Placed(tb testing.TB, in report.Input) report.Input {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	in.Percentiles = ref
+	in.Measures = Measure(in.Profile, nil, ref)
 	return in
+}
+
+// Measure measures p as zonula run does (metrics.MeasureSample with the
+// embedded knowledge base's definitions), with catalogue cat and reference
+// set ref, either of which may be nil. It panics if the embedded knowledge
+// base does not load, which its own tests report.
+func Measure(p *tables.Profile, cat *metrics.Catalogue, ref *metrics.ReferenceSet) *metrics.SampleMeasures {
+	kb, err := knowledge.Load()
+	if err != nil {
+		panic(err)
+	}
+	return metrics.MeasureSample(p, kb.IndexDefs(), cat, ref)
 }
 
 // BenchInput is a demo-like report input for benchmarks: the GutGenera

@@ -1,0 +1,38 @@
+package pipeline
+
+import (
+	"fmt"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/report/knowledge"
+	"github.com/zonula/zonula/taxonomy"
+)
+
+// measureSample measures the sample's profile (metrics.MeasureSample): its
+// health indices with their coverage in cfg.DB, and its percentiles in the
+// reference set (cfg.Reference or the embedded one). It records the indices
+// and percentiles metrics.json states in res, and returns what the report
+// needs: the knowledge base, the reference set and the measures.
+func measureSample(cfg Config, res *Result) (*knowledge.Knowledge, *metrics.ReferenceSet, *metrics.SampleMeasures, error) {
+	kb, err := knowledge.Load()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	ref := cfg.Reference
+	if ref == nil {
+		if ref, err = metrics.EmbeddedReferenceSet(); err != nil {
+			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
+		}
+	}
+	var cat *metrics.Catalogue // nil: coverage unknown (a table without its database)
+	if cfg.DB != nil {
+		lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
+		for i, r := range cfg.DB.Refs {
+			lineages[i] = r.Lineage
+		}
+		cat = metrics.NewCatalogue(lineages)
+	}
+	m := metrics.MeasureSample(res.Profile, kb.IndexDefs(), cat, ref)
+	res.Indices, res.Percentiles = m.Indices, m.Percentiles
+	return kb, ref, m, nil
+}

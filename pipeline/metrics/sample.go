@@ -1,0 +1,116 @@
+package metrics
+
+import (
+	"github.com/zonula/zonula/pipeline/tables"
+	"github.com/zonula/zonula/taxonomy"
+)
+
+// IndexDefs are the index definitions a knowledge base hands metrics
+// (knowledge.Knowledge.IndexDefs): what MeasureSample computes.
+type IndexDefs struct {
+	// Measures are the knowledge base's measures in its order (IDX-01
+	// GMHI-like, IDX-02 MDI-g, IDX-04 butyrate producers, the Pseudomonadota,
+	// Enterobacteriaceae, mucus-layer, sulfide-producer and oral-type
+	// shares): the indices of metrics.json and of the report's indices table.
+	Measures []IndexDef
+	// Taxa are the shares of the barrier-related taxa, "taxon:T-07", in the
+	// knowledge base's order; a taxon that is also a measure has the
+	// measure's definition.
+	Taxa []IndexDef
+}
+
+// SampleMeasures is everything measured of one sample that its report and
+// metrics.json state, computed once by MeasureSample so that the two cannot
+// disagree.
+type SampleMeasures struct {
+	// Composition is the sample's profile as indices are computed from it
+	// (CompositionOf): named taxa at every rank, shares of all reads counted
+	// at a rank.
+	Composition Composition
+	// Indices are the values of IndexDefs.Measures, in their order, each
+	// with its drivers and, when a catalogue was given, its coverage.
+	Indices []IndexValue
+	// TaxonShares are the values of IndexDefs.Taxa, in their order: each
+	// barrier-related taxon's share of all reads counted at a rank.
+	TaxonShares []IndexValue
+	// ReferenceValues are the sample's values on the genus basis, as a
+	// reference set holds them (ReferenceValues).
+	ReferenceValues map[string]float64
+	// Percentiles are where the ReferenceValues fall (0–100) in the
+	// reference set, for each metric the set holds; nil when no set was
+	// given.
+	Percentiles map[string]float64
+	// Reference describes the reference set of Percentiles; nil when none
+	// was given.
+	Reference *ReferenceDescription
+	// CommunityType is the sample's community type (IDX-06, CommunityTypeOf).
+	CommunityType CommunityType
+}
+
+// Index returns the value of the index or taxon share with the given ID (a
+// measure's metric, or "taxon:T-07"), measures first; false when it is
+// neither.
+func (m *SampleMeasures) Index(id string) (IndexValue, bool) {
+	for _, list := range [][]IndexValue{m.Indices, m.TaxonShares} {
+		for _, v := range list {
+			if v.ID == id {
+				return v, true
+			}
+		}
+	}
+	return IndexValue{}, false
+}
+
+// MeasureSample measures profile p: its composition, the indices and taxon
+// shares of defs (with coverage in cat, which may be nil when the database
+// is not known), its reference values, its percentiles in ref (nil for
+// none) and its community type.
+func MeasureSample(p *tables.Profile, defs IndexDefs, cat *Catalogue, ref *ReferenceSet) *SampleMeasures {
+	m := &SampleMeasures{Composition: CompositionOf(p)}
+	c := &m.Composition
+	for _, d := range defs.Measures {
+		m.Indices = append(m.Indices, d.Compute(c, cat))
+	}
+	for _, d := range defs.Taxa {
+		m.TaxonShares = append(m.TaxonShares, d.Compute(c, cat))
+	}
+	m.ReferenceValues = ReferenceValues(c, defs)
+	if ref != nil {
+		m.Percentiles = map[string]float64{}
+		for k, v := range m.ReferenceValues {
+			if p, ok := ref.Percentile(k, v); ok {
+				m.Percentiles[k] = p
+			}
+		}
+		d := ref.Description()
+		m.Reference = &d
+	}
+	m.CommunityType = CommunityTypeOf(c)
+	return m
+}
+
+// CompositionOf turns a profile into the composition indices are computed
+// from: its named taxa at every rank, shares of all reads counted at a rank.
+func CompositionOf(p *tables.Profile) Composition {
+	var taxa []TaxonReads
+	var reads float64
+	deepest := taxonomy.NoRank
+	for _, row := range p.Rows {
+		if row.Rank == taxonomy.Genus {
+			reads += row.Reads // unclassified included
+		}
+		if row.Rank > deepest {
+			deepest = row.Rank
+		}
+		if row.Taxon != tables.Unclassified && row.Reads > 0 {
+			taxa = append(taxa, TaxonReads{Rank: row.Rank, Lineage: row.Lineage, Reads: row.Reads})
+		}
+	}
+	if deepest < taxonomy.Genus {
+		// A table cut above genus: count the reads at its deepest rank.
+		for _, row := range p.AtRank(deepest) {
+			reads += row.Reads
+		}
+	}
+	return NewComposition(reads, deepest, taxa)
+}

@@ -1,0 +1,229 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/zonula/zonula/pipeline/metrics"
+)
+
+var gradeRE = regexp.MustCompile(`^[ABCD]`)
+
+// metricRE matches the metrics a finding's condition may test.
+var metricRE = regexp.MustCompile(`^(IDX-0[1246]|shannon|sulfide|oral|taxon:T-\d\d)$`)
+
+// Validate checks that every item has a unique ID, every graded item a grade
+// and at least one reference, that every reference key, guidance ID, rule ID
+// and taxon a finding names resolves, that triggers are well formed, and that
+// no text uses causal or curative wording.
+func (k *Knowledge) Validate() error {
+	v := &validator{seen: map[string]bool{}, refs: map[string]bool{}}
+	v.references(k.References)
+	for _, r := range k.Rules {
+		v.item(r.ID, "-", r.Refs, r.Title, r.Text)
+	}
+	for _, x := range k.Indices {
+		v.item(x.ID, x.Grade, x.Refs, x.Name, x.Text)
+	}
+	v.taxa(k.Taxa)
+	guidance := map[string]bool{}
+	for _, g := range k.Guidance {
+		guidance[g.ID] = true
+	}
+	rules := map[string]bool{}
+	for _, r := range k.Rules {
+		rules[r.ID] = true
+	}
+	for _, f := range k.Findings {
+		v.finding(f, guidance, rules)
+	}
+	for _, g := range k.Guidance {
+		v.item(g.ID, g.Grade, g.Refs, g.Title, g.Summary, g.Effect, g.Caveats)
+	}
+	indices := map[string]bool{}
+	for _, x := range k.Indices {
+		indices[x.ID] = true
+	}
+	for _, m := range k.Measures {
+		v.measure(m, indices)
+	}
+	for _, l := range k.Limitations {
+		v.item(l.ID, "-", l.Refs, l.Text)
+	}
+	for _, l := range k.Labs {
+		v.item(l.ID, "-", l.Refs, l.Name, l.Measures, l.Reading, l.Say)
+	}
+	return errors.Join(v.errs...)
+}
+
+// validator collects what Validate finds, in the order it checks.
+type validator struct {
+	errs     []error
+	seen     map[string]bool // item IDs checked so far
+	refs     map[string]bool // reference keys
+	taxonIDs map[string]bool // T- IDs of taxa.json
+}
+
+// errorf records an error.
+func (v *validator) errorf(format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf(format, args...))
+}
+
+// references checks that every reference has a key and a citation, and no
+// key is listed twice; it records the keys for item.
+func (v *validator) references(refs []Reference) {
+	for _, r := range refs {
+		if r.Key == "" || r.Citation == "" {
+			v.errorf("reference %q without key or citation", r.Key)
+		}
+		if v.refs[r.Key] {
+			v.errorf("reference %s listed twice", r.Key)
+		}
+		v.refs[r.Key] = true
+	}
+}
+
+// item checks one item: an ID not used before, an evidence grade starting
+// with A–D (grade "-": none is due), at least one reference, every reference
+// key in references.json, and no causal or curative wording in texts.
+func (v *validator) item(id, grade string, refKeys []string, texts ...string) {
+	if id == "" {
+		v.errs = append(v.errs, errors.New("item without an ID"))
+	}
+	if v.seen[id] {
+		v.errorf("%s: ID used twice", id)
+	}
+	v.seen[id] = true
+	if grade != "-" && !gradeRE.MatchString(grade) {
+		v.errorf("%s: evidence grade %q does not start with A–D", id, grade)
+	}
+	if len(refKeys) == 0 {
+		v.errorf("%s: no reference", id)
+	}
+	for _, r := range refKeys {
+		if !v.refs[r] {
+			v.errorf("%s: reference %s is not in references.json", id, r)
+		}
+	}
+	for _, t := range texts {
+		if err := CheckWording(t); err != nil {
+			v.errs = append(v.errs, fmt.Errorf("%s: %w", id, err))
+		}
+	}
+}
+
+// taxa checks each barrier-related taxon as an item that names at least one
+// genus, family, phylum or species, and records their IDs.
+func (v *validator) taxa(taxa []Taxon) {
+	v.taxonIDs = map[string]bool{}
+	for _, t := range taxa {
+		v.item(t.ID, t.Grade, t.Refs, t.Name, t.Role, t.Typical)
+		v.taxonIDs[t.ID] = true
+		if len(t.Genera) == 0 && t.Family == "" && t.Phylum == "" && len(t.Species) == 0 {
+			v.errorf("%s: names no genus, family, phylum or species", t.ID)
+		}
+	}
+}
+
+// finding checks a findings rule: as an item, its guidance and rule IDs
+// (which must be in guidance and rules), its level, its modifiers, its
+// triggers and the metrics it names.
+func (v *validator) finding(f Finding, guidance, rules map[string]bool) {
+	v.item(f.ID, f.Grade, f.Refs, f.Label, f.Title, f.Meaning, f.Describe, f.Barrier)
+	for _, g := range f.Guidance {
+		if !guidance[g] {
+			v.errorf("%s: guidance %s is not in guidance.json", f.ID, g)
+		}
+	}
+	for _, r := range f.Rules {
+		if !rules[r] {
+			v.errorf("%s: rule %s is not in rules.json", f.ID, r)
+		}
+	}
+	switch f.Level {
+	case "info", "notice", "attention":
+	default:
+		v.errorf("%s: level %q is not info, notice or attention", f.ID, f.Level)
+	}
+	for _, m := range f.Modifiers {
+		if m != "antibiotics" && m != "transit" {
+			v.errorf("%s: unknown modifier %q", f.ID, m)
+		}
+	}
+	triggers := []Trigger{f.When}
+	if f.Amber != nil {
+		triggers = append(triggers, *f.Amber)
+	}
+	named := []string{f.Metric}
+	for _, tr := range triggers {
+		named = append(named, v.trigger(f.ID, tr)...)
+	}
+	for _, m := range named {
+		if !metricRE.MatchString(m) {
+			v.errorf("%s: unknown metric %q", f.ID, m)
+		} else if t, ok := strings.CutPrefix(m, "taxon:"); ok && !v.taxonIDs[t] {
+			v.errorf("%s: metric %s names a taxon not in taxa.json", f.ID, m)
+		}
+	}
+}
+
+// trigger checks that tr has conditions in exactly one of all or any, that
+// each condition sets exactly one test and that percentiles lie inside
+// 0–100; it returns the metrics the conditions name.
+func (v *validator) trigger(id string, tr Trigger) []string {
+	if (len(tr.All) == 0) == (len(tr.Any) == 0) {
+		v.errorf("%s: a trigger needs conditions in exactly one of all or any", id)
+	}
+	var named []string
+	for _, c := range append(slices.Clone(tr.All), tr.Any...) {
+		named = append(named, c.Metric)
+		n := 0
+		for _, set := range []bool{c.Below != nil, c.Above != nil, c.Zero, c.Present, c.Computed, c.Category != ""} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			v.errorf("%s: condition on %s sets %d tests, want 1", id, c.Metric, n)
+		}
+		for _, p := range []*float64{c.Below, c.Above} {
+			if p != nil && (*p <= 0 || *p >= 100) {
+				v.errorf("%s: percentile %v outside 0–100", id, *p)
+			}
+		}
+	}
+	return named
+}
+
+// measure checks a measure's definition: as an item, a known metric, an
+// index in indices, taxa in taxa.json, and sides that fit its kind.
+func (v *validator) measure(m Measure, indices map[string]bool) {
+	v.item("measure "+m.Metric, m.Grade, m.Refs, m.Name)
+	if !metricRE.MatchString(m.Metric) {
+		v.errorf("measure %s: unknown metric", m.Metric)
+	}
+	if m.Index != "" && !indices[m.Index] {
+		v.errorf("measure %s: index %s is not in indices.json", m.Metric, m.Index)
+	}
+	for _, id := range m.Taxa {
+		if !v.taxonIDs[id] {
+			v.errorf("measure %s: taxon %s is not in taxa.json", m.Metric, id)
+		}
+	}
+	sides := len(m.Taxa) + m.Up.Len()
+	switch m.Kind {
+	case metrics.ShareIndex:
+		if sides == 0 || m.Down.Len() > 0 {
+			v.errorf("measure %s: a share needs taxa and no down side", m.Metric)
+		}
+	case metrics.LogRatioIndex, metrics.GMHIIndex:
+		if len(m.Taxa) > 0 || m.Up.Len() == 0 || m.Down.Len() == 0 {
+			v.errorf("measure %s: a %s needs an up and a down side", m.Metric, m.Kind)
+		}
+	default:
+		v.errorf("measure %s: unknown kind %q", m.Metric, m.Kind)
+	}
+}
