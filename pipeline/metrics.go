@@ -75,8 +75,10 @@ type MetricsOptions struct {
 	Threads int // ≤ 0: all cores
 }
 
-// BetaNames are the between-sample metrics MetricsOptions.Beta accepts.
-var BetaNames = []string{"braycurtis", "jaccard", "aitchison", "unweighted-unifrac", "weighted-unifrac"}
+// BetaNames returns the between-sample metrics MetricsOptions.Beta accepts.
+func BetaNames() []string {
+	return []string{"braycurtis", "jaccard", "aitchison", "unweighted-unifrac", "weighted-unifrac"}
+}
 
 // SampleMetrics are one sample's alpha-diversity values.
 type SampleMetrics struct {
@@ -205,7 +207,7 @@ func betaMetric(name string, tree *metrics.Tree) (metrics.Metric, error) {
 		}
 		return metrics.UnweightedUniFracMetric(tree), nil
 	}
-	return metrics.Metric{}, fmt.Errorf("unknown beta metric %q: want one of %v", name, BetaNames)
+	return metrics.Metric{}, fmt.Errorf("unknown beta metric %q: want one of %v", name, BetaNames())
 }
 
 func levelName(r taxonomy.Rank) string {

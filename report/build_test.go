@@ -130,7 +130,7 @@ func gutInput(t *testing.T, rows []taxon, drop ...string) report.Input {
 	}
 	return report.Input{
 		Sample:         "S1",
-		Provenance:     reporttest.Input("S1", reporttest.GutGenera).Provenance,
+		Provenance:     reporttest.Input("S1", reporttest.GutGenera()).Provenance,
 		Profile:        p,
 		Measures:       reporttest.Measure(p, nil, nil),
 		Alpha:          metrics.AlphaOf(counts, "genus"),
@@ -515,7 +515,7 @@ func TestNoFirmicutesBacteroidetesRatioValue(t *testing.T) {
 func TestUserTextIsNotChecked(t *testing.T) {
 	// A sample named with a forbidden word must still build: only zonula's
 	// own text is held to the wording rules.
-	build(t, reporttest.Input("cures-detox <script>alert(1)</script>", reporttest.GutGenera))
+	build(t, reporttest.Input("cures-detox <script>alert(1)</script>", reporttest.GutGenera()))
 }
 
 func TestBuildErrors(t *testing.T) {

@@ -38,7 +38,7 @@ func TestReadMetadata(t *testing.T) {
 }
 
 func TestMetadataShapesTheReport(t *testing.T) {
-	in := reporttest.Input("S1", reporttest.GutGenera)
+	in := reporttest.Input("S1", reporttest.GutGenera())
 	age, months, transit, calpro, zon := 58.0, 1.0, 4.0, 180.0, 45.0
 	in.Metadata = report.Metadata{Age: &age, Symptoms: []string{"bloating", "blood in stool"}, AntibioticsMonthsAgo: &months, TransitDays: &transit,
 		Labs: report.Labs{CalprotectinUgG: &calpro, Zonulin: &zon}}
@@ -60,7 +60,7 @@ func TestMetadataShapesTheReport(t *testing.T) {
 		}
 	}
 	// Without metadata: no alert, no labs section.
-	plain := build(t, reporttest.Input("S1", reporttest.GutGenera))
+	plain := build(t, reporttest.Input("S1", reporttest.GutGenera()))
 	if len(plain.Alerts) != 0 {
 		t.Errorf("alerts without metadata: %+v", plain.Alerts)
 	}

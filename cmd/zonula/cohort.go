@@ -60,7 +60,7 @@ re-run with the same inputs and --seed.` + exitStatusHelp,
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	f.StringVar(&o.groups, "groups", "", "groups `FILE`: sample<TAB>group per line, or a table with --group-column (required)")
 	f.StringVar(&o.groupColumn, "group-column", "", "take groups from column `COL` of the --groups table (header required)")
-	f.StringVar(&o.metric, "metric", def.Metric, "beta diversity: "+strings.Join(cohort.Metrics, ", "))
+	f.StringVar(&o.metric, "metric", def.Metric, "beta diversity: "+strings.Join(cohort.Metrics(), ", "))
 	f.IntVar(&o.permutations, "permutations", def.Permutations, "PERMANOVA permutations")
 	f.Uint64Var(&o.seed, "seed", def.Seed, "seed of the PERMANOVA permutations")
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
@@ -73,8 +73,8 @@ func runCohort(ctx context.Context, o cohortOptions, inputs []string, _, stderr 
 	if o.out == "" || o.groups == "" {
 		return usagef("--out and --groups are required")
 	}
-	if !slices.Contains(cohort.Metrics, o.metric) {
-		return usagef("--metric %q: want one of %s", o.metric, strings.Join(cohort.Metrics, ", "))
+	if !slices.Contains(cohort.Metrics(), o.metric) {
+		return usagef("--metric %q: want one of %s", o.metric, strings.Join(cohort.Metrics(), ", "))
 	}
 	if o.permutations < 0 {
 		return usagef("--permutations %d: want 0 or more", o.permutations)

@@ -74,7 +74,7 @@ matrix per --beta metric (distance-METRIC.tsv).` + exitStatusHelp,
 	f := cmd.Flags()
 	f.StringVar(&o.rank, "rank", "genus", "taxonomic rank of the features (domain … species), or \"feature\" for the table's own rows (OTUs, ASVs)")
 	f.StringVar(&o.tree, "tree", "", "Newick `FILE` whose tips are the features: adds Faith's PD and the UniFrac metrics")
-	f.StringSliceVar(&o.beta, "beta", []string{"braycurtis"}, "between-sample metrics with -o: "+strings.Join(pipeline.BetaNames, ", "))
+	f.StringSliceVar(&o.beta, "beta", []string{"braycurtis"}, "between-sample metrics with -o: "+strings.Join(pipeline.BetaNames(), ", "))
 	f.IntVar(&o.rarefy, "rarefy", 0, "subsample every sample to `N` reads first (samples with fewer are left out)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the rarefaction subsampling")
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` for alpha.tsv, metrics.json and distance matrices")
@@ -105,8 +105,8 @@ func runMetrics(ctx context.Context, o metricsOptions, inputs []string, stdout, 
 		opts.Beta = o.beta
 	}
 	for _, b := range opts.Beta {
-		if !slices.Contains(pipeline.BetaNames, b) {
-			return usagef("--beta %q: want %s", b, strings.Join(pipeline.BetaNames, ", "))
+		if !slices.Contains(pipeline.BetaNames(), b) {
+			return usagef("--beta %q: want %s", b, strings.Join(pipeline.BetaNames(), ", "))
 		}
 	}
 	rep, err := pipeline.Metrics(ctx, pipeline.MetricsConfig{Tables: inputs, Read: o.tables.options(), TreeFile: o.tree, Options: opts})

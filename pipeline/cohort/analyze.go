@@ -20,8 +20,8 @@ const (
 	Aitchison  = "aitchison"
 )
 
-// Metrics lists the accepted metric names.
-var Metrics = []string{BrayCurtis, Jaccard, Aitchison}
+// Metrics returns the accepted metric names.
+func Metrics() []string { return []string{BrayCurtis, Jaccard, Aitchison} }
 
 // Options controls Analyze.
 type Options struct {
@@ -257,7 +257,7 @@ func distances(m *metrics.CountMatrix, opt Options) (*metrics.DistanceMatrix, er
 	case Aitchison:
 		metric = metrics.AitchisonMetric(opt.Pseudocount)
 	default:
-		return nil, fmt.Errorf("cohort: unknown metric %q (want %s)", opt.Metric, strings.Join(Metrics, ", "))
+		return nil, fmt.Errorf("cohort: unknown metric %q (want %s)", opt.Metric, strings.Join(Metrics(), ", "))
 	}
 	d, err := metrics.Distances(in, metric, 1)
 	if err != nil {

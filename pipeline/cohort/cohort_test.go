@@ -173,7 +173,7 @@ func TestWriteTablesDeterministic(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	samples, g := loadFixture(t)
-	for _, m := range Metrics {
+	for _, m := range Metrics() {
 		opt := DefaultOptions()
 		opt.Metric = m
 		r, err := Analyze(samples, g, opt)

@@ -26,23 +26,25 @@ type Platform struct {
 	Homopolymer float64
 }
 
-// Platforms are the built-in profiles: PacBio HiFi-like (0.4 % error),
+// Platforms returns the built-in profiles: PacBio HiFi-like (0.4 % error),
 // Nanopore R10.4-like (3 %) and R9.4-like (7.5 %).
-var Platforms = []Platform{
-	{Name: "hifi", ErrorRate: 0.004, Sub: 0.4, Ins: 0.3, Del: 0.3, Homopolymer: 4},
-	{Name: "ont-r10", ErrorRate: 0.03, Sub: 0.45, Ins: 0.2, Del: 0.35, Homopolymer: 3},
-	{Name: "ont-r9", ErrorRate: 0.075, Sub: 0.45, Ins: 0.2, Del: 0.35, Homopolymer: 3},
+func Platforms() []Platform {
+	return []Platform{
+		{Name: "hifi", ErrorRate: 0.004, Sub: 0.4, Ins: 0.3, Del: 0.3, Homopolymer: 4},
+		{Name: "ont-r10", ErrorRate: 0.03, Sub: 0.45, Ins: 0.2, Del: 0.35, Homopolymer: 3},
+		{Name: "ont-r9", ErrorRate: 0.075, Sub: 0.45, Ins: 0.2, Del: 0.35, Homopolymer: 3},
+	}
 }
 
 // PlatformByName returns the named built-in platform.
 func PlatformByName(name string) (Platform, error) {
-	for _, p := range Platforms {
+	for _, p := range Platforms() {
 		if p.Name == name {
 			return p, nil
 		}
 	}
-	names := make([]string, len(Platforms))
-	for i, p := range Platforms {
+	names := make([]string, len(Platforms()))
+	for i, p := range Platforms() {
 		names[i] = p.Name
 	}
 	return Platform{}, fmt.Errorf("unknown platform %q (want one of %s)", name, strings.Join(names, ", "))

@@ -50,7 +50,7 @@ func TestSimulateDeterministicAndCalibrated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range Platforms {
+	for _, p := range Platforms() {
 		o := Options{Reads: 400, Seed: 9, Platform: p, Chimeras: 0.05, Junk: 0.05}
 		a, b := simulateAll(t, db, o), simulateAll(t, db, o)
 		if len(a) != 440 {
@@ -89,7 +89,7 @@ func TestSimulateDeterministicAndCalibrated(t *testing.T) {
 
 func TestNewUnknownTaxon(t *testing.T) {
 	db, _ := refdb.Default()
-	_, err := New(db, []Part{{"Nonexistentia", 1}}, Options{Reads: 10, Platform: Platforms[0]})
+	_, err := New(db, []Part{{"Nonexistentia", 1}}, Options{Reads: 10, Platform: Platforms()[0]})
 	if err == nil || !strings.Contains(err.Error(), "Nonexistentia") {
 		t.Errorf("unknown taxon: err = %v", err)
 	}
@@ -100,7 +100,7 @@ func TestNewUnknownTaxon(t *testing.T) {
 
 func TestReadsHaveNoAmbiguityCodes(t *testing.T) {
 	db, _ := refdb.Default()
-	for _, r := range simulateAll(t, db, Options{Reads: 300, Seed: 2, Platform: Platforms[0]}) {
+	for _, r := range simulateAll(t, db, Options{Reads: 300, Seed: 2, Platform: Platforms()[0]}) {
 		for _, c := range r.Seq {
 			if !strings.ContainsRune("ACGT", rune(c)) {
 				t.Fatalf("read %s holds %q; reference ambiguity codes must be resolved", r.ID, c)

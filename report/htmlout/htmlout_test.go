@@ -38,7 +38,7 @@ var documents = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := report.Build(reporttest.Placed(t, reporttest.Input(evil+" "+reporttest.Unicode, reporttest.GutGenera)), kb)
+		doc, err := report.Build(reporttest.Placed(t, reporttest.Input(evil+" "+reporttest.Unicode, reporttest.GutGenera())), kb)
 		if err != nil {
 			t.Fatal(err)
 		}

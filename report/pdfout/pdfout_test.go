@@ -30,7 +30,7 @@ var documents = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := report.Build(reporttest.Placed(t, reporttest.Input("S1 "+unicode, reporttest.GutGenera)), kb)
+		doc, err := report.Build(reporttest.Placed(t, reporttest.Input("S1 "+unicode, reporttest.GutGenera())), kb)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,8 +26,8 @@ func Profile(sample string, genera []Genus) *tables.Profile {
 // scaled returns genera with genus name's reads multiplied by f and every
 // genus's reads shifted by i (so samples of a group differ a little).
 func scaled(name string, f float64, i int) []Genus {
-	out := make([]Genus, len(GutGenera))
-	for k, g := range GutGenera {
+	out := make([]Genus, len(GutGenera()))
+	for k, g := range GutGenera() {
 		g.Reads += float64((i*7+k*3)%11) * 2
 		if g.Genus == name {
 			g.Reads = math.Round(g.Reads * f)
@@ -86,7 +86,7 @@ func CompareDocument(t testing.TB) *report.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, after := Profile(Evil, GutGenera), Profile("after", scaled("Faecalibacterium", 10, 0))
+	before, after := Profile(Evil, GutGenera()), Profile("after", scaled("Faecalibacterium", 10, 0))
 	c, err := cohort.Compare(before, after, 1)
 	if err != nil {
 		t.Fatal(err)
