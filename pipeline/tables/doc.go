@@ -2,7 +2,7 @@
 // it in the table formats zonula supports (TSV, BIOM).
 //
 // Builder turns per-read lineages into a Profile at every rank. WriteTSV and
-// ReadTSV implement abundance.tsv; WriteBIOM and ReadBIOM BIOM 1.0 JSON.
+// ReadTSV implement abundance.tsv; WriteBIOM writes BIOM 1.0 JSON.
 // ReadTables (and Decode, on bytes) imports the tables of other tools, one
 // Profile per sample, a file per format: delim.go (TSV/CSV), biomread.go
 // (BIOM 1.0 and 2.1), qza.go (QIIME 2 artifacts, taxonomy files),

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/zonula/zonula/pipeline/tables/internal/hdf5"
 	"github.com/zonula/zonula/taxonomy"
 )
 
@@ -87,7 +88,7 @@ func readQZA(name string, data []byte, limit int64) (*table, error) {
 		return nil, &ParseError{File: name, Err: errors.New("no <uuid>/data/feature-table.biom in the archive: want a QIIME 2 FeatureTable artifact")}
 	}
 	member := name + ":feature-table.biom"
-	if bytes.HasPrefix(b, []byte("\x89HDF")) {
+	if hdf5.IsHDF5(b) {
 		return readBIOM2(member, b)
 	}
 	return readBIOM1(member, b)

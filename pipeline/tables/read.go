@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zonula/zonula/pipeline/tables/internal/hdf5"
 	"github.com/zonula/zonula/taxonomy"
 )
 
@@ -312,7 +313,7 @@ func Detect(name string, data []byte) (Format, error) {
 	switch {
 	case len(data) == 0:
 		return FormatAuto, &ParseError{File: name, Line: 1, Err: errors.New("empty file: want an abundance table")}
-	case bytes.HasPrefix(data, []byte("\x89HDF\r\n\x1a\n")):
+	case hdf5.IsHDF5(data):
 		return FormatBIOM2, nil
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return FormatQZA, nil

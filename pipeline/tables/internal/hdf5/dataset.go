@@ -80,9 +80,6 @@ func (f *File) Dataset(path string) (*Dataset, error) {
 // Dims returns the dataset's dimensions.
 func (d *Dataset) Dims() []uint64 { return d.dims }
 
-// Kind returns the kind of the dataset's elements.
-func (d *Dataset) Kind() Kind { return d.dt.kind }
-
 // Len returns the number of elements (the product of the dimensions).
 func (d *Dataset) Len() uint64 {
 	n := uint64(1)
@@ -103,7 +100,7 @@ func (f *File) dataspace(m message) ([]uint64, error) {
 	case 2:
 		r.skip(1) // type
 	default:
-		return nil, fmt.Errorf("version %d: %w", v, ErrUnsupported)
+		return nil, fmt.Errorf("version %d: %w", v, errUnsupported)
 	}
 	dims := make([]uint64, rank)
 	n := uint64(1)
@@ -129,12 +126,12 @@ func parseDatatype(b []byte) (datatype, error) {
 	case 0:
 		dt.kind, dt.signed = Int, bits&0x08 != 0
 		if size != 1 && size != 2 && size != 4 && size != 8 {
-			return dt, fmt.Errorf("integer of %d bytes: %w", size, ErrUnsupported)
+			return dt, fmt.Errorf("integer of %d bytes: %w", size, errUnsupported)
 		}
 	case 1:
 		dt.kind = Float
 		if size != 4 && size != 8 || bits&0x40 != 0 {
-			return dt, fmt.Errorf("float of %d bytes: %w", size, ErrUnsupported)
+			return dt, fmt.Errorf("float of %d bytes: %w", size, errUnsupported)
 		}
 	case 3:
 		dt.kind, dt.bigEndian = String, false
@@ -143,11 +140,11 @@ func parseDatatype(b []byte) (datatype, error) {
 		}
 	case 9:
 		if bits&0x0F != 1 {
-			return dt, fmt.Errorf("variable-length sequence: %w", ErrUnsupported)
+			return dt, fmt.Errorf("variable-length sequence: %w", errUnsupported)
 		}
 		dt.kind, dt.vlen, dt.bigEndian = String, true, false
 	default:
-		return dt, fmt.Errorf("datatype class %d: %w", class, ErrUnsupported)
+		return dt, fmt.Errorf("datatype class %d: %w", class, errUnsupported)
 	}
 	return dt, nil
 }
@@ -159,7 +156,7 @@ func parseFilters(b []byte) ([]filter, error) {
 	if v == 1 {
 		r.skip(6)
 	} else if v != 2 {
-		return nil, fmt.Errorf("version %d: %w", v, ErrUnsupported)
+		return nil, fmt.Errorf("version %d: %w", v, errUnsupported)
 	}
 	var out []filter
 	for i := 0; i < n && r.err == nil; i++ {
@@ -185,7 +182,7 @@ func parseFilters(b []byte) ([]filter, error) {
 		switch id {
 		case 1, 2, 3:
 		default:
-			return nil, fmt.Errorf("filter %d (only deflate, shuffle and fletcher32 are read): %w", id, ErrUnsupported)
+			return nil, fmt.Errorf("filter %d (only deflate, shuffle and fletcher32 are read): %w", id, errUnsupported)
 		}
 		out = append(out, fl)
 	}
@@ -295,10 +292,10 @@ func (d *Dataset) raw() ([]byte, error) {
 				}
 				return d.chunkedFixedArray(addr, chunkDims, total, es)
 			}
-			return nil, fmt.Errorf("%s: chunk index type %d (B-tree v1, single-chunk and fixed-array indexes are read): %w", d.path, idx, ErrUnsupported)
+			return nil, fmt.Errorf("%s: chunk index type %d (B-tree v1, single-chunk and fixed-array indexes are read): %w", d.path, idx, errUnsupported)
 		}
 	}
-	return nil, fmt.Errorf("%s: layout version %d class %d: %w", d.path, v, class, ErrUnsupported)
+	return nil, fmt.Errorf("%s: layout version %d class %d: %w", d.path, v, class, errUnsupported)
 }
 
 func (d *Dataset) exact(b []byte, total uint64, err error) ([]byte, error) {
@@ -396,7 +393,7 @@ func (d *Dataset) chunkedFixedArray(addr uint64, chunk []uint64, total, es uint6
 		return nil, fmt.Errorf("%s: fixed array of %d chunks, want %d", d.path, n, want)
 	}
 	if pageBits < 64 && n > 1<<pageBits {
-		return nil, fmt.Errorf("%s: paged fixed array: %w", d.path, ErrUnsupported)
+		return nil, fmt.Errorf("%s: paged fixed array: %w", d.path, errUnsupported)
 	}
 	b := d.f.reader(dblk, 0)
 	b.sig("FADB")
@@ -626,26 +623,6 @@ func intValue(e []byte, bo binary.ByteOrder, signed bool) float64 {
 		return float64(int64(bo.Uint64(e)))
 	}
 	return float64(bo.Uint64(e))
-}
-
-// Ints returns an integer dataset's elements, row-major. Values must fit in
-// an int.
-func (d *Dataset) Ints() ([]int, error) {
-	if d.dt.kind != Int {
-		return nil, fmt.Errorf("%s does not hold integers", d.path)
-	}
-	fs, err := d.Float64s()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int, len(fs))
-	for i, v := range fs {
-		if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
-			return nil, fmt.Errorf("%s: element %d (%v) out of range", d.path, i, v)
-		}
-		out[i] = int(v)
-	}
-	return out, nil
 }
 
 // Strings returns a string dataset's elements, row-major; fixed-length

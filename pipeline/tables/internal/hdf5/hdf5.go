@@ -26,9 +26,9 @@ import (
 	"strings"
 )
 
-// ErrUnsupported is wrapped by errors about HDF5 features this package does
+// errUnsupported is wrapped by errors about HDF5 features this package does
 // not read.
-var ErrUnsupported = errors.New("unsupported HDF5 feature")
+var errUnsupported = errors.New("unsupported HDF5 feature")
 
 // MaxDatasetBytes caps the decoded size of one dataset (1 GiB); a dataset
 // may also not decode to more than about 1,100 times the file's size
@@ -104,7 +104,7 @@ func Open(data []byte) (*File, error) {
 		eof = r.off()
 		f.root = r.off()
 	default:
-		return nil, fmt.Errorf("superblock version %d: %w", version, ErrUnsupported)
+		return nil, fmt.Errorf("superblock version %d: %w", version, errUnsupported)
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("superblock: %w", r.err)
@@ -118,7 +118,7 @@ func Open(data []byte) (*File, error) {
 func (f *File) checkSizes() error {
 	for _, s := range []int{f.offSize, f.lenSize} {
 		if s != 2 && s != 4 && s != 8 {
-			return fmt.Errorf("superblock: offset or length size %d: %w", s, ErrUnsupported)
+			return fmt.Errorf("superblock: offset or length size %d: %w", s, errUnsupported)
 		}
 	}
 	return nil
@@ -300,7 +300,7 @@ func (f *File) header(addr uint64) ([]message, error) {
 				break
 			}
 			if mflags&0x02 != 0 { // shared message: not used by BIOM
-				return nil, fmt.Errorf("object header at %#x: shared message type %d: %w", addr, typ, ErrUnsupported)
+				return nil, fmt.Errorf("object header at %#x: shared message type %d: %w", addr, typ, errUnsupported)
 			}
 			if typ == 0x10 { // continuation
 				cr := f.msgReader(message{typ, data})
@@ -374,7 +374,7 @@ func (f *File) children(addr uint64) (map[string]uint64, error) {
 				r.skip(8)
 			}
 			if heap := r.off(); r.err == nil && !f.undefined(heap) {
-				return nil, fmt.Errorf("group at %#x stores its links in a fractal heap (dense group): %w", addr, ErrUnsupported)
+				return nil, fmt.Errorf("group at %#x stores its links in a fractal heap (dense group): %w", addr, errUnsupported)
 			}
 		}
 	}
@@ -525,24 +525,6 @@ func (f *File) lookup(path string) (uint64, error) {
 func (f *File) Has(path string) bool {
 	_, err := f.lookup(path)
 	return err == nil
-}
-
-// Children returns the names of the links in the group at path, in no set
-// order.
-func (f *File) Children(path string) ([]string, error) {
-	addr, err := f.lookup(path)
-	if err != nil {
-		return nil, err
-	}
-	kids, err := f.children(addr)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(kids))
-	for k := range kids {
-		out = append(out, k)
-	}
-	return out, nil
 }
 
 // Reading failed because the stream was not what its header promised.
