@@ -1,12 +1,7 @@
 package tables
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"strconv"
 	"time"
 
 	"github.com/zonula/zonula/taxonomy"
@@ -29,139 +24,6 @@ type BIOMMeta struct {
 	ID          string    // table "id"; empty gives the profile's sample name
 }
 
-// biomDoc is a BIOM 1.0 table; field order is the order written.
-type biomDoc struct {
-	ID                string      `json:"id"`
-	Format            string      `json:"format"`
-	FormatURL         string      `json:"format_url"`
-	Type              string      `json:"type"`
-	GeneratedBy       string      `json:"generated_by"`
-	Date              string      `json:"date"`
-	Rows              []biomAxis  `json:"rows"`
-	Columns           []biomAxis  `json:"columns"`
-	MatrixType        string      `json:"matrix_type"`
-	MatrixElementType string      `json:"matrix_element_type"`
-	Shape             [2]int      `json:"shape"`
-	Data              []biomEntry `json:"data"`
-}
-
-type biomAxis struct {
-	ID       string        `json:"id"`
-	Metadata *biomTaxonomy `json:"metadata"`
-}
-
-type biomTaxonomy struct {
-	Taxonomy []string `json:"taxonomy"`
-}
-
-// biomEntry is one sparse matrix element, written as [row, column, value].
-type biomEntry struct {
-	row, col int
-	value    float64
-	integer  bool
-}
-
-func (e biomEntry) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	b = strconv.AppendInt(b, int64(e.row), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(e.col), 10)
-	b = append(b, ',')
-	if e.integer {
-		b = strconv.AppendFloat(b, e.value, 'f', 0, 64)
-	} else {
-		start := len(b)
-		b = strconv.AppendFloat(b, e.value, 'g', -1, 64)
-		// A float matrix must hold JSON floats: biom validate-table rejects "5".
-		if !bytes.ContainsAny(b[start:], ".e") {
-			b = append(b, ".0"...)
-		}
-	}
-	return append(b, ']'), nil
-}
-
-// WriteBIOM writes the rows of p at rank as a one-sample BIOM 1.0 JSON table
-// (http://biom-format.org; readable by biom-format, QIIME, phyloseq):
-//
-//   - "format" "Biological Observation Matrix 1.0.0", "type" "OTU table",
-//     "matrix_type" "sparse" (zero cells omitted), "shape" [rows, 1];
-//   - "matrix_element_type" "int" when every count is whole, else "float"
-//     (EM gives fractional reads at species rank), and then every value is
-//     written as a float ("5.0"), as biom validate-table demands; values are
-//     reads, not fractions;
-//   - one row per profile row at rank, in profile order. The row "id" is the
-//     lineage string ("d__Bacteria;...;g__Roseburia"), unique where taxon
-//     names are not, and "metadata" is {"taxonomy": ["d__Bacteria", ...,
-//     "g__Roseburia"]}, domain to rank. The Unclassified row is kept, so the
-//     column sums to the reads counted at rank; its id is "unclassified" and
-//     its taxonomy ["unclassified"];
-//   - one column, id p.Sample, metadata null;
-//   - "id" meta.ID (default p.Sample), "generated_by" meta.GeneratedBy, "date"
-//     meta.Date in UTC as BIOMDateLayout.
-//
-// Keys come in that fixed order and the JSON is compact, on one line, so the
-// bytes depend only on the arguments. Errors: an empty sample name,
-// GeneratedBy or Date; a rank outside Domain..Species; two rows at rank with
-// the same lineage; rows WriteTSV would also refuse. A rank without rows
-// gives a valid table of shape [0, 1].
-func WriteBIOM(w io.Writer, p *Profile, rank taxonomy.Rank, meta BIOMMeta) error {
-	switch {
-	case p.Sample == "":
-		return errors.New("tables: BIOM needs a sample name for its column; the profile has none")
-	case meta.GeneratedBy == "":
-		return errors.New("tables: BIOMMeta.GeneratedBy is empty; pass the program and version")
-	case meta.Date.IsZero():
-		return errors.New("tables: BIOMMeta.Date is zero; pass a fixed time (e.g. time.Unix(0, 0)) for reproducible output")
-	case rank < taxonomy.Domain || rank >= taxonomy.NumRanks:
-		return fmt.Errorf("tables: BIOM rank %d is not one of domain..species", int(rank))
-	}
-	doc := biomDoc{
-		ID:                cmpOr(meta.ID, p.Sample),
-		Format:            biomFormat,
-		FormatURL:         biomFormatURL,
-		Type:              biomType,
-		GeneratedBy:       meta.GeneratedBy,
-		Date:              meta.Date.UTC().Format(BIOMDateLayout),
-		Rows:              []biomAxis{},
-		Columns:           []biomAxis{{ID: p.Sample}},
-		MatrixType:        "sparse",
-		MatrixElementType: "int",
-		Data:              []biomEntry{},
-	}
-	rows := p.AtRank(rank)
-	integer := true
-	for _, row := range rows {
-		integer = integer && isWhole(row.Reads)
-	}
-	if !integer {
-		doc.MatrixElementType = "float"
-	}
-	seen := map[string]bool{}
-	for i, row := range rows {
-		if err := checkRow(row); err != nil {
-			return fmt.Errorf("tables: %s row %d: %w", rank, i+1, err)
-		}
-		id, tax := biomRowID(row)
-		if seen[id] {
-			return fmt.Errorf("tables: %s %q appears twice in the profile", rank, id)
-		}
-		seen[id] = true
-		doc.Rows = append(doc.Rows, biomAxis{ID: id, Metadata: &biomTaxonomy{Taxonomy: tax}})
-		if row.Reads != 0 {
-			doc.Data = append(doc.Data, biomEntry{row: i, col: 0, value: row.Reads, integer: integer})
-		}
-	}
-	doc.Shape = [2]int{len(doc.Rows), 1}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("tables: encoding BIOM: %w", err)
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
-}
-
 // biomRowID returns a row's BIOM id and taxonomy list.
 func biomRowID(row Row) (string, []string) {
 	if row.Lineage.Depth() == taxonomy.NoRank {
@@ -174,25 +36,16 @@ func biomRowID(row Row) (string, []string) {
 	return row.Lineage.String(), tax
 }
 
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
+// combineForBIOM checks the arguments the BIOM writers share and combines
+// the profiles' rows at rank.
+func combineForBIOM(ps []*Profile, rank taxonomy.Rank, meta BIOMMeta) ([]combinedRow, error) {
+	switch {
+	case meta.GeneratedBy == "":
+		return nil, errors.New("tables: BIOMMeta.GeneratedBy is empty; pass the program and version")
+	case meta.Date.IsZero():
+		return nil, errors.New("tables: BIOMMeta.Date is zero; pass a fixed time (e.g. time.Unix(0, 0)) for reproducible output")
+	case len(ps) == 0:
+		return nil, errors.New("tables: no profiles to write")
 	}
-	return b
-}
-
-// biomIn is a BIOM 1.0 table as read: the matrix is decoded after
-// matrix_type is known.
-type biomIn struct {
-	Format     string          `json:"format"`
-	Rows       []biomAxisIn    `json:"rows"`
-	Columns    []biomAxisIn    `json:"columns"`
-	MatrixType string          `json:"matrix_type"`
-	Shape      []int           `json:"shape"`
-	Data       json.RawMessage `json:"data"`
-}
-
-type biomAxisIn struct {
-	ID       string          `json:"id"`
-	Metadata json.RawMessage `json:"metadata"`
+	return combine(ps, rank)
 }
