@@ -63,8 +63,11 @@ func (e biomEntry) MarshalJSON() ([]byte, error) {
 	return append(b, ']'), nil
 }
 
-// WriteBIOM writes the rows of p at rank as a one-sample BIOM 1.0 JSON table
-// (http://biom-format.org; readable by biom-format, QIIME, phyloseq):
+// WriteBIOM writes the rows of p at rank as a one-sample BIOM table, BIOM
+// 1.0 JSON or, when meta.Format is BIOM21, BIOM 2.1 HDF5 (see
+// WriteCombinedBIOM for the HDF5 layout; rows, ids and values are as
+// below). BIOM 1.0 (http://biom-format.org; readable by biom-format,
+// QIIME, phyloseq):
 //
 //   - "format" "Biological Observation Matrix 1.0.0", "type" "OTU table",
 //     "matrix_type" "sparse" (zero cells omitted), "shape" [rows, 1];
@@ -84,33 +87,31 @@ func (e biomEntry) MarshalJSON() ([]byte, error) {
 //
 // Keys come in that fixed order and the JSON is compact, on one line, so the
 // bytes depend only on the arguments. Errors: an empty sample name,
-// GeneratedBy or Date; a rank outside Domain..Species; two rows at rank with
-// the same lineage; rows WriteTSV would also refuse. A rank without rows
-// gives a valid table of shape [0, 1].
+// GeneratedBy or Date; a Format other than BIOM10 and BIOM21; a rank
+// outside Domain..Species; two rows at rank with the same lineage; rows
+// WriteTSV would also refuse (BIOM 2.1 also refuses a sample name with a
+// tab or newline). A rank without rows gives a valid table of shape [0, 1].
+// ReadTables reads either version back.
 func WriteBIOM(w io.Writer, p *Profile, rank taxonomy.Rank, meta BIOMMeta) error {
-	switch {
-	case p.Sample == "":
+	if p.Sample == "" {
 		return errors.New("tables: BIOM needs a sample name for its column; the profile has none")
-	case meta.GeneratedBy == "":
-		return errors.New("tables: BIOMMeta.GeneratedBy is empty; pass the program and version")
-	case meta.Date.IsZero():
-		return errors.New("tables: BIOMMeta.Date is zero; pass a fixed time (e.g. time.Unix(0, 0)) for reproducible output")
-	case rank < taxonomy.Domain || rank >= taxonomy.NumRanks:
+	}
+	if err := meta.check(); err != nil {
+		return err
+	}
+	if rank < taxonomy.Domain || rank >= taxonomy.NumRanks {
 		return fmt.Errorf("tables: BIOM rank %d is not one of domain..species", int(rank))
 	}
-	doc := biomDoc{
-		ID:                cmp.Or(meta.ID, p.Sample),
-		Format:            biomFormat,
-		FormatURL:         biomFormatURL,
-		Type:              biomType,
-		GeneratedBy:       meta.GeneratedBy,
-		Date:              meta.Date.UTC().Format(BIOMDateLayout),
-		Rows:              []biomAxis{},
-		Columns:           []biomAxis{{ID: p.Sample}},
-		MatrixType:        "sparse",
-		MatrixElementType: "int",
-		Data:              []biomEntry{},
+	meta.ID = cmp.Or(meta.ID, p.Sample)
+	if meta.Format == BIOM21 {
+		ps := []*Profile{p}
+		rows, err := combine(ps, rank)
+		if err != nil {
+			return err
+		}
+		return writeBIOM2(w, ps, rows, meta)
 	}
+	doc := newBIOMDoc(meta, []biomAxis{{ID: p.Sample}})
 	rows := p.AtRank(rank)
 	integer := true
 	for _, row := range rows {
@@ -134,42 +135,53 @@ func WriteBIOM(w io.Writer, p *Profile, rank taxonomy.Rank, meta BIOMMeta) error
 			doc.Data = append(doc.Data, biomEntry{row: i, col: 0, value: row.Reads, integer: integer})
 		}
 	}
-	doc.Shape = [2]int{len(doc.Rows), 1}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("tables: encoding BIOM: %w", err)
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return writeBIOMDoc(w, doc)
 }
 
 // WriteCombinedBIOM writes the rows at rank of several profiles as one BIOM
-// 1.0 JSON table: one column per profile (id = Sample, in the given
-// order), one row per taxon in WriteCombinedTSV's order (id = lineage
-// string, metadata {"taxonomy": [...]}; the Unclassified row has id and
-// taxonomy "unclassified"), sparse matrix of reads; "matrix_element_type"
-// is "int" when every value is whole, else "float". The other fields are
-// as WriteBIOM writes them (meta.ID defaults to "zonula combined table").
+// table, BIOM 1.0 JSON or, when meta.Format is BIOM21, BIOM 2.1 HDF5: one
+// column (sample) per profile (id = Sample, in the given order), one row
+// (observation) per taxon in WriteCombinedTSV's order (id = lineage
+// string, taxonomy metadata domain to rank; the Unclassified row has id
+// and taxonomy "unclassified"), a sparse matrix of reads. meta.ID defaults
+// to "zonula combined table".
+//
+// BIOM 1.0: "matrix_element_type" is "int" when every value is whole, else
+// "float"; the other fields are as WriteBIOM writes them.
+//
+// BIOM 2.1 (http://biom-format.org/documentation/format_versions/biom-2.1.html,
+// readable by biom-format, QIIME 2 and phyloseq):
+//
+//   - root attributes id, type "OTU table", format-url, format-version
+//     [2, 1], generated-by, creation-date (meta.Date in UTC as
+//     BIOMDateLayout), shape [taxa, samples] and nnz;
+//   - observation/ids; observation/metadata/taxonomy: the lineage one rank
+//     per column ("d__Bacteria", ..., "g__Roseburia"), padded with empty
+//     strings;
+//   - sample/ids;
+//   - observation/matrix (CSR) and sample/matrix (CSC): data (float64
+//     reads), indices (int32), indptr (int32), zero cells left out;
+//   - empty metadata and group-metadata groups where the format has them.
+//
+// The HDF5 file is built in memory (uncompressed, contiguous datasets).
+// Either way the bytes depend only on the arguments. Errors: no profiles;
+// an empty GeneratedBy or Date, or an unknown Format; a rank outside
+// Domain..Species; sample names empty, repeated or holding a tab or
+// newline; rows WriteTSV would refuse.
 func WriteCombinedBIOM(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIOMMeta) error {
 	rows, err := combineForBIOM(ps, rank, meta)
 	if err != nil {
 		return err
 	}
-	doc := biomDoc{
-		ID:                cmp.Or(meta.ID, "zonula combined table"),
-		Format:            biomFormat,
-		FormatURL:         biomFormatURL,
-		Type:              biomType,
-		GeneratedBy:       meta.GeneratedBy,
-		Date:              meta.Date.UTC().Format(BIOMDateLayout),
-		Rows:              make([]biomAxis, 0, len(rows)),
-		Columns:           make([]biomAxis, 0, len(ps)),
-		MatrixType:        "sparse",
-		MatrixElementType: "int",
-		Data:              []biomEntry{},
+	meta.ID = cmp.Or(meta.ID, "zonula combined table")
+	if meta.Format == BIOM21 {
+		return writeBIOM2(w, ps, rows, meta)
 	}
+	cols := make([]biomAxis, 0, len(ps))
+	for _, p := range ps {
+		cols = append(cols, biomAxis{ID: p.Sample})
+	}
+	doc := newBIOMDoc(meta, cols)
 	integer := true
 	for _, r := range rows {
 		for _, v := range r.reads {
@@ -179,9 +191,7 @@ func WriteCombinedBIOM(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIOM
 	if !integer {
 		doc.MatrixElementType = "float"
 	}
-	for _, p := range ps {
-		doc.Columns = append(doc.Columns, biomAxis{ID: p.Sample})
-	}
+	doc.Rows = make([]biomAxis, 0, len(rows))
 	for i, r := range rows {
 		id, tax := biomRowID(r.row)
 		doc.Rows = append(doc.Rows, biomAxis{ID: id, Metadata: &biomTaxonomy{Taxonomy: tax}})
@@ -191,6 +201,29 @@ func WriteCombinedBIOM(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIOM
 			}
 		}
 	}
+	return writeBIOMDoc(w, doc)
+}
+
+// newBIOMDoc starts a sparse BIOM 1.0 table of integers with the given
+// columns and no rows.
+func newBIOMDoc(meta BIOMMeta, cols []biomAxis) *biomDoc {
+	return &biomDoc{
+		ID:                meta.ID,
+		Format:            biomFormat,
+		FormatURL:         biomFormatURL,
+		Type:              biomType,
+		GeneratedBy:       meta.GeneratedBy,
+		Date:              meta.Date.UTC().Format(BIOMDateLayout),
+		Rows:              []biomAxis{},
+		Columns:           cols,
+		MatrixType:        "sparse",
+		MatrixElementType: "int",
+		Data:              []biomEntry{},
+	}
+}
+
+// writeBIOMDoc sets the table's shape and writes it as one line of JSON.
+func writeBIOMDoc(w io.Writer, doc *biomDoc) error {
 	doc.Shape = [2]int{len(doc.Rows), len(doc.Columns)}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -198,6 +231,6 @@ func WriteCombinedBIOM(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIOM
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("tables: encoding BIOM: %w", err)
 	}
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
 }

@@ -1,115 +1,36 @@
 package tables
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 
 	"github.com/zonula/zonula/pipeline/tables/internal/hdf5"
-	"github.com/zonula/zonula/taxonomy"
 )
 
-// WriteBIOM2 writes the rows of p at rank as a one-sample BIOM 2.1 HDF5
-// table; see WriteCombinedBIOM2. meta.ID defaults to p.Sample.
-func WriteBIOM2(w io.Writer, p *Profile, rank taxonomy.Rank, meta BIOMMeta) error {
-	meta.ID = cmp.Or(meta.ID, p.Sample)
-	return WriteCombinedBIOM2(w, []*Profile{p}, rank, meta)
-}
-
-// WriteCombinedBIOM2 writes the rows at rank of several profiles as one
-// BIOM 2.1 HDF5 table (http://biom-format.org/documentation/format_versions/biom-2.1.html),
-// readable by biom-format, QIIME 2 and phyloseq:
-//
-//   - root attributes id (meta.ID, default "zonula combined table"), type
-//     "OTU table", format-url, format-version [2, 1], generated-by,
-//     creation-date (meta.Date in UTC as BIOMDateLayout), shape
-//     [taxa, samples] and nnz;
-//   - observation/ids: one per taxon in WriteCombinedTSV's order, the
-//     lineage string ("unclassified" for the Unclassified row);
-//     observation/metadata/taxonomy: the lineage one rank per column
-//     ("d__Bacteria", ..., "g__Roseburia"), padded with empty strings;
-//   - sample/ids: the profiles' samples in order;
-//   - observation/matrix (CSR) and sample/matrix (CSC): data (float64
-//     reads), indices (int32), indptr (int32), zero cells left out;
-//   - empty metadata and group-metadata groups where the format has them.
-//
-// The file is built in memory (uncompressed, contiguous datasets) and
-// its bytes depend only on the arguments. Errors are those of
-// WriteCombinedBIOM.
-func WriteCombinedBIOM2(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIOMMeta) error {
-	rows, err := combineForBIOM(ps, rank, meta)
-	if err != nil {
-		return err
-	}
+// writeBIOM2 writes the combined rows of the profiles ps as a BIOM 2.1
+// HDF5 table (see WriteCombinedBIOM); meta is checked and its ID set.
+func writeBIOM2(w io.Writer, ps []*Profile, rows []combinedRow, meta BIOMMeta) error {
 	nobs, nsamp := len(rows), len(ps)
-	obsIDs := make([]string, nobs)
-	depth := 1
-	taxa := make([][]string, nobs)
-	for i, r := range rows {
-		obsIDs[i], taxa[i] = biomRowID(r.row)
-		depth = max(depth, len(taxa[i]))
-	}
-	taxFlat := make([]string, 0, nobs*depth)
-	for _, t := range taxa {
-		taxFlat = append(taxFlat, t...)
-		for range depth - len(t) {
-			taxFlat = append(taxFlat, "")
-		}
-	}
+	obsIDs, taxa, depth := biom2Observations(rows)
 	sampIDs := make([]string, nsamp)
 	for s, p := range ps {
 		sampIDs[s] = p.Sample
 	}
-	// CSR by observation, CSC by sample.
-	var obsData []float64
-	var obsIdx []int32
-	obsPtr := []int32{0}
-	for _, r := range rows {
-		for s, v := range r.reads {
-			if v != 0 {
-				obsData = append(obsData, v)
-				obsIdx = append(obsIdx, int32(s))
-			}
-		}
-		obsPtr = append(obsPtr, int32(len(obsData)))
-	}
-	var sData []float64
-	var sIdx []int32
-	sPtr := []int32{0}
-	for s := range ps {
-		for i, r := range rows {
-			if v := r.reads[s]; v != 0 {
-				sData = append(sData, v)
-				sIdx = append(sIdx, int32(i))
-			}
-		}
-		sPtr = append(sPtr, int32(len(sData)))
-	}
-	nnz := uint64(len(obsData))
+	byObs, bySample := biom2Matrices(rows, nsamp)
 	f := hdf5.NewWriter()
 	root := f.Root()
-	root.AttrString("id", cmp.Or(meta.ID, "zonula combined table"))
+	root.AttrString("id", meta.ID)
 	root.AttrString("type", biomType)
 	root.AttrString("format-url", biomFormatURL)
 	root.AttrInts("format-version", []int64{2, 1})
 	root.AttrString("generated-by", meta.GeneratedBy)
 	root.AttrString("creation-date", meta.Date.UTC().Format(BIOMDateLayout))
 	root.AttrInts("shape", []int64{int64(nobs), int64(nsamp)})
-	root.AttrInt("nnz", int64(nnz))
-	obs := root.Group("observation")
-	obs.Strings("ids", []uint64{uint64(nobs)}, obsIDs)
-	m := obs.Group("matrix")
-	m.Float64s("data", []uint64{nnz}, obsData)
-	m.Int32s("indices", []uint64{nnz}, obsIdx)
-	m.Int32s("indptr", []uint64{uint64(nobs + 1)}, obsPtr)
-	obs.Group("metadata").Strings("taxonomy", []uint64{uint64(nobs), uint64(depth)}, taxFlat)
+	root.AttrInt("nnz", int64(len(byObs.data)))
+	obs := biom2Axis(root.Group("observation"), obsIDs, byObs)
+	obs.Group("metadata").Strings("taxonomy", []uint64{uint64(nobs), uint64(depth)}, taxa)
 	obs.Group("group-metadata")
-	smp := root.Group("sample")
-	smp.Strings("ids", []uint64{uint64(nsamp)}, sampIDs)
-	m = smp.Group("matrix")
-	m.Float64s("data", []uint64{nnz}, sData)
-	m.Int32s("indices", []uint64{nnz}, sIdx)
-	m.Int32s("indptr", []uint64{uint64(nsamp + 1)}, sPtr)
+	smp := biom2Axis(root.Group("sample"), sampIDs, bySample)
 	smp.Group("metadata")
 	smp.Group("group-metadata")
 	b, err := f.Bytes()
@@ -118,4 +39,72 @@ func WriteCombinedBIOM2(w io.Writer, ps []*Profile, rank taxonomy.Rank, meta BIO
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// biom2Observations returns the observation ids of rows and their
+// taxonomy, one rank per column, row-major, padded with empty strings to
+// depth columns (at least 1).
+func biom2Observations(rows []combinedRow) (ids, taxa []string, depth int) {
+	ids = make([]string, len(rows))
+	levels := make([][]string, len(rows))
+	depth = 1
+	for i, r := range rows {
+		ids[i], levels[i] = biomRowID(r.row)
+		depth = max(depth, len(levels[i]))
+	}
+	taxa = make([]string, 0, len(rows)*depth)
+	for _, l := range levels {
+		taxa = append(taxa, l...)
+		for range depth - len(l) {
+			taxa = append(taxa, "")
+		}
+	}
+	return ids, taxa, depth
+}
+
+// sparse is a compressed sparse matrix: the non-zero values of each major
+// index (observation for CSR, sample for CSC) lie in
+// data[indptr[i]:indptr[i+1]], their minor indexes in indices.
+type sparse struct {
+	data    []float64
+	indices []int32
+	indptr  []int32
+}
+
+// biom2Matrices returns the rows' reads by observation (CSR) and by
+// sample (CSC), zero cells left out.
+func biom2Matrices(rows []combinedRow, nsamp int) (byObs, bySample sparse) {
+	byObs.indptr = []int32{0}
+	for _, r := range rows {
+		for s, v := range r.reads {
+			if v != 0 {
+				byObs.data = append(byObs.data, v)
+				byObs.indices = append(byObs.indices, int32(s))
+			}
+		}
+		byObs.indptr = append(byObs.indptr, int32(len(byObs.data)))
+	}
+	bySample.indptr = []int32{0}
+	for s := range nsamp {
+		for i, r := range rows {
+			if v := r.reads[s]; v != 0 {
+				bySample.data = append(bySample.data, v)
+				bySample.indices = append(bySample.indices, int32(i))
+			}
+		}
+		bySample.indptr = append(bySample.indptr, int32(len(bySample.data)))
+	}
+	return byObs, bySample
+}
+
+// biom2Axis writes an axis group (observation or sample): its ids, then
+// its matrix group with data, indices and indptr. It returns g.
+func biom2Axis(g *hdf5.Group, ids []string, m sparse) *hdf5.Group {
+	g.Strings("ids", []uint64{uint64(len(ids))}, ids)
+	mg := g.Group("matrix")
+	nnz := uint64(len(m.data))
+	mg.Float64s("data", []uint64{nnz}, m.data)
+	mg.Int32s("indices", []uint64{nnz}, m.indices)
+	mg.Int32s("indptr", []uint64{uint64(len(ids) + 1)}, m.indptr)
+	return g
 }

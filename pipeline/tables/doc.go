@@ -13,9 +13,10 @@
 //   - tsv.go: zonula's abundance.tsv (WriteTSV, ReadTSV, and its import).
 //   - readstable.go: zonula's per-read table (ProfileFromReads).
 //   - combined.go: several profiles as one TSV table (WriteCombinedTSV).
-//   - biom.go: what the BIOM writers share (BIOMMeta); biom1write.go
-//     BIOM 1.0 JSON (WriteBIOM, WriteCombinedBIOM); biom2write.go BIOM 2.1
-//     HDF5 (WriteBIOM2, WriteCombinedBIOM2, through internal/hdf5).
+//   - biom.go: BIOMMeta and BIOMFormat (the --biom-format flag value),
+//     what the BIOM writers share; biom1write.go: WriteBIOM and
+//     WriteCombinedBIOM, BIOM 1.0 JSON by default; biom2write.go: their
+//     BIOM 2.1 HDF5 output (BIOMMeta.Format BIOM21, through internal/hdf5).
 //
 // The importer:
 //

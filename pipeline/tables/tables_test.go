@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zonula/zonula/taxonomy"
 )
@@ -25,7 +27,11 @@ func checkGolden(t *testing.T, name string, got []byte) {
 		}
 	}
 	if want, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-		t.Errorf("%s differs (%v); if intended: go test -update, read the git diff\n got:\n%s", path, err, got)
+		shown := got
+		if !utf8.Valid(got) {
+			shown = []byte(fmt.Sprintf("(%d bytes of binary)", len(got)))
+		}
+		t.Errorf("%s differs (%v); if intended: go test -update, read the git diff\n got:\n%s", path, err, shown)
 	}
 }
 
@@ -325,26 +331,30 @@ func TestWriteBIOMGolden(t *testing.T) {
 	}
 }
 
+// TestBIOMRoundTrip: the importer reads WriteBIOM's output, in either
+// version, back to the rows written, at every rank.
 func TestBIOMRoundTrip(t *testing.T) {
-	meta := BIOMMeta{GeneratedBy: "zonula test", Date: epoch}
-	for _, p := range []*Profile{sampleBuilder().Profile(), fractionalProfile()} {
-		for _, r := range taxonomy.Ranks() {
-			var buf bytes.Buffer
-			if err := WriteBIOM(&buf, p, r, meta); err != nil {
-				t.Fatal(err)
-			}
-			back, err := Decode("x.biom", buf.Bytes(), ReadOptions{}, nil)
-			if err != nil {
-				t.Fatalf("%s: %v", r, err)
-			}
-			want := p.AtRank(r)
-			if len(back) != 1 || back[0].Sample != p.Sample || len(back[0].AtRank(r)) != len(want) {
-				t.Fatalf("%s: got %+v, want rows %+v", r, back, want)
-			}
-			for i, row := range back[0].AtRank(r) {
-				if row.Rank != want[i].Rank || row.Taxon != want[i].Taxon || row.Lineage != want[i].Lineage ||
-					row.Reads != want[i].Reads || math.Abs(row.Fraction-want[i].Fraction) > 1e-15 {
-					t.Errorf("%s row %d: %+v, want %+v", r, i, row, want[i])
+	for f, format := range map[BIOMFormat]Format{BIOM10: FormatBIOM1, BIOM21: FormatBIOM2} {
+		meta := BIOMMeta{GeneratedBy: "zonula test", Date: epoch, Format: f}
+		for _, p := range []*Profile{sampleBuilder().Profile(), fractionalProfile()} {
+			for _, r := range taxonomy.Ranks() {
+				var buf bytes.Buffer
+				if err := WriteBIOM(&buf, p, r, meta); err != nil {
+					t.Fatal(err)
+				}
+				back, err := Decode("x.biom", buf.Bytes(), ReadOptions{}, nil)
+				if err != nil {
+					t.Fatalf("%v %s: %v", f, r, err)
+				}
+				want := p.AtRank(r)
+				if len(back) != 1 || back[0].Sample != p.Sample || back[0].Format != format || len(back[0].AtRank(r)) != len(want) {
+					t.Fatalf("%v %s: got %+v, want rows %+v", f, r, back, want)
+				}
+				for i, row := range back[0].AtRank(r) {
+					if row.Rank != want[i].Rank || row.Taxon != want[i].Taxon || row.Lineage != want[i].Lineage ||
+						row.Reads != want[i].Reads || math.Abs(row.Fraction-want[i].Fraction) > 1e-15 {
+						t.Errorf("%v %s row %d: %+v, want %+v", f, r, i, row, want[i])
+					}
 				}
 			}
 		}
@@ -407,28 +417,37 @@ func TestReadBIOMErrors(t *testing.T) {
 
 func TestWriteBIOMErrors(t *testing.T) {
 	p := sampleBuilder().Profile()
-	ok := BIOMMeta{GeneratedBy: "zonula test", Date: epoch}
 	dup := &Profile{Sample: "d", Rows: []Row{p.AtRank(taxonomy.Genus)[0], p.AtRank(taxonomy.Genus)[0]}}
-	for name, c := range map[string]struct {
-		p    *Profile
-		rank taxonomy.Rank
-		meta BIOMMeta
-		want string
-	}{
-		"sample":    {&Profile{}, taxonomy.Genus, ok, "sample name"},
-		"generated": {p, taxonomy.Genus, BIOMMeta{Date: epoch}, "GeneratedBy"},
-		"date":      {p, taxonomy.Genus, BIOMMeta{GeneratedBy: "z"}, "Date is zero"},
-		"rank":      {p, taxonomy.NoRank, ok, "rank -1"},
-		"duplicate": {dup, taxonomy.Genus, ok, "appears twice"},
-	} {
-		var buf bytes.Buffer
-		if err := WriteBIOM(&buf, c.p, c.rank, c.meta); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want %q", name, err, c.want)
+	for _, f := range []BIOMFormat{BIOM10, BIOM21} {
+		ok := BIOMMeta{GeneratedBy: "zonula test", Date: epoch, Format: f}
+		for name, c := range map[string]struct {
+			p    *Profile
+			rank taxonomy.Rank
+			meta BIOMMeta
+			want string
+		}{
+			"sample":    {&Profile{}, taxonomy.Genus, ok, "sample name"},
+			"generated": {p, taxonomy.Genus, BIOMMeta{Date: epoch, Format: f}, "GeneratedBy"},
+			"date":      {p, taxonomy.Genus, BIOMMeta{GeneratedBy: "z", Format: f}, "Date is zero"},
+			"rank":      {p, taxonomy.NoRank, ok, "rank -1"},
+			"duplicate": {dup, taxonomy.Genus, ok, "appears twice"},
+			"format":    {p, taxonomy.Genus, BIOMMeta{GeneratedBy: "z", Date: epoch, Format: 2}, "BIOMMeta.Format BIOMFormat(2): want 1.0 or 2.1"},
+		} {
+			var buf bytes.Buffer
+			if err := WriteBIOM(&buf, c.p, c.rank, c.meta); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%v %s: error %v, want %q", f, name, err, c.want)
+			}
 		}
 	}
 	// A rank without rows is still a valid table.
 	var buf bytes.Buffer
-	if err := WriteBIOM(&buf, &Profile{Sample: "e"}, taxonomy.Genus, ok); err != nil || !strings.Contains(buf.String(), `"shape":[0,1],"data":[]`) {
+	if err := WriteBIOM(&buf, &Profile{Sample: "e"}, taxonomy.Genus, BIOMMeta{GeneratedBy: "zonula test", Date: epoch}); err != nil || !strings.Contains(buf.String(), `"shape":[0,1],"data":[]`) {
 		t.Errorf("empty: %v %s", err, buf.String())
+	}
+	ps := []*Profile{p}
+	for _, meta := range []BIOMMeta{{Date: epoch, Format: BIOM21}, {GeneratedBy: "z", Date: epoch, Format: 2}} {
+		if err := WriteCombinedBIOM(&buf, ps, taxonomy.Genus, meta); err == nil {
+			t.Errorf("WriteCombinedBIOM with %+v: no error", meta)
+		}
 	}
 }
