@@ -131,13 +131,13 @@ func (f *File) walkBTree(addr uint64, typ uint8, keyLen int, visit func(child ui
 	seen := map[uint64]bool{}
 	walk = func(addr uint64, depth int) error {
 		if depth > 64 || seen[addr] {
-			return fmt.Errorf("B-tree at %#x: loop or too deep", addr)
+			return fmt.Errorf("version-1 B-tree at %#x: loop or too deep", addr)
 		}
 		seen[addr] = true
 		r := f.reader(addr, 0)
 		r.sig("TREE")
 		if t := r.u8(); r.err == nil && t != typ {
-			return fmt.Errorf("B-tree node at %#x has type %d, want %d", addr, t, typ)
+			return fmt.Errorf("version-1 B-tree node at %#x has type %d, want %d", addr, t, typ)
 		}
 		level := r.u8()
 		n := r.u16()
@@ -164,7 +164,7 @@ func (f *File) walkBTree(addr uint64, typ uint8, keyLen int, visit func(child ui
 			}
 		}
 		if r.err != nil {
-			return fmt.Errorf("B-tree node at %#x: %w", addr, r.err)
+			return fmt.Errorf("version-1 B-tree node at %#x: %w", addr, r.err)
 		}
 		return nil
 	}
