@@ -38,9 +38,6 @@ func (b *Builder) Add(l taxonomy.Lineage, reads float64) error {
 	return nil
 }
 
-// Total returns the reads added so far, classified or not.
-func (b *Builder) Total() float64 { return b.total }
-
 // Profile returns the sample's profile at every rank, Domain to Species.
 //
 // At rank r, the reads of every lineage whose Depth ≥ r are summed under the

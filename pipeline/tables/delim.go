@@ -6,24 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/zonula/zonula/taxonomy"
 )
-
-// parseFloat reads a decimal number ("12", "0.5", "1e3", "-2"); unlike
-// strconv.ParseFloat it refuses "NaN", "Inf", hex and underscores.
-func parseFloat(s string) (float64, error) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+') {
-			return 0, strconv.ErrSyntax
-		}
-	}
-	return strconv.ParseFloat(s, 64)
-}
 
 // records splits a delimited text into records with their line numbers.
 // Tabs: split on '\t' without quoting (as QIIME and R write TSV). Commas:
@@ -112,87 +98,163 @@ func readDelimited(name string, data []byte, orient Orientation, sample string) 
 	if len(header) < 2 {
 		return nil, &ParseError{File: name, Line: lines[0], Err: fmt.Errorf("header %q has one column: want ids plus at least one sample or taxon column (tab- or comma-separated)", truncate(strings.Join(header, "")))}
 	}
+	d := &delimited{name: name, recs: recs, lines: lines, header: header}
 	if orient == OrientAuto {
-		orient = TaxaAsRows
-		first := strings.ToLower(header[0])
-		lineageCols := 0
-		for _, h := range header[1:] {
-			if looksLikeLineage(h) {
-				lineageCols++
-			}
-		}
-		if containsFold(sampleHeaders, first) || lineageCols > 0 && lineageCols >= (len(header)-1)/2 {
-			orient = SamplesAsRows
-		}
-	}
-	t := &table{}
-	fail := func(i int, format string, args ...any) error {
-		return &ParseError{File: name, Line: lines[i], Err: fmt.Errorf(format, args...)}
+		orient = guessOrientation(header)
 	}
 	if orient == SamplesAsRows {
-		for j, h := range header[1:] {
-			l, err := idLineage(h)
-			if err != nil {
-				return nil, fail(0, "column %d (%s): %v", j+2, truncate(h), err)
-			}
-			t.addFeature(h, l, lines[0])
-		}
-		for i, rec := range recs[1:] {
-			i++
-			if len(rec) != len(header) {
-				return nil, fail(i, "%d fields, want %d as in the header (line %d)", len(rec), len(header), lines[0])
-			}
-			s := t.addSample(strings.TrimSpace(rec[0]), lines[i])
-			for j, v := range rec[1:] {
-				x, err := parseCount(v)
-				if err != nil {
-					return nil, fail(i, "sample %s, %s: %v", rec[0], truncate(header[j+1]), err)
-				}
-				if x != 0 {
-					t.cols[s] = append(t.cols[s], cell{j, x})
-				}
-			}
-		}
-		t.featureLine = make([]int, len(t.features)) // features all sit on the header
-		return t, nil
+		return d.samplesAsRows()
 	}
-	taxCol, idCol, firstSample := -1, 0, 1
+	return d.taxaAsRows(sample)
+}
+
+// delimited is a TSV/CSV table split into records, the trimmed header first.
+type delimited struct {
+	name   string
+	recs   [][]string
+	lines  []int // line of each record
+	header []string
+}
+
+// fail returns a *ParseError at record i's line.
+func (d *delimited) fail(i int, format string, args ...any) error {
+	return &ParseError{File: d.name, Line: d.lines[i], Err: fmt.Errorf(format, args...)}
+}
+
+// guessOrientation says samples are rows when the first header cell names
+// samples or when at least half of the other cells are lineages.
+func guessOrientation(header []string) Orientation {
+	first := strings.ToLower(header[0])
+	lineageCols := 0
+	for _, h := range header[1:] {
+		if looksLikeLineage(h) {
+			lineageCols++
+		}
+	}
+	if containsFold(sampleHeaders, first) || lineageCols > 0 && lineageCols >= (len(header)-1)/2 {
+		return SamplesAsRows
+	}
+	return TaxaAsRows
+}
+
+// samplesAsRows reads a table with one row per sample: the header names
+// the features (parsed as lineages when they look like one).
+func (d *delimited) samplesAsRows() (*table, error) {
+	t := &table{}
+	header := d.header
+	for j, h := range header[1:] {
+		l, err := idLineage(h)
+		if err != nil {
+			return nil, d.fail(0, "column %d (%s): %v", j+2, truncate(h), err)
+		}
+		t.addFeature(h, l, d.lines[0])
+	}
+	for i, rec := range d.recs[1:] {
+		i++
+		if len(rec) != len(header) {
+			return nil, d.fail(i, "%d fields, want %d as in the header (line %d)", len(rec), len(header), d.lines[0])
+		}
+		s := t.addSample(strings.TrimSpace(rec[0]), d.lines[i])
+		for j, v := range rec[1:] {
+			x, err := parseCount(v)
+			if err != nil {
+				return nil, d.fail(i, "sample %s, %s: %v", rec[0], truncate(header[j+1]), err)
+			}
+			if x != 0 {
+				t.cols[s] = append(t.cols[s], cell{j, x})
+			}
+		}
+	}
+	t.featureLine = make([]int, len(t.features)) // features all sit on the header
+	return t, nil
+}
+
+// taxaLayout says what the columns of a taxa-as-rows table hold.
+type taxaLayout struct {
+	idCol       int                   // the feature id
+	taxCol      int                   // a lineage column, -1 if none
+	firstSample int                   // the first column that may be a sample
+	rankCols    map[taxonomy.Rank]int // rank columns spelling the lineage; nil unless two or more
+	labelCols   map[int]bool          // rank and label columns (tax_id, clade, ...): not samples
+	sampleCols  []int                 // the count column of each sample
+}
+
+// taxaAsRows reads a table with one row per feature and one count column
+// per sample.
+func (d *delimited) taxaAsRows(sample string) (*table, error) {
+	t := &table{}
+	lay := taxaColumns(d.header)
+	d.addSamples(t, &lay, sample)
+	for i, rec := range d.recs[1:] {
+		i++
+		if len(rec) != len(d.header) {
+			return nil, d.fail(i, "%d fields, want %d as in the header (line %d)", len(rec), len(d.header), d.lines[0])
+		}
+		id, l, err := featureOf(rec, &lay)
+		if id == "" {
+			return nil, d.fail(i, "empty feature id in the first column")
+		}
+		if err != nil {
+			return nil, d.fail(i, "feature %s: %v", truncate(id), err)
+		}
+		f := t.addFeature(id, l, d.lines[i])
+		for s, j := range lay.sampleCols {
+			x, err := parseCount(rec[j])
+			if err != nil {
+				return nil, d.fail(i, "feature %s, sample %s: %v", truncate(id), d.header[j], err)
+			}
+			if x != 0 {
+				t.cols[s] = append(t.cols[s], cell{f, x})
+			}
+		}
+	}
+	return t, nil
+}
+
+// taxaColumns finds the id, lineage, rank and label columns of a
+// taxa-as-rows header.
+func taxaColumns(header []string) taxaLayout {
+	lay := taxaLayout{taxCol: -1, firstSample: 1, rankCols: map[taxonomy.Rank]int{}, labelCols: map[int]bool{}}
 	if len(header) > 3 && strings.Join(header[:3], "\t") == CombinedTSVPrefix {
 		// WriteCombinedTSV's table: rank and taxon are labels, the
 		// lineage (empty for unclassified) identifies the taxon.
-		taxCol, idCol, firstSample = 2, 2, 3
+		lay.taxCol, lay.idCol, lay.firstSample = 2, 2, 3
 	} else {
 		for _, want := range lineageHeaders {
 			for j, h := range header[1:] {
-				if taxCol < 0 && strings.EqualFold(h, want) {
-					taxCol = j + 1
+				if lay.taxCol < 0 && strings.EqualFold(h, want) {
+					lay.taxCol = j + 1
 				}
 			}
 		}
 	}
 	// Rank columns (Emu's combine-outputs tables: species, genus, ...,
 	// superkingdom, then one column per sample) spell the lineage.
-	rankCols := map[taxonomy.Rank]int{}
-	labelCols := map[int]bool{}
 	for j, h := range header {
 		h = strings.ToLower(h)
 		if r, ok := emuRanks[h]; ok {
-			rankCols[r] = j
-			labelCols[j] = true
+			lay.rankCols[r] = j
+			lay.labelCols[j] = true
 		}
 		switch h {
 		case "tax_id", "taxid", "clade", "subspecies", "species subgroup", "species group", "confidence":
-			labelCols[j] = true
+			lay.labelCols[j] = true
 		}
 	}
-	if len(rankCols) < 2 {
-		rankCols = nil
+	if len(lay.rankCols) < 2 {
+		lay.rankCols = nil
 	}
-	var sampleCols []int
-	// emu collapse-taxonomy: rank columns, then "abundance" and, with
-	// --keep-counts, "estimated counts" of one sample.
+	return lay
+}
+
+// addSamples finds the sample columns of a taxa-as-rows table and adds
+// their samples to t. emu collapse-taxonomy's tables (rank columns, then
+// "abundance" and, with --keep-counts, "estimated counts") hold one sample,
+// named sample.
+func (d *delimited) addSamples(t *table, lay *taxaLayout, sample string) {
+	header := d.header
 	emuAbundance, emuCounts := -1, -1
-	if rankCols != nil {
+	if lay.rankCols != nil {
 		for j, h := range header {
 			switch h {
 			case "abundance":
@@ -204,127 +266,51 @@ func readDelimited(name string, data []byte, orient Orientation, sample string) 
 	}
 	switch {
 	case emuCounts >= 0:
-		sampleCols = []int{emuCounts}
+		lay.sampleCols = []int{emuCounts}
 		t.relKnown = true
 	case emuAbundance >= 0:
-		sampleCols = []int{emuAbundance}
+		lay.sampleCols = []int{emuAbundance}
 		t.relative, t.relKnown = true, true
 	}
-	emuCollapsed := sampleCols != nil
-	if emuCollapsed {
-		t.addSample(sample, lines[0])
+	if lay.sampleCols != nil {
+		t.addSample(sample, d.lines[0])
+		return
 	}
-	for j := firstSample; j < len(header) && !emuCollapsed; j++ {
-		if j == taxCol || labelCols[j] && (rankCols != nil || strings.EqualFold(header[j], "confidence")) {
+	for j := lay.firstSample; j < len(header); j++ {
+		if j == lay.taxCol || lay.labelCols[j] && (lay.rankCols != nil || strings.EqualFold(header[j], "confidence")) {
 			continue
 		}
-		sampleCols = append(sampleCols, j)
-		t.addSample(header[j], lines[0])
+		lay.sampleCols = append(lay.sampleCols, j)
+		t.addSample(header[j], d.lines[0])
 	}
-	for i, rec := range recs[1:] {
-		i++
-		if len(rec) != len(header) {
-			return nil, fail(i, "%d fields, want %d as in the header (line %d)", len(rec), len(header), lines[0])
-		}
-		id := strings.TrimSpace(rec[idCol])
-		var l taxonomy.Lineage
-		var err error
-		switch {
-		case rankCols != nil:
-			var parts []string
-			for r := taxonomy.Domain; r < taxonomy.NumRanks; r++ {
-				if j, ok := rankCols[r]; ok {
-					parts = append(parts, r.Prefix()+strings.TrimSpace(rec[j]))
-				}
-			}
-			l, err = taxonomy.ParseLineage(strings.Join(parts, ";"))
-			// The id is the lineage spelled out: a rank column may be
-			// empty or repeat (the same species name in two genera).
-			id = strings.Join(parts, ";")
-			if l.Depth() == taxonomy.NoRank {
-				id = strings.TrimSpace(rec[0])
-				if id == "" {
-					id = Unclassified
-				}
-			}
-		case taxCol >= 0:
-			l, err = taxonomy.ParseLineage(rec[taxCol])
-		default:
-			l, err = idLineage(id)
-		}
-		if id == "" && idCol == 2 {
-			id = Unclassified
-		}
-		if id == "" {
-			return nil, fail(i, "empty feature id in the first column")
-		}
-		if err != nil {
-			return nil, fail(i, "feature %s: %v", truncate(id), err)
-		}
-		f := t.addFeature(id, l, lines[i])
-		for s, j := range sampleCols {
-			x, err := parseCount(rec[j])
-			if err != nil {
-				return nil, fail(i, "feature %s, sample %s: %v", truncate(id), header[j], err)
-			}
-			if x != 0 {
-				t.cols[s] = append(t.cols[s], cell{f, x})
-			}
-		}
-	}
-	return t, nil
 }
 
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// readZonula reads zonula's abundance.tsv. Each taxon's own reads (its
-// reads at its rank minus those of its children at the next rank) become a
-// feature with its lineage, and the domain rank's unclassified reads a
-// feature with an empty lineage, so the profile rebuilt from the features
-// equals the file's at every rank.
-func readZonula(name string, data []byte, sample string) (*table, error) {
-	p, err := ReadTSV(bytes.NewReader(data), name)
-	if err != nil {
-		return nil, err
-	}
-	t := &table{relKnown: true}
-	t.addSample(sample, 0)
-	children := map[taxonomy.Lineage]float64{}
-	for _, r := range p.Rows {
-		if r.Rank > taxonomy.Domain && r.Lineage.Depth() == r.Rank {
-			children[r.Lineage.Truncate(r.Rank-1)] += r.Reads
-		}
-	}
-	for i, r := range p.Rows {
-		var own float64
-		id := r.Lineage.String()
-		switch {
-		case r.Lineage.Depth() == taxonomy.NoRank:
-			if r.Rank != taxonomy.Domain {
-				continue
-			}
-			own, id = r.Reads, Unclassified
-		default:
-			own = r.Reads - children[r.Lineage]
-			if own < 1e-9*max(1, r.Reads) {
-				continue
+// featureOf returns the id and lineage of a taxa-as-rows record; an empty
+// id is an error for the caller to report, before err.
+func featureOf(rec []string, lay *taxaLayout) (string, taxonomy.Lineage, error) {
+	id := strings.TrimSpace(rec[lay.idCol])
+	var l taxonomy.Lineage
+	var err error
+	switch {
+	case lay.rankCols != nil:
+		s := rankLineage(rec, lay.rankCols)
+		l, err = taxonomy.ParseLineage(s)
+		// The id is the lineage spelled out: a rank column may be
+		// empty or repeat (the same species name in two genera).
+		id = s
+		if l.Depth() == taxonomy.NoRank {
+			id = strings.TrimSpace(rec[0])
+			if id == "" {
+				id = Unclassified
 			}
 		}
-		if own == 0 {
-			continue
-		}
-		if math.Abs(own-math.Round(own)) < 1e-6 {
-			own = math.Round(own) // undo float error in the subtraction
-		}
-		f := t.addFeature(id, r.Lineage, i+2)
-		t.cols[0] = append(t.cols[0], cell{f, own})
+	case lay.taxCol >= 0:
+		l, err = taxonomy.ParseLineage(rec[lay.taxCol])
+	default:
+		l, err = idLineage(id)
 	}
-	return t, nil
+	if id == "" && lay.idCol == 2 {
+		id = Unclassified
+	}
+	return id, l, err
 }

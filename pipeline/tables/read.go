@@ -6,99 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
 	"strings"
-	"sync"
 
+	"github.com/zonula/zonula/pipeline/tables/internal/hdf5"
 	"github.com/zonula/zonula/taxonomy"
 )
-
-// Format names an abundance table format. The zero value, FormatAuto, asks
-// ReadTables to detect the format from the content. Format implements
-// pflag.Value (Set, String, Type), so a command can bind it to a flag.
-type Format int
-
-// The table formats ReadTables reads.
-const (
-	FormatAuto      Format = iota // detect from content
-	FormatDelimited               // TSV or CSV, taxa as rows or samples as rows
-	FormatZonula                  // zonula's own abundance.tsv (one sample)
-	FormatBIOM1                   // BIOM 1.0 JSON, dense or sparse
-	FormatBIOM2                   // BIOM 2.1 HDF5
-	FormatQZA                     // QIIME 2 artifact holding a BIOM feature table
-	FormatEmu                     // Emu <sample>_rel-abundance.tsv
-	FormatKraken                  // Kraken2 report (also Bracken's -w report)
-	FormatBracken                 // Bracken abundance output
-	FormatMetaPhlAn               // MetaPhlAn 3/4 profile or merged table
-	FormatMothur                  // mothur .shared
-)
-
-var formatNames = []string{"auto", "tsv", "zonula", "biom1", "biom2", "qza", "emu", "kraken2", "bracken", "metaphlan", "mothur"}
-
-// String returns the format's name as Set accepts it ("biom2").
-func (f Format) String() string {
-	if f < 0 || int(f) >= len(formatNames) {
-		return fmt.Sprintf("Format(%d)", int(f))
-	}
-	return formatNames[f]
-}
-
-// Set parses a format name: auto, tsv (also csv), zonula, biom1 (also
-// biom, json), biom2 (also hdf5), qza, emu, kraken2 (also kraken, kreport),
-// bracken, metaphlan, mothur (also shared). Case is ignored.
-func (f *Format) Set(s string) error {
-	s = strings.ToLower(strings.TrimSpace(s))
-	alias := map[string]Format{"csv": FormatDelimited, "biom": FormatBIOM1, "json": FormatBIOM1, "hdf5": FormatBIOM2,
-		"kraken": FormatKraken, "kreport": FormatKraken, "shared": FormatMothur, "": FormatAuto}
-	if v, ok := alias[s]; ok {
-		*f = v
-		return nil
-	}
-	if i := slices.Index(formatNames, s); i >= 0 {
-		*f = Format(i)
-		return nil
-	}
-	return fmt.Errorf("unknown table format %q (want one of %s)", s, strings.Join(formatNames, ", "))
-}
-
-// Type returns the flag type name shown in help.
-func (f *Format) Type() string { return "format" }
-
-// Orientation says how a delimited (TSV/CSV) table is laid out.
-type Orientation int
-
-// Orientations of a delimited table.
-const (
-	OrientAuto    Orientation = iota // detect (see ReadTables)
-	TaxaAsRows                       // one row per taxon, one column per sample (QIIME, phyloseq export)
-	SamplesAsRows                    // one row per sample, one column per taxon
-)
-
-var orientNames = []string{"auto", "taxa-rows", "sample-rows"}
-
-// String returns the orientation's name as Set accepts it.
-func (o Orientation) String() string {
-	if o < 0 || int(o) >= len(orientNames) {
-		return fmt.Sprintf("Orientation(%d)", int(o))
-	}
-	return orientNames[o]
-}
-
-// Set parses auto, taxa-rows or sample-rows.
-func (o *Orientation) Set(s string) error {
-	if i := slices.Index(orientNames, strings.ToLower(strings.TrimSpace(s))); i >= 0 {
-		*o = Orientation(i)
-		return nil
-	}
-	return fmt.Errorf("unknown orientation %q (want auto, taxa-rows or sample-rows)", s)
-}
-
-// Type returns the flag type name shown in help.
-func (o *Orientation) Type() string { return "orientation" }
 
 // DefaultMaxMember is the default cap on the uncompressed size of one
 // member of a .qza archive (1 GiB).
@@ -312,7 +226,7 @@ func Detect(name string, data []byte) (Format, error) {
 	switch {
 	case len(data) == 0:
 		return FormatAuto, &ParseError{File: name, Line: 1, Err: errors.New("empty file: want an abundance table")}
-	case bytes.HasPrefix(data, []byte("\x89HDF\r\n\x1a\n")):
+	case hdf5.IsHDF5(data):
 		return FormatBIOM2, nil
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return FormatQZA, nil
@@ -369,327 +283,29 @@ func Detect(name string, data []byte) (Format, error) {
 	return FormatDelimited, nil
 }
 
-// firstLines returns up to n lines from the start of data, without "\r".
-func firstLines(data []byte, n int) []string {
-	var out []string
-	for len(data) > 0 && len(out) < n {
-		i := bytes.IndexByte(data, '\n')
-		var l []byte
-		if i < 0 {
-			l, data = data, nil
-		} else {
-			l, data = data[:i], data[i+1:]
-		}
-		out = append(out, strings.TrimSuffix(string(l), "\r"))
-	}
-	return out
+// ParseError reports malformed table input at a place a user can find:
+// "abundance.tsv:12: 4 tab-separated fields, want 5 (...)", or, for formats
+// without lines (BIOM, .qza), "table.biom: sample S3: no counts".
+type ParseError struct {
+	File  string // as named by the caller
+	Line  int    // 1-based; 0 when the format has no lines
+	Where string // record, row, sample or archive member (may be empty)
+	Err   error
 }
 
-// lineIter yields lines with their 1-based numbers, "\r" removed.
-type lineIter struct {
-	data []byte
-	n    int
-	line string
+// Error formats the error as "file:line: where: problem", leaving out the
+// parts that are not known.
+func (e *ParseError) Error() string {
+	switch {
+	case e.Line > 0 && e.Where != "":
+		return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Where, e.Err)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	case e.Where != "":
+		return fmt.Sprintf("%s: %s: %v", e.File, e.Where, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
-func (it *lineIter) next() bool {
-	if len(it.data) == 0 {
-		return false
-	}
-	i := bytes.IndexByte(it.data, '\n')
-	var l []byte
-	if i < 0 {
-		l, it.data = it.data, nil
-	} else {
-		l, it.data = it.data[:i], it.data[i+1:]
-	}
-	it.n++
-	it.line = strings.TrimSuffix(string(l), "\r")
-	return true
-}
-
-// cell is one non-zero count of a sample.
-type cell struct {
-	feature int
-	value   float64
-}
-
-// table is an imported table before it becomes profiles.
-type table struct {
-	samples     []string
-	sampleLine  []int // line naming each sample, 0 if none
-	features    []string
-	featureLine []int // line of each feature, 0 if none
-	lineages    []taxonomy.Lineage
-	cols        [][]cell // per sample, non-zero counts
-	relative    bool     // values are relative abundances
-	relKnown    bool     // the format says whether they are; else guessed
-}
-
-func (t *table) addFeature(id string, l taxonomy.Lineage, line int) int {
-	t.features = append(t.features, id)
-	t.lineages = append(t.lineages, l)
-	t.featureLine = append(t.featureLine, line)
-	return len(t.features) - 1
-}
-
-func (t *table) addSample(id string, line int) int {
-	t.samples = append(t.samples, id)
-	t.sampleLine = append(t.sampleLine, line)
-	t.cols = append(t.cols, nil)
-	return len(t.samples) - 1
-}
-
-// profiles checks the table (ids unique, every sample with counts) and
-// builds one Profile per sample.
-func (t *table) profiles(name string) ([]*Profile, error) {
-	where := func(kind, id string, line int, err error) error {
-		return &ParseError{File: name, Line: line, Where: kind + " " + id, Err: err}
-	}
-	if len(t.samples) == 0 {
-		return nil, &ParseError{File: name, Err: errors.New("no samples in the table")}
-	}
-	seen := make(map[string]int, len(t.samples))
-	for i, s := range t.samples {
-		if s == "" {
-			return nil, where("sample", fmt.Sprint(i+1), t.sampleLine[i], errors.New("empty sample id"))
-		}
-		if j, dup := seen[s]; dup {
-			return nil, where("sample", s, t.sampleLine[i], fmt.Errorf("sample id repeats sample %d", j+1))
-		}
-		seen[s] = i
-	}
-	fseen := make(map[string]int, len(t.features))
-	for i, f := range t.features {
-		if j, dup := fseen[f]; dup {
-			return nil, where("feature", f, t.featureLine[i], fmt.Errorf("feature id repeats feature %d", j+1))
-		}
-		fseen[f] = i
-	}
-	for i, s := range t.samples {
-		var total float64
-		for _, c := range t.cols[i] {
-			if !finiteNonNeg(c.value) {
-				return nil, where("sample", s, t.featureLine[c.feature], fmt.Errorf("feature %s: count %v, want a finite number ≥ 0", t.features[c.feature], c.value))
-			}
-			total += c.value
-		}
-		if total == 0 {
-			return nil, where("sample", s, t.sampleLine[i], errors.New("no counts: every value of the sample is 0 (drop the sample or check the table)"))
-		}
-	}
-	out := t.build()
-	rel := t.relative
-	if !t.relKnown {
-		rel = guessRelative(out)
-	}
-	for _, p := range out {
-		p.Relative = rel
-	}
-	return out, nil
-}
-
-// rankIndex numbers the distinct lineages of a table cut at one rank.
-type rankIndex struct {
-	group    []int32            // per distinct feature lineage: its group at this rank, -1 if shallower
-	lineages []taxonomy.Lineage // per group: the lineage cut at the rank
-}
-
-// build turns the checked table into profiles with the rows Builder.Profile
-// would give (same rows, same order: see Builder.Profile), but without
-// hashing lineages per sample: lineages are numbered once per rank, and
-// samples are summed in dense scratch arrays, on all CPUs.
-func (t *table) build() []*Profile {
-	// Distinct lineages of the features, each cut at its depth.
-	uid := make([]int32, len(t.features))
-	seen := map[taxonomy.Lineage]int32{}
-	var uniq []taxonomy.Lineage
-	for i, l := range t.lineages {
-		l = l.Truncate(l.Depth())
-		u, ok := seen[l]
-		if !ok {
-			u = int32(len(uniq))
-			seen[l] = u
-			uniq = append(uniq, l)
-		}
-		uid[i] = u
-	}
-	var idx [taxonomy.NumRanks]rankIndex
-	for r := range idx {
-		rank := taxonomy.Rank(r)
-		groups := map[taxonomy.Lineage]int32{}
-		ri := rankIndex{group: make([]int32, len(uniq))}
-		for u, l := range uniq {
-			if l.Depth() < rank {
-				ri.group[u] = -1
-				continue
-			}
-			k := l.Truncate(rank)
-			g, ok := groups[k]
-			if !ok {
-				g = int32(len(ri.lineages))
-				groups[k] = g
-				ri.lineages = append(ri.lineages, k)
-			}
-			ri.group[u] = g
-		}
-		idx[r] = ri
-	}
-	out := make([]*Profile, len(t.samples))
-	workers := min(runtime.GOMAXPROCS(0), len(t.samples))
-	var wg sync.WaitGroup
-	next := make(chan int, len(t.samples))
-	for i := range t.samples {
-		next <- i
-	}
-	close(next)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var sums [taxonomy.NumRanks][]float64
-			for r := range sums {
-				sums[r] = make([]float64, len(idx[r].lineages))
-			}
-			var sc buildScratch
-			for i := range next {
-				out[i] = t.buildOne(i, uid, &idx, &sums, &sc)
-			}
-		}()
-	}
-	wg.Wait()
-	return out
-}
-
-// groupSum is a taxon's reads at one rank: its group number and sum.
-type groupSum struct {
-	n float64
-	g int32
-}
-
-// buildOne makes sample i's profile; sums are zeroed scratch arrays.
-func (t *table) buildOne(i int, uid []int32, idx *[taxonomy.NumRanks]rankIndex, sums *[taxonomy.NumRanks][]float64, sc *buildScratch) *Profile {
-	p := &Profile{Sample: t.samples[i], Features: make([]Feature, 0, len(t.cols[i]))}
-	var total float64
-	for _, c := range t.cols[i] {
-		if c.value == 0 {
-			continue
-		}
-		total += c.value
-		p.Features = append(p.Features, Feature{ID: t.features[c.feature], Lineage: t.lineages[c.feature], Reads: c.value})
-	}
-	var unclassified [taxonomy.NumRanks]float64
-	nrows := 0
-	for r := range idx {
-		rank := taxonomy.Rank(r)
-		s := sums[r]
-		touched := sc.touched[:0]
-		for _, c := range t.cols[i] {
-			g := idx[r].group[uid[c.feature]]
-			if g < 0 {
-				unclassified[r] += c.value
-				continue
-			}
-			if s[g] == 0 {
-				touched = append(touched, g)
-			}
-			s[g] += c.value
-		}
-		sc.touched = touched
-		// Order as compareRows does, on small keys rather than Rows.
-		keys := sc.keys[r][:0]
-		for _, g := range touched {
-			if n := s[g]; n != 0 {
-				keys = append(keys, groupSum{n, g})
-			}
-			s[g] = 0
-		}
-		ls := idx[r].lineages
-		slices.SortFunc(keys, func(a, b groupSum) int {
-			switch {
-			case a.n > b.n:
-				return -1
-			case a.n < b.n:
-				return 1
-			}
-			if c := strings.Compare(ls[a.g][rank], ls[b.g][rank]); c != 0 {
-				return c
-			}
-			return strings.Compare(ls[a.g].String(), ls[b.g].String())
-		})
-		sc.keys[r] = keys
-		nrows += len(keys) + 1
-	}
-	p.Rows = make([]Row, 0, nrows)
-	for r := range idx {
-		rank := taxonomy.Rank(r)
-		ls := idx[r].lineages
-		for _, k := range sc.keys[r] {
-			l := &ls[k.g]
-			p.Rows = append(p.Rows, Row{Rank: rank, Taxon: l[rank], Lineage: *l, Reads: k.n, Fraction: k.n / total})
-		}
-		p.Rows = append(p.Rows, Row{Rank: rank, Taxon: Unclassified, Reads: unclassified[r], Fraction: unclassified[r] / total})
-	}
-	return p
-}
-
-// buildScratch is one worker's reusable buffers.
-type buildScratch struct {
-	touched []int32
-	keys    [taxonomy.NumRanks][]groupSum
-}
-
-// guessRelative reports whether a table without a stated kind holds
-// relative abundances: some value is not a whole number and no sample sums
-// to more than 100 (fractions or percentages).
-func guessRelative(ps []*Profile) bool {
-	frac := false
-	for _, p := range ps {
-		var sum float64
-		for _, f := range p.Features {
-			sum += f.Reads
-			frac = frac || !isWhole(f.Reads)
-		}
-		if sum > 100+1e-6 {
-			return false
-		}
-	}
-	return frac
-}
-
-// parseCount reads a count cell: a finite number ≥ 0; empty cells are 0.
-func parseCount(s string) (float64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	v, err := parseFloat(s)
-	if err != nil {
-		return 0, fmt.Errorf("count %q is not a number", truncate(s))
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return 0, fmt.Errorf("count %q: want a finite number ≥ 0", truncate(s))
-	}
-	return v, nil
-}
-
-// idLineage parses a feature id as a lineage when it looks like one
-// (contains ';', '|' or a rank prefix), else returns an empty lineage.
-func idLineage(id string) (taxonomy.Lineage, error) {
-	if !looksLikeLineage(id) {
-		return taxonomy.Lineage{}, nil
-	}
-	return taxonomy.ParseLineage(id)
-}
-
-func looksLikeLineage(s string) bool {
-	if strings.ContainsAny(s, ";|") {
-		return true
-	}
-	for _, p := range []string{"k__", "d__", "p__", "c__", "o__", "f__", "g__", "s__", "D_0__", "d:", "k:"} {
-		if strings.HasPrefix(strings.TrimSpace(s), p) {
-			return true
-		}
-	}
-	return false
-}
+// Unwrap returns the underlying error.
+func (e *ParseError) Unwrap() error { return e.Err }

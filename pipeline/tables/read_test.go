@@ -615,12 +615,12 @@ for oid, md in zip(t.ids(axis="observation"), t.metadata(axis="observation")):
 func TestWriteBIOM2(t *testing.T) {
 	ps := readOK(t, fixture("biom21-taxonomy.biom"), ReadOptions{})
 	var buf bytes.Buffer
-	meta := BIOMMeta{GeneratedBy: "zonula test", Date: time.Unix(0, 0)}
-	if err := WriteCombinedBIOM2(&buf, ps, taxonomy.Genus, meta); err != nil {
+	meta := BIOMMeta{GeneratedBy: "zonula test", Date: time.Unix(0, 0), Format: BIOM21}
+	if err := WriteCombinedBIOM(&buf, ps, taxonomy.Genus, meta); err != nil {
 		t.Fatal(err)
 	}
 	var again bytes.Buffer
-	WriteCombinedBIOM2(&again, ps, taxonomy.Genus, meta)
+	WriteCombinedBIOM(&again, ps, taxonomy.Genus, meta)
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
 		t.Error("two writes differ")
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zonula/zonula/taxonomy"
 )
@@ -25,7 +27,11 @@ func checkGolden(t *testing.T, name string, got []byte) {
 		}
 	}
 	if want, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-		t.Errorf("%s differs (%v); if intended: go test -update, read the git diff\n got:\n%s", path, err, got)
+		shown := got
+		if !utf8.Valid(got) {
+			shown = []byte(fmt.Sprintf("(%d bytes of binary)", len(got)))
+		}
+		t.Errorf("%s differs (%v); if intended: go test -update, read the git diff\n got:\n%s", path, err, shown)
 	}
 }
 
@@ -67,9 +73,6 @@ func TestBuilderProfile(t *testing.T) {
 	// Names below a gap are dropped: this read counts at domain only.
 	if err := b.Add(taxonomy.Lineage{"Bacteria", "", "Clostridia"}, 1); err != nil {
 		t.Fatal(err)
-	}
-	if b.Total() != 11 {
-		t.Fatalf("Total = %v, want 11", b.Total())
 	}
 	p := b.Profile()
 	if p.Sample != "S1" {
@@ -134,8 +137,8 @@ func TestBuilderEdgeCases(t *testing.T) {
 			t.Errorf("Add(%v) gave no error", bad)
 		}
 	}
-	if b.Total() != 0 {
-		t.Errorf("bad Adds changed Total to %v", b.Total())
+	if p := b.Profile(); len(p.Rows) != 0 {
+		t.Errorf("bad Adds added reads: %+v", p.Rows)
 	}
 	// All reads classified to species: every Unclassified row has 0 reads.
 	b = NewBuilder("x")
@@ -328,26 +331,30 @@ func TestWriteBIOMGolden(t *testing.T) {
 	}
 }
 
+// TestBIOMRoundTrip: the importer reads WriteBIOM's output, in either
+// version, back to the rows written, at every rank.
 func TestBIOMRoundTrip(t *testing.T) {
-	meta := BIOMMeta{GeneratedBy: "zonula test", Date: epoch}
-	for _, p := range []*Profile{sampleBuilder().Profile(), fractionalProfile()} {
-		for _, r := range taxonomy.Ranks() {
-			var buf bytes.Buffer
-			if err := WriteBIOM(&buf, p, r, meta); err != nil {
-				t.Fatal(err)
-			}
-			back, err := ReadBIOM(&buf, "x.biom", r)
-			if err != nil {
-				t.Fatalf("%s: %v", r, err)
-			}
-			want := p.AtRank(r)
-			if len(back) != 1 || back[0].Sample != p.Sample || len(back[0].Rows) != len(want) {
-				t.Fatalf("%s: got %+v, want rows %+v", r, back, want)
-			}
-			for i, row := range back[0].Rows {
-				if row.Rank != want[i].Rank || row.Taxon != want[i].Taxon || row.Lineage != want[i].Lineage ||
-					row.Reads != want[i].Reads || math.Abs(row.Fraction-want[i].Fraction) > 1e-15 {
-					t.Errorf("%s row %d: %+v, want %+v", r, i, row, want[i])
+	for f, format := range map[BIOMFormat]Format{BIOM10: FormatBIOM1, BIOM21: FormatBIOM2} {
+		meta := BIOMMeta{GeneratedBy: "zonula test", Date: epoch, Format: f}
+		for _, p := range []*Profile{sampleBuilder().Profile(), fractionalProfile()} {
+			for _, r := range taxonomy.Ranks() {
+				var buf bytes.Buffer
+				if err := WriteBIOM(&buf, p, r, meta); err != nil {
+					t.Fatal(err)
+				}
+				back, err := Decode("x.biom", buf.Bytes(), ReadOptions{}, nil)
+				if err != nil {
+					t.Fatalf("%v %s: %v", f, r, err)
+				}
+				want := p.AtRank(r)
+				if len(back) != 1 || back[0].Sample != p.Sample || back[0].Format != format || len(back[0].AtRank(r)) != len(want) {
+					t.Fatalf("%v %s: got %+v, want rows %+v", f, r, back, want)
+				}
+				for i, row := range back[0].AtRank(r) {
+					if row.Rank != want[i].Rank || row.Taxon != want[i].Taxon || row.Lineage != want[i].Lineage ||
+						row.Reads != want[i].Reads || math.Abs(row.Fraction-want[i].Fraction) > 1e-15 {
+						t.Errorf("%v %s row %d: %+v, want %+v", f, r, i, row, want[i])
+					}
 				}
 			}
 		}
@@ -365,71 +372,82 @@ func TestReadBIOMForeign(t *testing.T) {
 "columns":[{"id":"A","metadata":null},{"id":"B","metadata":null}],
 "matrix_type":"dense","matrix_element_type":"int","shape":[4,2],
 "data":[[5,0],[2,1],[1,0],[0,9]]}`
-	ps, err := ReadBIOM(strings.NewReader(in), "gg.biom", taxonomy.Genus)
+	ps, err := Decode("gg.biom", []byte(in), ReadOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ps) != 2 || ps[0].Sample != "A" || ps[1].Sample != "B" {
 		t.Fatalf("profiles: %+v", ps)
 	}
-	a := ps[0].Rows
+	a := ps[0].AtRank(taxonomy.Genus)
 	if len(a) != 2 || a[0].Taxon != "Roseburia" || a[0].Reads != 5 || a[1].Taxon != Unclassified || a[1].Reads != 3 || a[0].Fraction != 5.0/8 {
 		t.Errorf("A: %+v", a)
 	}
-	b := ps[1].Rows
+	b := ps[1].AtRank(taxonomy.Genus)
 	if len(b) != 2 || b[0].Taxon != "Bacteroides" || b[0].Reads != 9 || b[1].Reads != 1 {
 		t.Errorf("B: %+v", b)
 	}
-	fam, _ := ReadBIOM(strings.NewReader(in), "gg.biom", taxonomy.Family)
-	if r := fam[0].Rows; len(r) != 2 || r[0].Taxon != "Lachnospiraceae" || r[0].Reads != 7 {
+	if r := ps[0].AtRank(taxonomy.Family); len(r) != 2 || r[0].Taxon != "Lachnospiraceae" || r[0].Reads != 7 {
 		t.Errorf("A at family: %+v", r)
 	}
 }
 
+// TestReadBIOMErrors: the importer's BIOM 1.0 errors name the file and
+// the field, row or entry at fault.
 func TestReadBIOMErrors(t *testing.T) {
 	head := `{"format":"Biological Observation Matrix 1.0.0","rows":[{"id":"unclassified"}],"columns":[{"id":"A"}],`
 	for _, c := range []struct{ in, want string }{
-		{`not json`, "x.biom: not BIOM 1.0 JSON"},
-		{`{"format":"Biological Observation Matrix 2.1.0"}`, `x.biom: format "Biological Observation Matrix 2.1.0"`},
-		{head + `"matrix_type":"sparse","shape":[2,1],"data":[]}`, "x.biom: shape [2 1]: want [1, 1]"},
+		{`not json`, "x.biom:1: not BIOM 1.0 JSON"},
+		{`{"format":"Biological Observation Matrix 2.1.0"}`, `x.biom: format: "Biological Observation Matrix 2.1.0": want "Biological Observation Matrix 1.0.0"`},
+		{head + `"matrix_type":"sparse","shape":[2,1],"data":[]}`, "x.biom: shape: [2 1]: want [1, 1]"},
 		{head + `"matrix_type":"sparse","shape":[1,1],"data":[[1,0,5]]}`, "x.biom: data entry 0: cell (1, 0) outside shape"},
 		{head + `"matrix_type":"sparse","shape":[1,1],"data":[[0,0,-5]]}`, "x.biom: data entry 0: value -5"},
-		{head + `"matrix_type":"sparse","shape":[1,1],"data":[[0,0]]}`, "x.biom: data entry 0 has 2 values"},
-		{head + `"matrix_type":"dense","shape":[1,1],"data":[[1,2]]}`, "x.biom: dense data row 0 has 2 values, want 1"},
-		{head + `"matrix_type":"csr","shape":[1,1],"data":[]}`, `x.biom: matrix_type "csr"`},
-		{strings.Replace(head, `"unclassified"`, `"x__Foo"`, 1) + `"matrix_type":"sparse","shape":[1,1],"data":[]}`, "x.biom: row 0 (x__Foo): lineage field"},
+		{head + `"matrix_type":"sparse","shape":[1,1],"data":[[0,0]]}`, "x.biom: data entry 0: 2 values"},
+		{head + `"matrix_type":"dense","shape":[1,1],"data":[[1,2]]}`, "x.biom: data row 0 (unclassified): 2 values, want 1"},
+		{head + `"matrix_type":"csr","shape":[1,1],"data":[]}`, `x.biom: matrix_type: "csr"`},
+		{strings.Replace(head, `"unclassified"}`, `"o1","metadata":{"taxonomy":"p__X;d__Y"}}`, 1) + `"matrix_type":"sparse","shape":[1,1],"data":[[0,0,1]]}`, `x.biom: row 0 (o1): lineage "p__X;d__Y"`},
 	} {
-		_, err := ReadBIOM(strings.NewReader(c.in), "x.biom", taxonomy.Genus)
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("ReadBIOM(%s): error %v, want prefix %q", c.in, err, c.want)
+		_, err := Decode("x.biom", []byte(c.in), ReadOptions{Format: FormatBIOM1}, nil)
+		var pe *ParseError
+		if err == nil || !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("Decode(%s): error %v, want prefix %q", c.in, err, c.want)
 		}
 	}
 }
 
 func TestWriteBIOMErrors(t *testing.T) {
 	p := sampleBuilder().Profile()
-	ok := BIOMMeta{GeneratedBy: "zonula test", Date: epoch}
 	dup := &Profile{Sample: "d", Rows: []Row{p.AtRank(taxonomy.Genus)[0], p.AtRank(taxonomy.Genus)[0]}}
-	for name, c := range map[string]struct {
-		p    *Profile
-		rank taxonomy.Rank
-		meta BIOMMeta
-		want string
-	}{
-		"sample":    {&Profile{}, taxonomy.Genus, ok, "sample name"},
-		"generated": {p, taxonomy.Genus, BIOMMeta{Date: epoch}, "GeneratedBy"},
-		"date":      {p, taxonomy.Genus, BIOMMeta{GeneratedBy: "z"}, "Date is zero"},
-		"rank":      {p, taxonomy.NoRank, ok, "rank -1"},
-		"duplicate": {dup, taxonomy.Genus, ok, "appears twice"},
-	} {
-		var buf bytes.Buffer
-		if err := WriteBIOM(&buf, c.p, c.rank, c.meta); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want %q", name, err, c.want)
+	for _, f := range []BIOMFormat{BIOM10, BIOM21} {
+		ok := BIOMMeta{GeneratedBy: "zonula test", Date: epoch, Format: f}
+		for name, c := range map[string]struct {
+			p    *Profile
+			rank taxonomy.Rank
+			meta BIOMMeta
+			want string
+		}{
+			"sample":    {&Profile{}, taxonomy.Genus, ok, "sample name"},
+			"generated": {p, taxonomy.Genus, BIOMMeta{Date: epoch, Format: f}, "GeneratedBy"},
+			"date":      {p, taxonomy.Genus, BIOMMeta{GeneratedBy: "z", Format: f}, "Date is zero"},
+			"rank":      {p, taxonomy.NoRank, ok, "rank -1"},
+			"duplicate": {dup, taxonomy.Genus, ok, "appears twice"},
+			"format":    {p, taxonomy.Genus, BIOMMeta{GeneratedBy: "z", Date: epoch, Format: 2}, "BIOMMeta.Format BIOMFormat(2): want 1.0 or 2.1"},
+		} {
+			var buf bytes.Buffer
+			if err := WriteBIOM(&buf, c.p, c.rank, c.meta); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%v %s: error %v, want %q", f, name, err, c.want)
+			}
 		}
 	}
 	// A rank without rows is still a valid table.
 	var buf bytes.Buffer
-	if err := WriteBIOM(&buf, &Profile{Sample: "e"}, taxonomy.Genus, ok); err != nil || !strings.Contains(buf.String(), `"shape":[0,1],"data":[]`) {
+	if err := WriteBIOM(&buf, &Profile{Sample: "e"}, taxonomy.Genus, BIOMMeta{GeneratedBy: "zonula test", Date: epoch}); err != nil || !strings.Contains(buf.String(), `"shape":[0,1],"data":[]`) {
 		t.Errorf("empty: %v %s", err, buf.String())
+	}
+	ps := []*Profile{p}
+	for _, meta := range []BIOMMeta{{Date: epoch, Format: BIOM21}, {GeneratedBy: "z", Date: epoch, Format: 2}} {
+		if err := WriteCombinedBIOM(&buf, ps, taxonomy.Genus, meta); err == nil {
+			t.Errorf("WriteCombinedBIOM with %+v: no error", meta)
+		}
 	}
 }

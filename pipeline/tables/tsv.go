@@ -2,6 +2,7 @@ package tables
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -75,11 +76,6 @@ func checkRow(row Row) error {
 	}
 	return nil
 }
-
-func finiteNonNeg(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 }
-
-// isWhole reports whether v is an integer small enough to print exactly.
-func isWhole(v float64) bool { return v == math.Trunc(v) && math.Abs(v) < 1<<53 }
 
 // appendReads formats a read count: integral values without decimals,
 // fractional ones (EM at species rank) with 4.
@@ -185,36 +181,47 @@ func parseNonNeg(s string) (float64, error) {
 	return v, nil
 }
 
-func truncate(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
+// readZonula reads zonula's abundance.tsv. Each taxon's own reads (its
+// reads at its rank minus those of its children at the next rank) become a
+// feature with its lineage, and the domain rank's unclassified reads a
+// feature with an empty lineage, so the profile rebuilt from the features
+// equals the file's at every rank.
+func readZonula(name string, data []byte, sample string) (*table, error) {
+	p, err := ReadTSV(bytes.NewReader(data), name)
+	if err != nil {
+		return nil, err
 	}
-	return s
-}
-
-// ParseError reports malformed table input at a place a user can find:
-// "abundance.tsv:12: 4 tab-separated fields, want 5 (...)", or, for formats
-// without lines (BIOM, .qza), "table.biom: sample S3: no counts".
-type ParseError struct {
-	File  string // as named by the caller
-	Line  int    // 1-based; 0 when the format has no lines
-	Where string // record, row, sample or archive member (may be empty)
-	Err   error
-}
-
-// Error formats the error as "file:line: where: problem", leaving out the
-// parts that are not known.
-func (e *ParseError) Error() string {
-	switch {
-	case e.Line > 0 && e.Where != "":
-		return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Where, e.Err)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	case e.Where != "":
-		return fmt.Sprintf("%s: %s: %v", e.File, e.Where, e.Err)
+	t := &table{relKnown: true}
+	t.addSample(sample, 0)
+	children := map[taxonomy.Lineage]float64{}
+	for _, r := range p.Rows {
+		if r.Rank > taxonomy.Domain && r.Lineage.Depth() == r.Rank {
+			children[r.Lineage.Truncate(r.Rank-1)] += r.Reads
+		}
 	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
+	for i, r := range p.Rows {
+		var own float64
+		id := r.Lineage.String()
+		switch {
+		case r.Lineage.Depth() == taxonomy.NoRank:
+			if r.Rank != taxonomy.Domain {
+				continue
+			}
+			own, id = r.Reads, Unclassified
+		default:
+			own = r.Reads - children[r.Lineage]
+			if own < 1e-9*max(1, r.Reads) {
+				continue
+			}
+		}
+		if own == 0 {
+			continue
+		}
+		if math.Abs(own-math.Round(own)) < 1e-6 {
+			own = math.Round(own) // undo float error in the subtraction
+		}
+		f := t.addFeature(id, r.Lineage, i+2)
+		t.cols[0] = append(t.cols[0], cell{f, own})
+	}
+	return t, nil
 }
-
-// Unwrap returns the underlying error.
-func (e *ParseError) Unwrap() error { return e.Err }

@@ -1,34 +1,16 @@
-// Package hdf5 reads the subset of HDF5 that BIOM 2.1 tables use: groups
-// (symbol tables or compact link messages), and one- or two-dimensional
-// datasets of integers, floats and strings (fixed-length or variable-length
-// in the global heap), stored compact, contiguous or chunked (version-1
-// B-tree index or a single chunk), with the deflate, shuffle and fletcher32
-// filters. It is written from the HDF5 File Format Specification 3.0 and
-// checks every offset against the file, so damaged or hostile files give an
-// error, never a panic or an unbounded allocation.
-//
-// It reads what h5py and libhdf5 write by default (superblock 0, version-1
-// object headers: biom-format, QIIME 2) and the "latest" layout (superblock
-// 2/3, version-2 object headers) as far as the features above go. Attributes,
-// dense (fractal-heap) groups, compound types and chunk indexes other than
-// the B-tree and single-chunk ones are not read and give an error naming
-// what is missing.
 package hdf5
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"strings"
 )
 
-// ErrUnsupported is wrapped by errors about HDF5 features this package does
+// errUnsupported is wrapped by errors about HDF5 features this package does
 // not read.
-var ErrUnsupported = errors.New("unsupported HDF5 feature")
+var errUnsupported = errors.New("unsupported HDF5 feature")
 
 // MaxDatasetBytes caps the decoded size of one dataset (1 GiB); a dataset
 // may also not decode to more than about 1,100 times the file's size
@@ -104,7 +86,7 @@ func Open(data []byte) (*File, error) {
 		eof = r.off()
 		f.root = r.off()
 	default:
-		return nil, fmt.Errorf("superblock version %d: %w", version, ErrUnsupported)
+		return nil, fmt.Errorf("superblock version %d: %w", version, errUnsupported)
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("superblock: %w", r.err)
@@ -118,7 +100,7 @@ func Open(data []byte) (*File, error) {
 func (f *File) checkSizes() error {
 	for _, s := range []int{f.offSize, f.lenSize} {
 		if s != 2 && s != 4 && s != 8 {
-			return fmt.Errorf("superblock: offset or length size %d: %w", s, ErrUnsupported)
+			return fmt.Errorf("superblock: offset or length size %d: %w", s, errUnsupported)
 		}
 	}
 	return nil
@@ -219,348 +201,171 @@ type message struct {
 	data []byte
 }
 
+// headerBlock is a run of object header messages: the first one after the
+// header's prefix, or a continuation block.
+type headerBlock struct{ addr, n uint64 }
+
+// objectHeader is an object header being read.
+type objectHeader struct {
+	f     *File
+	addr  uint64 // of the header, for errors
+	v2    bool   // version 2 ("OHDR"); else version 1
+	flags uint8  // version 2 header flags
+}
+
 // header reads all messages of the object header at addr, following
 // continuation blocks.
 func (f *File) header(addr uint64) ([]message, error) {
+	h := &objectHeader{f: f, addr: addr}
+	first, err := h.prefix()
+	if err != nil {
+		return nil, err
+	}
 	var msgs []message
-	type block struct{ addr, n uint64 }
-	r := f.reader(addr, 0)
-	if r.err != nil {
-		return nil, r.err
-	}
-	v2 := r.pos+4 <= r.end && string(f.data[r.pos:r.pos+4]) == "OHDR"
-	var queue []block
-	var flags uint8
-	if v2 {
-		r.skip(4)
-		if v := r.u8(); v != 2 {
-			return nil, fmt.Errorf("object header at %#x: version %d", addr, v)
-		}
-		flags = r.u8()
-		if flags&0x20 != 0 {
-			r.skip(16)
-		}
-		if flags&0x10 != 0 {
-			r.skip(4)
-		}
-		size := r.uint(1 << (flags & 3))
-		queue = append(queue, block{r.pos - f.base, size})
-	} else {
-		if v := r.u8(); v != 1 {
-			return nil, fmt.Errorf("object header at %#x: version %d, want 1 or OHDR", addr, v)
-		}
-		r.skip(1)
-		r.u16() // message count (continuations counted too)
-		r.u32()
-		size := uint64(r.u32())
-		r.skip(4) // pad to 8
-		queue = append(queue, block{r.pos - f.base, size})
-	}
-	if r.err != nil {
-		return nil, fmt.Errorf("object header at %#x: %w", addr, r.err)
-	}
+	queue := []headerBlock{first}
 	for n := 0; len(queue) > 0; n++ {
 		if n > 1000 {
 			return nil, fmt.Errorf("object header at %#x: too many continuation blocks", addr)
 		}
 		b := queue[0]
 		queue = queue[1:]
-		br := f.reader(b.addr, b.n)
-		if br.err == nil && br.end-br.pos < b.n {
-			return nil, fmt.Errorf("object header block at %#x runs past the end of the file", b.addr)
+		more, err := h.block(b, n > 0, &msgs)
+		if err != nil {
+			return nil, err
 		}
-		gap := uint64(0)
-		if v2 && n > 0 {
-			gap = 4 // a continuation block ends in its checksum
-		}
-		for br.err == nil && br.end-br.pos > gap {
-			var typ, size uint16
-			var mflags uint8
-			if v2 {
-				if br.end-br.pos-gap < 4 {
-					break
-				}
-				typ = uint16(br.u8())
-				size = br.u16()
-				mflags = br.u8()
-				if flags&0x04 != 0 {
-					br.skip(2)
-				}
-			} else {
-				if br.end-br.pos < 8 {
-					break
-				}
-				typ = br.u16()
-				size = br.u16()
-				mflags = br.u8()
-				br.skip(3)
-			}
-			data := br.bytes(uint64(size))
-			if br.err != nil {
-				break
-			}
-			if mflags&0x02 != 0 { // shared message: not used by BIOM
-				return nil, fmt.Errorf("object header at %#x: shared message type %d: %w", addr, typ, ErrUnsupported)
-			}
-			if typ == 0x10 { // continuation
-				cr := f.msgReader(message{typ, data})
-				ca, cl := cr.off(), cr.length()
-				if cr.err != nil {
-					return nil, fmt.Errorf("object header at %#x: bad continuation message", addr)
-				}
-				start := ca
-				if v2 {
-					start, cl = ca+4, cl-min(cl, 4) // skip "OCHK"; gap handles the checksum
-					if r := f.reader(ca, 4); r.err == nil {
-						r.sig("OCHK")
-						if r.err != nil {
-							return nil, r.err
-						}
-					}
-				}
-				queue = append(queue, block{start, cl})
-				continue
-			}
-			msgs = append(msgs, message{typ, data})
-		}
-		if br.err != nil {
-			return nil, fmt.Errorf("object header at %#x: %w", addr, br.err)
-		}
+		queue = append(queue, more...)
 	}
 	return msgs, nil
 }
 
-// msgReader returns a reader over a message's bytes.
-func (f *File) msgReader(m message) *reader {
-	g := &File{data: m.data, offSize: f.offSize, lenSize: f.lenSize}
-	return &reader{f: g, end: uint64(len(m.data))}
-}
-
-// children returns the links of the group whose object header is at addr.
-func (f *File) children(addr uint64) (map[string]uint64, error) {
-	msgs, err := f.header(addr)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]uint64{}
-	isGroup := false
-	for _, m := range msgs {
-		switch m.typ {
-		case 0x11: // symbol table
-			isGroup = true
-			r := f.msgReader(m)
-			bt, heap := r.off(), r.off()
-			if r.err != nil {
-				return nil, fmt.Errorf("group at %#x: symbol table message: %w", addr, r.err)
-			}
-			if err := f.symbolTable(bt, heap, out); err != nil {
-				return nil, fmt.Errorf("group at %#x: %w", addr, err)
-			}
-		case 0x06: // link
-			isGroup = true
-			name, target, err := f.link(m)
-			if err != nil {
-				return nil, fmt.Errorf("group at %#x: %w", addr, err)
-			}
-			if name != "" {
-				out[name] = target
-			}
-		case 0x02: // link info
-			isGroup = true
-			r := f.msgReader(m)
-			r.skip(1)
-			fl := r.u8()
-			if fl&1 != 0 {
-				r.skip(8)
-			}
-			if heap := r.off(); r.err == nil && !f.undefined(heap) {
-				return nil, fmt.Errorf("group at %#x stores its links in a fractal heap (dense group): %w", addr, ErrUnsupported)
-			}
-		}
-	}
-	if !isGroup {
-		return nil, fmt.Errorf("object at %#x is not a group", addr)
-	}
-	return out, nil
-}
-
-// link decodes a hard link message; soft and external links are skipped.
-func (f *File) link(m message) (string, uint64, error) {
-	r := f.msgReader(m)
-	if v := r.u8(); v != 1 {
-		return "", 0, fmt.Errorf("link message version %d", v)
-	}
-	fl := r.u8()
-	typ := uint8(0)
-	if fl&0x08 != 0 {
-		typ = r.u8()
-	}
-	if fl&0x04 != 0 {
-		r.skip(8)
-	}
-	if fl&0x10 != 0 {
-		r.skip(1)
-	}
-	n := r.uint(1 << (fl & 3))
-	name := string(r.bytes(n))
-	if typ != 0 {
-		return "", 0, r.err
-	}
-	target := r.off()
+// prefix reads the header's version and flags and returns its first block.
+func (h *objectHeader) prefix() (headerBlock, error) {
+	f, addr := h.f, h.addr
+	r := f.reader(addr, 0)
 	if r.err != nil {
-		return "", 0, fmt.Errorf("link message: %w", r.err)
+		return headerBlock{}, r.err
 	}
-	return name, target, nil
+	h.v2 = r.pos+4 <= r.end && string(f.data[r.pos:r.pos+4]) == "OHDR"
+	var size uint64
+	if h.v2 {
+		r.skip(4)
+		if v := r.u8(); v != 2 {
+			return headerBlock{}, fmt.Errorf("object header at %#x: version %d", addr, v)
+		}
+		h.flags = r.u8()
+		if h.flags&0x20 != 0 {
+			r.skip(16)
+		}
+		if h.flags&0x10 != 0 {
+			r.skip(4)
+		}
+		size = r.uint(1 << (h.flags & 3))
+	} else {
+		if v := r.u8(); v != 1 {
+			return headerBlock{}, fmt.Errorf("object header at %#x: version %d, want 1 or OHDR", addr, v)
+		}
+		r.skip(1)
+		r.u16() // message count (continuations counted too)
+		r.u32()
+		size = uint64(r.u32())
+		r.skip(4) // pad to 8
+	}
+	if r.err != nil {
+		return headerBlock{}, fmt.Errorf("object header at %#x: %w", addr, r.err)
+	}
+	return headerBlock{r.pos - f.base, size}, nil
 }
 
-// symbolTable walks a version-1 group B-tree and its local heap.
-func (f *File) symbolTable(btree, heap uint64, out map[string]uint64) error {
-	hr := f.reader(heap, 0)
-	hr.sig("HEAP")
-	hr.skip(4)
-	segSize := hr.length()
-	hr.length()
-	segAddr := hr.off()
-	if hr.err != nil {
-		return fmt.Errorf("local heap at %#x: %w", heap, hr.err)
+// block appends the messages of one header block to msgs and returns the
+// continuation blocks it names. cont says b is a continuation block.
+func (h *objectHeader) block(b headerBlock, cont bool, msgs *[]message) ([]headerBlock, error) {
+	f, addr := h.f, h.addr
+	br := f.reader(b.addr, b.n)
+	if br.err == nil && br.end-br.pos < b.n {
+		return nil, fmt.Errorf("object header block at %#x runs past the end of the file", b.addr)
 	}
-	seg := f.reader(segAddr, segSize).bytes(segSize)
-	if seg == nil {
-		return fmt.Errorf("local heap at %#x: data segment outside the file", heap)
+	gap := uint64(0)
+	if h.v2 && cont {
+		gap = 4 // a continuation block ends in its checksum
 	}
-	return f.walkBTree(btree, 0, 0, func(child uint64, _ []byte) error {
-		sr := f.reader(child, 0)
-		sr.sig("SNOD")
-		sr.skip(2)
-		n := sr.u16()
-		for i := 0; i < int(n) && sr.err == nil; i++ {
-			nameOff := sr.off()
-			obj := sr.off()
-			sr.skip(8 + 16)
-			if nameOff >= uint64(len(seg)) {
-				return fmt.Errorf("symbol table node at %#x: name offset %d outside the heap", child, nameOff)
-			}
-			name := seg[nameOff:]
-			if j := bytes.IndexByte(name, 0); j >= 0 {
-				name = name[:j]
-			}
-			out[string(name)] = obj
+	var more []headerBlock
+	for br.err == nil && br.end-br.pos > gap {
+		typ, size, mflags, ok := h.messagePrefix(br, gap)
+		if !ok {
+			break
 		}
-		if sr.err != nil {
-			return fmt.Errorf("symbol table node at %#x: %w", child, sr.err)
+		data := br.bytes(uint64(size))
+		if br.err != nil {
+			break
 		}
-		return nil
-	})
-}
-
-// walkBTree visits the leaf children of a version-1 B-tree of the given node
-// type (0 groups, 1 chunks). keyLen is the size of a key for type 1; visit
-// gets each child address and, for chunks, the key before it.
-func (f *File) walkBTree(addr uint64, typ uint8, keyLen int, visit func(child uint64, key []byte) error) error {
-	var walk func(addr uint64, depth int) error
-	seen := map[uint64]bool{}
-	walk = func(addr uint64, depth int) error {
-		if depth > 64 || seen[addr] {
-			return fmt.Errorf("B-tree at %#x: loop or too deep", addr)
+		if mflags&0x02 != 0 { // shared message: not used by BIOM
+			return nil, fmt.Errorf("object header at %#x: shared message type %d: %w", addr, typ, errUnsupported)
 		}
-		seen[addr] = true
-		r := f.reader(addr, 0)
-		r.sig("TREE")
-		if t := r.u8(); r.err == nil && t != typ {
-			return fmt.Errorf("B-tree node at %#x has type %d, want %d", addr, t, typ)
-		}
-		level := r.u8()
-		n := r.u16()
-		r.off()
-		r.off()
-		kl := uint64(f.lenSize)
-		if typ == 1 {
-			kl = uint64(keyLen)
-		}
-		for i := 0; i < int(n); i++ {
-			key := r.bytes(kl)
-			child := r.off()
-			if r.err != nil {
-				break
-			}
-			var err error
-			if level > 0 {
-				err = walk(child, depth+1)
-			} else {
-				err = visit(child, key)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		if r.err != nil {
-			return fmt.Errorf("B-tree node at %#x: %w", addr, r.err)
-		}
-		return nil
-	}
-	return walk(addr, 0)
-}
-
-// lookup finds the object header address of a slash-separated path.
-func (f *File) lookup(path string) (uint64, error) {
-	addr := f.root
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		if part == "" {
+		if typ != 0x10 {
+			*msgs = append(*msgs, message{typ, data})
 			continue
 		}
-		kids, err := f.children(addr)
+		c, err := h.continuation(data)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		next, ok := kids[part]
-		if !ok {
-			return 0, fmt.Errorf("no %q in the file (looking for %s)", part, path)
+		more = append(more, c)
+	}
+	if br.err != nil {
+		return nil, fmt.Errorf("object header at %#x: %w", addr, br.err)
+	}
+	return more, nil
+}
+
+// messagePrefix reads a message's type, size and flags; ok is false when
+// the block has no room for another message (the rest is padding).
+func (h *objectHeader) messagePrefix(br *reader, gap uint64) (typ, size uint16, mflags uint8, ok bool) {
+	if h.v2 {
+		if br.end-br.pos-gap < 4 {
+			return 0, 0, 0, false
 		}
-		addr = next
+		typ = uint16(br.u8())
+		size = br.u16()
+		mflags = br.u8()
+		if h.flags&0x04 != 0 {
+			br.skip(2)
+		}
+		return typ, size, mflags, true
 	}
-	return addr, nil
+	if br.end-br.pos < 8 {
+		return 0, 0, 0, false
+	}
+	typ = br.u16()
+	size = br.u16()
+	mflags = br.u8()
+	br.skip(3)
+	return typ, size, mflags, true
 }
 
-// Has reports whether an object exists at path.
-func (f *File) Has(path string) bool {
-	_, err := f.lookup(path)
-	return err == nil
+// continuation decodes a continuation message into the block it names.
+func (h *objectHeader) continuation(data []byte) (headerBlock, error) {
+	f := h.f
+	cr := f.bytesReader(data)
+	ca, cl := cr.off(), cr.length()
+	if cr.err != nil {
+		return headerBlock{}, fmt.Errorf("object header at %#x: bad continuation message", h.addr)
+	}
+	start := ca
+	if h.v2 {
+		start, cl = ca+4, cl-min(cl, 4) // skip "OCHK"; gap handles the checksum
+		if r := f.reader(ca, 4); r.err == nil {
+			r.sig("OCHK")
+			if r.err != nil {
+				return headerBlock{}, r.err
+			}
+		}
+	}
+	return headerBlock{start, cl}, nil
 }
 
-// Children returns the names of the links in the group at path, in no set
-// order.
-func (f *File) Children(path string) ([]string, error) {
-	addr, err := f.lookup(path)
-	if err != nil {
-		return nil, err
-	}
-	kids, err := f.children(addr)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(kids))
-	for k := range kids {
-		out = append(out, k)
-	}
-	return out, nil
-}
-
-// Reading failed because the stream was not what its header promised.
-var errCorrupt = errors.New("corrupt data")
-
-func inflate(b []byte, want int) ([]byte, error) {
-	zr, err := zlib.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("deflate filter: %w", err)
-	}
-	out := make([]byte, 0, want)
-	buf := bytes.NewBuffer(out)
-	n, err := io.Copy(buf, io.LimitReader(zr, int64(want)+1))
-	if err != nil {
-		return nil, fmt.Errorf("deflate filter: %w", err)
-	}
-	if n > int64(want) {
-		return nil, fmt.Errorf("deflate filter: chunk inflates past its %d bytes: %w", want, errCorrupt)
-	}
-	return buf.Bytes(), nil
+// bytesReader returns a reader over b (a message, a layout, an element)
+// that decodes addresses and lengths with the file's sizes.
+func (f *File) bytesReader(b []byte) *reader {
+	g := &File{data: b, offSize: f.offSize, lenSize: f.lenSize}
+	return &reader{f: g, end: uint64(len(b))}
 }

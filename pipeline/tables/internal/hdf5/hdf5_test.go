@@ -1,6 +1,7 @@
 package hdf5
 
 import (
+	"maps"
 	"os"
 	"slices"
 	"testing"
@@ -23,71 +24,41 @@ func TestReadFeatures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ints := func(p string) []int {
-				d, err := f.Dataset(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, err := d.Ints()
-				if err != nil {
-					t.Fatal(err)
-				}
-				return v
-			}
-			floats := func(p string) []float64 {
-				d, err := f.Dataset(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, err := d.Float64s()
-				if err != nil {
-					t.Fatal(err)
-				}
-				return v
-			}
-			strs := func(p string) []string {
-				d, err := f.Dataset(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, err := d.Strings()
-				if err != nil {
-					t.Fatal(err)
-				}
-				return v
-			}
-			if got := ints("contig"); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+			if got := values(t, f, "contig", (*Dataset).Float64s); !slices.Equal(got, []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
 				t.Errorf("contig = %v", got)
 			}
-			if got := ints("compact_be"); !slices.Equal(got, []int{-3, 7, 300}) {
+			if got := values(t, f, "compact_be", (*Dataset).Float64s); !slices.Equal(got, []float64{-3, 7, 300}) {
 				t.Errorf("compact_be = %v", got)
 			}
 			want2d := make([]float64, 35)
 			for i := range want2d {
 				want2d[i] = float64(i) * 1.5
 			}
-			if got := floats("grp/chunked2d"); !slices.Equal(got, want2d) {
+			if got := values(t, f, "grp/chunked2d", (*Dataset).Float64s); !slices.Equal(got, want2d) {
 				t.Errorf("chunked2d = %v", got)
 			}
 			if d, _ := f.Dataset("grp/chunked2d"); !slices.Equal(d.Dims(), []uint64{7, 5}) {
 				t.Errorf("chunked2d dims = %v", d.Dims())
 			}
-			if got := floats("grp/f32"); !slices.Equal(got, []float64{0.5, 2.25}) {
+			if got := values(t, f, "grp/f32", (*Dataset).Float64s); !slices.Equal(got, []float64{0.5, 2.25}) {
 				t.Errorf("f32 = %v", got)
 			}
-			if got := strs("grp/sub/fixed"); !slices.Equal(got, []string{"ab", "cde", ""}) {
+			if got := values(t, f, "grp/sub/fixed", (*Dataset).Strings); !slices.Equal(got, []string{"ab", "cde", ""}) {
 				t.Errorf("fixed = %q", got)
 			}
-			if got := strs("grp/sub/vlen"); !slices.Equal(got, []string{"x", "Faecalibacterium prausnitzii", "é"}) {
+			if got := values(t, f, "grp/sub/vlen", (*Dataset).Strings); !slices.Equal(got, []string{"x", "Faecalibacterium prausnitzii", "é"}) {
 				t.Errorf("vlen = %q", got)
 			}
-			if got := ints("empty"); len(got) != 0 {
+			if got := values(t, f, "empty", (*Dataset).Float64s); len(got) != 0 {
 				t.Errorf("empty = %v", got)
 			}
-			kids, err := f.Children("grp")
-			slices.Sort(kids)
-			if err != nil || !slices.Equal(kids, []string{"chunked2d", "f32", "sub"}) {
-				t.Errorf("Children(grp) = %v, %v", kids, err)
+			addr, err := f.lookup("grp")
+			if err != nil {
+				t.Fatal(err)
+			}
+			kids, err := f.children(addr)
+			if names := slices.Sorted(maps.Keys(kids)); err != nil || !slices.Equal(names, []string{"chunked2d", "f32", "sub"}) {
+				t.Errorf("children of grp = %v, %v", names, err)
 			}
 			if f.Has("grp/nothing") || !f.Has("grp/sub") {
 				t.Error("Has is wrong")
@@ -104,6 +75,20 @@ func TestReadFeatures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// values opens the dataset at path and decodes it with get.
+func values[T any](t *testing.T, f *File, path string, get func(*Dataset) ([]T, error)) []T {
+	t.Helper()
+	d, err := f.Dataset(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := get(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // TestCorruptFiles flips, truncates and overwrites bytes of a real file:
@@ -130,7 +115,7 @@ func TestCorruptFiles(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			if d.Kind() == String {
+			if d.dt.kind == String {
 				d.Strings()
 			} else {
 				d.Float64s()

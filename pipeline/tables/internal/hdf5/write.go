@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Writer builds a small HDF5 file in memory in the layout libhdf5 calls
@@ -172,7 +173,7 @@ func (w *Writer) Bytes() ([]byte, error) {
 				return fmt.Errorf("hdf5: dataset %q has %d values for dimensions %v", d.name, got, d.dims)
 			}
 			for _, s := range d.strs {
-				if !utf8Valid(s) {
+				if !utf8.ValidString(s) {
 					return fmt.Errorf("hdf5: dataset %q: string %q is not UTF-8", d.name, s)
 				}
 				b.intern(s)
@@ -241,8 +242,6 @@ func (w *Writer) Bytes() ([]byte, error) {
 	binary.LittleEndian.PutUint64(e[32:], heap)
 	return out, nil
 }
-
-func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
 
 // writeGroup writes a group's children, then its local heap, symbol table
 // node, B-tree and object header; it returns the header, B-tree and heap

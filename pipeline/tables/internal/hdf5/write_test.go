@@ -55,11 +55,11 @@ func TestWriteReadBack(t *testing.T) {
 		t.Errorf("data %v %v", v, err)
 	}
 	d, _ = f.Dataset("observation/matrix/indptr")
-	if v, err := d.Ints(); err != nil || !slices.Equal(v, []int{0, 1, 3, 4}) {
+	if v, err := d.Float64s(); err != nil || !slices.Equal(v, []float64{0, 1, 3, 4}) {
 		t.Errorf("indptr %v %v", v, err)
 	}
 	d, _ = f.Dataset("sample/empty")
-	if v, err := d.Ints(); err != nil || len(v) != 0 {
+	if v, err := d.Float64s(); err != nil || len(v) != 0 {
 		t.Errorf("empty %v %v", v, err)
 	}
 }
