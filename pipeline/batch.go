@@ -261,7 +261,7 @@ func writeBatchOutputs(ctx context.Context, cfg BatchConfig, res *BatchResult) e
 	if err := ctx.Err(); err != nil || len(combine) == 0 {
 		return err
 	}
-	files, err := Combine(cfg.OutDir, combine, "zonula "+cfg.Run.Version)
+	files, err := Combine(cfg.OutDir, combine, "zonula "+cfg.Run.Version, cfg.Run.BIOMFormat)
 	res.Files = append(res.Files, files...)
 	return err
 }

@@ -35,7 +35,7 @@ func SampleFromDir(dir string) (CombineInput, error) {
 
 // CombineDirs is Combine over sample directories Run wrote, each named by
 // its qc.json (SampleFromDir).
-func CombineDirs(outDir string, dirs []string, generatedBy string) ([]string, error) {
+func CombineDirs(outDir string, dirs []string, generatedBy string, format tables.BIOMFormat) ([]string, error) {
 	var samples []CombineInput
 	for _, dir := range dirs {
 		s, err := SampleFromDir(dir)
@@ -44,7 +44,7 @@ func CombineDirs(outDir string, dirs []string, generatedBy string) ([]string, er
 		}
 		samples = append(samples, s)
 	}
-	return Combine(outDir, samples, generatedBy)
+	return Combine(outDir, samples, generatedBy, format)
 }
 
 // Combine reads the genus rows of each sample's abundance.tsv and its
@@ -55,9 +55,9 @@ func CombineDirs(outDir string, dirs []string, generatedBy string) ([]string, er
 //     as columns in input order ("rank taxon lineage S1 S2 ...", reads;
 //     taxa by summed fractions, Unclassified last), which
 //     tables.ReadTables reads back;
-//   - abundance-genus.biom: the same table as BIOM 1.0 JSON
-//     (tables.WriteCombinedBIOM; "date" the Unix epoch for reproducible
-//     bytes);
+//   - abundance-genus.biom: the same table as BIOM 1.0 JSON or 2.1 HDF5
+//     (format; tables.WriteCombinedBIOM; "date" the Unix epoch for
+//     reproducible bytes);
 //   - zonula_qc_mqc.tsv: MultiQC custom content (qc.WriteMultiQCTable):
 //     per-sample input reads, passed reads, % passed, N50, mean Q, %
 //     with primers and % named to genus, the same section and columns as
@@ -67,20 +67,20 @@ func CombineDirs(outDir string, dirs []string, generatedBy string) ([]string, er
 // Only the genus rows of each sample are kept in memory (about a hundred
 // rows a sample). Sample names must be unique. It returns the file names
 // written.
-func Combine(outDir string, samples []CombineInput, generatedBy string) ([]string, error) {
+func Combine(outDir string, samples []CombineInput, generatedBy string, format tables.BIOMFormat) ([]string, error) {
 	stage, err := safefile.NewStage(outDir)
 	if err != nil {
 		return nil, err
 	}
 	defer stage.Discard()
-	if err := stageCombined(stage, samples, generatedBy); err != nil {
+	if err := stageCombined(stage, samples, generatedBy, format); err != nil {
 		return nil, err
 	}
 	return stage.Commit("")
 }
 
 // stageCombined stages Combine's files.
-func stageCombined(stage *safefile.Stage, samples []CombineInput, generatedBy string) error {
+func stageCombined(stage *safefile.Stage, samples []CombineInput, generatedBy string, format tables.BIOMFormat) error {
 	if len(samples) == 0 {
 		return errors.New("combine: no samples")
 	}
@@ -107,7 +107,7 @@ func stageCombined(stage *safefile.Stage, samples []CombineInput, generatedBy st
 		summaries = append(summaries, q.Summary)
 		genusReads = append(genusReads, q.Classification.AssignedAt[taxonomy.Genus])
 	}
-	meta := tables.BIOMMeta{GeneratedBy: generatedBy, Date: biomDate(), ID: "zonula combined genus table"}
+	meta := tables.BIOMMeta{GeneratedBy: generatedBy, Date: biomDate(), ID: "zonula combined genus table", Format: format}
 	if err := stage.Write(CombinedGenusTSV, func(w io.Writer) error { return tables.WriteCombinedTSV(w, profiles, taxonomy.Genus) }); err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func genusAlpha(p *tables.Profile, relative bool) metrics.Alpha {
 // writeTables stages abundance.tsv, profile.biom, metrics.json and, with
 // withQC, qc.json.
 func writeTables(stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet, withQC bool) error {
-	if err := writeProfileFiles(stage, res.Profile, cfg.Version); err != nil {
+	if err := writeProfileFiles(stage, res.Profile, cfg.Version, cfg.BIOMFormat); err != nil {
 		return err
 	}
 	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha},
@@ -174,15 +174,16 @@ func marshalJSON(v any) ([]byte, error) {
 }
 
 // WriteProfileFiles writes a sample's profile into dir as abundance.tsv
-// (every rank) and profile.biom (genus table, BIOM 1.0 JSON), committed
-// together; version is zonula's, recorded in the BIOM file.
-func WriteProfileFiles(dir string, p *tables.Profile, version string) error {
+// (every rank) and profile.biom (genus table, BIOM 1.0 JSON or 2.1 HDF5 as
+// format says), committed together; version is zonula's, recorded in the
+// BIOM file.
+func WriteProfileFiles(dir string, p *tables.Profile, version string, format tables.BIOMFormat) error {
 	stage, err := safefile.NewStage(dir)
 	if err != nil {
 		return err
 	}
 	defer stage.Discard()
-	if err := writeProfileFiles(stage, p, version); err != nil {
+	if err := writeProfileFiles(stage, p, version, format); err != nil {
 		return err
 	}
 	_, err = stage.Commit("")
@@ -190,14 +191,14 @@ func WriteProfileFiles(dir string, p *tables.Profile, version string) error {
 }
 
 // writeProfileFiles stages abundance.tsv and profile.biom.
-func writeProfileFiles(stage *safefile.Stage, p *tables.Profile, version string) error {
+func writeProfileFiles(stage *safefile.Stage, p *tables.Profile, version string, format tables.BIOMFormat) error {
 	if err := stage.Write("abundance.tsv", func(w io.Writer) error {
 		return tables.WriteTSV(w, p)
 	}); err != nil {
 		return err
 	}
 	return stage.Write("profile.biom", func(w io.Writer) error {
-		return tables.WriteBIOM(w, p, taxonomy.Genus, tables.BIOMMeta{GeneratedBy: "zonula " + version, Date: biomDate()})
+		return tables.WriteBIOM(w, p, taxonomy.Genus, tables.BIOMMeta{GeneratedBy: "zonula " + version, Date: biomDate(), Format: format})
 	})
 }
 

@@ -24,8 +24,9 @@ type ProfileConfig struct {
 	OutDir string
 	// Sample names the sample of a single-sample input ("" keeps the
 	// table's, or a per-read table's directory or file name).
-	Sample  string
-	Version string // zonula's, recorded in profile.biom
+	Sample     string
+	Version    string            // zonula's, recorded in profile.biom
+	BIOMFormat tables.BIOMFormat // of profile.biom
 	// Done, when set, hears of each sample as its files are committed.
 	Done func(p *tables.Profile, dir string)
 }
@@ -67,7 +68,7 @@ func Profile(ctx context.Context, cfg ProfileConfig) ([]*tables.Profile, error) 
 			}
 			dir = filepath.Join(cfg.OutDir, p.Sample)
 		}
-		if err := WriteProfileFiles(dir, p, cfg.Version); err != nil {
+		if err := WriteProfileFiles(dir, p, cfg.Version, cfg.BIOMFormat); err != nil {
 			return nil, err
 		}
 		if cfg.Done != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/zonula/zonula/pipeline/profile"
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/taxonomy/classify"
 	"github.com/zonula/zonula/taxonomy/refdb"
@@ -34,6 +35,9 @@ type Config struct {
 	// are oriented by the classifier), and primers are trimmed off unless
 	// QC.KeepPrimers. Nil skips the search.
 	Primers *qc.PrimerOptions
+	// BIOMFormat is the format of profile.biom: BIOM 1.0 JSON (the zero
+	// value) or 2.1 HDF5.
+	BIOMFormat tables.BIOMFormat
 	// NoMultiQC leaves out the MultiQC custom-content files
 	// (SAMPLE.zonula_general_mqc.json, SAMPLE.zonula_lengths_mqc.json).
 	NoMultiQC bool

@@ -29,6 +29,7 @@ type WorkflowOptions struct {
 	MemMB          int    // memory per sample job, MB
 	RuntimeMinutes int    // time limit per sample job
 	Options        string // flags for every `zonula run`, e.g. "--format html,pdf --min-q 20"
+	CombineOptions string // flags for the final `zonula combine`, e.g. "--biom-format 2.1"
 	Force          bool   // overwrite an existing Snakefile and config.yaml
 }
 

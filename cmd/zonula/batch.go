@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
@@ -47,7 +48,7 @@ crash or Ctrl-C (--force runs everything again). At the end DIR holds:
 
   batch-summary.tsv     sample, status, reads, passed, genus reads, seconds, error
   abundance-genus.tsv   genus read counts, one column per sample
-  abundance-genus.biom  the same, BIOM 1.0 JSON
+  abundance-genus.biom  the same, BIOM 1.0 JSON (2.1 HDF5 with --biom-format 2.1)
   zonula_qc_mqc.tsv     QC per sample for MultiQC ('multiqc DIR')`
 
 func newBatchCommand() *cobra.Command {
@@ -115,12 +116,13 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 	cfg := pipeline.BatchConfig{
 		Sheet: sheet, OutDir: o.out, Jobs: o.jobs, Threads: o.threads, Force: o.force,
 		Run: pipeline.Config{
-			DB: db, DBName: dbName,
+			DB: db, DBName: dbName, BIOMFormat: o.report.biom,
 			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate,
 			Classify: classify.DefaultOptions(),
 			HTML:     html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit,
 			Reference: ref,
 			Options: slices.Concat([]report.Option{
+				{Name: "biom-format", Value: o.report.biom.String()},
 				{Name: "db", Value: dbName},
 				{Name: "format", Value: o.report.formats},
 				{Name: "max-length", Value: strconv.Itoa(o.qc.maxLength)},
@@ -206,7 +208,7 @@ func newCombineCommand() *cobra.Command {
 (the sample name comes from qc.json) and write into DIR:
 
   abundance-genus.tsv   genus read counts, one column per sample, in argument order
-  abundance-genus.biom  the same, BIOM 1.0 JSON
+  abundance-genus.biom  the same, BIOM 1.0 JSON (2.1 HDF5 with --biom-format 2.1)
   zonula_qc_mqc.tsv     QC per sample for MultiQC ('multiqc DIR')
 
 'zonula batch' does this itself; the Snakemake workflow ('zonula workflow
@@ -217,16 +219,20 @@ init') calls it as its last step.` + exitStatusHelp,
 		},
 	}
 	cmd.Flags().StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
+	registerBIOMFormat(cmd.Flags(), &o.biom)
 	return cmd
 }
 
-type combineOptions struct{ out string }
+type combineOptions struct {
+	out  string
+	biom tables.BIOMFormat
+}
 
 func runCombine(_ context.Context, o combineOptions, dirs []string, _, _ io.Writer) error {
 	if o.out == "" {
 		return usagef("--out is required")
 	}
 	ver, _ := buildVersion()
-	_, err := pipeline.CombineDirs(o.out, dirs, "zonula "+ver)
+	_, err := pipeline.CombineDirs(o.out, dirs, "zonula "+ver, o.biom)
 	return err
 }

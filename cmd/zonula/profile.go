@@ -15,6 +15,7 @@ import (
 
 type profileOptions struct {
 	tables      tableFlags
+	biom        tables.BIOMFormat
 	out, sample string
 	quiet       bool
 }
@@ -27,8 +28,8 @@ func newProfileCommand() *cobra.Command {
 		Long: `Turn zonula's per-read table (reads.tsv.gz from 'zonula run' or 'zonula
 classify') or an abundance table in any format zonula reads into zonula's
 profile files: abundance.tsv (every rank, unclassified rows included) and
-profile.biom (genus table, BIOM 1.0 JSON). One sample writes into DIR;
-several write into DIR/SAMPLE/.
+profile.biom (genus table, BIOM 1.0 JSON, or 2.1 HDF5 with --biom-format
+2.1). One sample writes into DIR; several write into DIR/SAMPLE/.
 
 From a per-read table every rank above species equals what 'zonula run'
 reports; reads that run splits between near-tied species by EM are counted
@@ -40,6 +41,7 @@ at the rank their line names, since the table does not hold their ties.` + exitS
 	}
 	o.tables.register(cmd)
 	f := cmd.Flags()
+	registerBIOMFormat(f, &o.biom)
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	f.StringVar(&o.sample, "sample", "", "sample name of a single-sample input (default: from the table or file name)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
@@ -55,7 +57,7 @@ func runProfile(ctx context.Context, o profileOptions, inputs []string, _, stder
 	}
 	ver, _ := buildVersion()
 	_, err := pipeline.Profile(ctx, pipeline.ProfileConfig{
-		Inputs: inputs, Read: o.tables.options(), OutDir: o.out, Sample: o.sample, Version: ver,
+		Inputs: inputs, Read: o.tables.options(), OutDir: o.out, Sample: o.sample, Version: ver, BIOMFormat: o.biom,
 		Done: func(p *tables.Profile, dir string) {
 			if !o.quiet {
 				fmt.Fprintf(stderr, "zonula: %s: abundance.tsv and profile.biom in %s\n", p.Sample, dir)

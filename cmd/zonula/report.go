@@ -82,9 +82,10 @@ func runReport(ctx context.Context, o reportOptions, inputs []string, _, stderr 
 	_, err = pipeline.Report(ctx, pipeline.ReportConfig{
 		Tables: inputs, Read: o.tables.options(), OutDir: o.out, Sample: o.sample, OneSample: o.metadata != "",
 		Run: pipeline.Config{
-			DB: db, DBName: o.db, Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize,
+			DB: db, DBName: o.db, BIOMFormat: o.report.biom, Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize,
 			Version: ver, Commit: commit, Reference: ref,
 			Options: []report.Option{
+				{Name: "biom-format", Value: o.report.biom.String()},
 				{Name: "db", Value: o.db},
 				{Name: "format", Value: o.report.formats},
 				{Name: "metadata", Value: o.metadata},

@@ -4,18 +4,26 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/zonula/zonula/pipeline/metrics"
+	"github.com/zonula/zonula/pipeline/tables"
 )
 
-// reportFlags are the report-output flags shared by run, batch, report and
+// reportFlags are the output flags shared by run, batch, report and
 // workflow init, so that they stay the same everywhere.
 type reportFlags struct {
 	formats, pageSize, reference string
+	biom                         tables.BIOMFormat
 }
 
 func (r *reportFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&r.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
 	f.StringVar(&r.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
 	f.StringVar(&r.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
+	registerBIOMFormat(f, &r.biom)
+}
+
+// registerBIOMFormat adds --biom-format, the format of the BIOM files written.
+func registerBIOMFormat(f *pflag.FlagSet, v *tables.BIOMFormat) {
+	f.Var(v, "biom-format", "BIOM files: 1.0 (JSON) or 2.1 (HDF5, what QIIME 2 imports as BIOMV210Format)")
 }
 
 // check returns the report formats asked for, or a usage error for a bad

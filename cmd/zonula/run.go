@@ -48,7 +48,7 @@ the reference database, and write into DIR:
   reads.tsv.gz             per-read status, lineage, rank, confidence, identity, reference
                            (filtered reads: the reason in the last column)
   abundance.tsv            rank, taxon, lineage, reads, fraction at every rank
-  profile.biom             genus table, BIOM 1.0 JSON
+  profile.biom             genus table, BIOM 1.0 JSON (2.1 HDF5 with --biom-format 2.1)
   metrics.json             alpha diversity, health indices (value, drivers, coverage), percentiles
   qc.json                  read counts per filter, length and quality histograms, classification summary
   run.json                 version, database identity, options, input checksums, times
@@ -120,9 +120,10 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: o.stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
-		Threads: o.threads, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
+		Threads: o.threads, BIOMFormat: o.report.biom, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
 		Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
 		Options: slices.Concat([]report.Option{
+			{Name: "biom-format", Value: o.report.biom.String()},
 			{Name: "db", Value: dbName},
 			{Name: "format", Value: o.report.formats},
 			{Name: "max-length", Value: strconv.Itoa(o.qc.maxLength)},

@@ -128,12 +128,12 @@ func runWorkflowInit(_ context.Context, o workflowOptions, args []string, _, std
 	for i, a := range qcArgs {
 		qcArgs[i] = shellQuote(a)
 	}
-	flags = append(flags, "--format", o.report.formats, "--page-size", o.report.pageSize)
+	flags = append(flags, "--biom-format", o.report.biom.String(), "--format", o.report.formats, "--page-size", o.report.pageSize)
 	flags = append(flags, qcArgs...)
 	ver, _ := buildVersion()
 	files, err := pipeline.WriteWorkflow(dir, sheet, pipeline.WorkflowOptions{
 		Zonula: zonula, Version: "zonula " + ver, Threads: o.threads, MemMB: o.memMB, RuntimeMinutes: o.runtime,
-		Options: strings.Join(flags, " "), Force: o.force,
+		Options: strings.Join(flags, " "), CombineOptions: "--biom-format " + o.report.biom.String(), Force: o.force,
 	})
 	if errors.Is(err, pipeline.ErrWorkflowExists) {
 		return usagef("%v", err)
