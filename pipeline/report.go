@@ -9,10 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/profile"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/knowledge"
 )
 
 // ReportProfile writes a sample's outputs from a profile imported from an
@@ -185,4 +187,25 @@ func withOption(opts []report.Option, name, value string) []report.Option {
 	out := slices.Clone(opts)
 	out[i].Value = value
 	return out
+}
+
+// LoadReference reads a user's cohort table (any format tables.ReadTables
+// detects; at least metrics.MinReferenceSamples samples) as the reference
+// set percentiles are taken in, each sample reduced to the values findings
+// compare (metrics.ReferenceValues, with the knowledge base's index
+// definitions).
+func LoadReference(path string) (*metrics.ReferenceSet, error) {
+	profiles, err := readTables([]string{path}, tables.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	kb, err := knowledge.Load()
+	if err != nil {
+		return nil, err
+	}
+	ref, err := metrics.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula", profiles, kb.IndexDefs())
+	if err != nil {
+		return nil, &InputError{Path: path, Err: err}
+	}
+	return ref, nil
 }

@@ -222,13 +222,6 @@ func GradeLabel(grade string) string {
 	return "Grade " + grade + ": " + gradeWords(grade)
 }
 
-func (b *builder) taxon(id string) knowledge.Taxon {
-	if t, ok := b.kb.TaxonByID(id); ok {
-		return t
-	}
-	return knowledge.Taxon{ID: id, Name: id} // the knowledge tests keep every ID used here present
-}
-
 // listSuffix is " (a, b, c)" naming drivers, "" when there are none.
 func listSuffix(drivers []string) string {
 	if len(drivers) == 0 {

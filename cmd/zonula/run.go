@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,9 +16,7 @@ import (
 	"github.com/zonula/zonula/pipeline"
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
-	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
-	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
 
@@ -150,20 +147,12 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	return nil
 }
 
-// loadReference reads a user's cohort table (any format tables.ReadTables
-// detects) as a reference set.
+// loadReference reads a user's cohort table as a reference set
+// (pipeline.LoadReference); errors name --reference.
 func loadReference(path string) (*metrics.ReferenceSet, error) {
-	profiles, err := tables.ReadTables(path, tables.ReadOptions{})
+	ref, err := pipeline.LoadReference(path)
 	if err != nil {
-		return nil, &badInputError{fmt.Errorf("--reference: %w", err)}
-	}
-	kb, err := knowledge.Load()
-	if err != nil {
-		return nil, err
-	}
-	ref, err := metrics.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula", profiles, kb.IndexDefs())
-	if err != nil {
-		return nil, &badInputError{fmt.Errorf("--reference %s: %w", path, err)}
+		return nil, fmt.Errorf("--reference: %w", err)
 	}
 	return ref, nil
 }

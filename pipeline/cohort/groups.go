@@ -153,13 +153,3 @@ func sepName(sep byte) string {
 	}
 	return ","
 }
-
-// Lookup returns the entry for sample and whether there is one.
-func (g *Groups) Lookup(sample string) (GroupEntry, bool) {
-	for _, e := range g.Entries {
-		if e.Sample == sample {
-			return e, true
-		}
-	}
-	return GroupEntry{}, false
-}

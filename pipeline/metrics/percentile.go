@@ -112,9 +112,6 @@ func (r *ReferenceSet) Note() string { return r.meta.Note }
 // sources, from its "#refs" line; nil when none.
 func (r *ReferenceSet) Refs() []string { return slices.Clone(r.meta.Refs) }
 
-// Title is the set's name without its size.
-func (r *ReferenceSet) Title() string { return r.meta.Name }
-
 // Source says where the set's data come from and how it was made.
 func (r *ReferenceSet) Source() string { return r.meta.Source }
 

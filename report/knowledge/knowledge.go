@@ -331,14 +331,14 @@ func (k *Knowledge) IndexDefs() metrics.IndexDefs {
 	return defs
 }
 
-// ForbiddenWords returns the word stems the report must never use of microbes,
+// forbiddenWords returns the word stems the report must never use of microbes,
 // foods or advice (RULE-01): claims of cause, cure or certainty. Each matches
 // as a whole word with the endings listed in forbidden.
-func ForbiddenWords() []string {
+func forbiddenWords() []string {
 	return []string{"cause", "cure", "heal", "detox", "guarantee", "fix", "repair"}
 }
 
-// forbidden matches ForbiddenWords and their usual endings.
+// forbidden matches forbiddenWords and their usual endings.
 var forbidden = regexp.MustCompile(`(?i)\b(caus(e|es|ed|ing)|cur(e|es|ed|ing)|heal(s|ed|ing)?|detox\w*|guarante\w*|fix(es|ed|ing)?|repair(s|ed|ing)?)\b`)
 
 // negations are phrases that deny causation, which report text may use (the

@@ -115,7 +115,7 @@ func TestCheckWording(t *testing.T) {
 		"heal": {"heal", "heals", "healing"}, "detox": {"detox", "detoxify", "detoxification"},
 		"guarantee": {"guarantee", "guaranteed"}, "fix": {"fix", "fixes", "fixed"}, "repair": {"repair", "repairs"},
 	}
-	for _, w := range ForbiddenWords() {
+	for _, w := range forbiddenWords() {
 		forms, ok := endings[w]
 		if !ok {
 			t.Errorf("no test forms for forbidden word %q", w)

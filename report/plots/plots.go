@@ -145,30 +145,3 @@ func LengthHistogram(bins []qc.Bin) (*plot.Plot, error) {
 	p.Add(plotter.NewGrid(), h)
 	return p, nil
 }
-
-// Gauge draws one value on a horizontal 0–max scale with shaded reference
-// band [lo, hi]; used where a reference range exists.
-func Gauge(value, lo, hi, maxv float64, label string) (*plot.Plot, error) {
-	if maxv <= 0 || math.IsNaN(value) {
-		return nil, fmt.Errorf("plots: gauge %q: value %v on scale 0–%v", label, value, maxv)
-	}
-	p := newPlot()
-	p.X.Label.Text = label
-	p.X.Min, p.X.Max = 0, maxv
-	p.Y.Min, p.Y.Max = 0, 1
-	p.HideY()
-	band, err := plotter.NewPolygon(plotter.XYs{{X: lo, Y: 0.2}, {X: hi, Y: 0.2}, {X: hi, Y: 0.8}, {X: lo, Y: 0.8}})
-	if err != nil {
-		return nil, err
-	}
-	band.Color = color.RGBA{220, 220, 220, 255}
-	band.LineStyle.Width = 0
-	mark, err := plotter.NewLine(plotter.XYs{{X: value, Y: 0.05}, {X: value, Y: 0.95}})
-	if err != nil {
-		return nil, err
-	}
-	mark.LineStyle.Width = vg.Points(3)
-	mark.LineStyle.Color = grey
-	p.Add(band, mark)
-	return p, nil
-}

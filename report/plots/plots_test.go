@@ -34,7 +34,6 @@ func TestFiguresRenderDeterministically(t *testing.T) {
 		"genera": func() (*plot.Plot, error) { return TopGenera(shares) },
 		"phyla":  func() (*plot.Plot, error) { return Phyla(shares) },
 		"length": func() (*plot.Plot, error) { return LengthHistogram(bins) },
-		"gauge":  func() (*plot.Plot, error) { return Gauge(3.2, 2.5, 4, 5, "Shannon") },
 		"percentiles": func() (*plot.Plot, error) {
 			return PercentileGauges([]Position{{"Shannon", 12}, {"Butyrate producers", 88}})
 		},
