@@ -22,10 +22,15 @@ test-deps:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
 
+# gofmt, vet, staticcheck and deadcode (pinned as Go tools in go.mod), the
+# import allow-list, and no function over 100 lines or file over 600.
 lint:
 	test -z "$$(gofmt -l .)"
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	scripts/check-deadcode.sh
 	scripts/check-imports.sh
+	scripts/check-lengths.sh
 
 golden:
 	$(GO) test ./... -update
