@@ -32,7 +32,7 @@ func realReads(t *testing.T, n int) string {
 	return strings.Join(lines[:4*n], "")
 }
 
-// TestBadInputTable checks each row of the README's bad-input table.
+// TestBadInputTable checks each row of the bad-input table in docs/errors.md.
 func TestBadInputTable(t *testing.T) {
 	dir := t.TempDir()
 	good := realReads(t, 20)

@@ -45,6 +45,7 @@ reason in the last column). The file appears only when complete.` + exitStatusHe
 	f.IntVar(&o.threads, "threads", 0, "classification threads (default: all cores)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	o.qc.register(f)
+	f.MarkHidden("no-multiqc") // classify writes no MultiQC files
 	return cmd
 }
 

@@ -63,7 +63,7 @@ re-run with the same inputs and --seed.` + exitStatusHelp,
 	f.StringVar(&o.metric, "metric", def.Metric, "beta diversity: "+strings.Join(cohort.Metrics(), ", "))
 	f.IntVar(&o.permutations, "permutations", def.Permutations, "PERMANOVA permutations")
 	f.Uint64Var(&o.seed, "seed", def.Seed, "seed of the PERMANOVA permutations")
-	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
+	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, html,pdf (both) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd

@@ -41,7 +41,7 @@ Writes into DIR: report.html, report.pdf and compare.json (the numbers).` + exit
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the read-sampling simulation")
-	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
+	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, html,pdf (both) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd

@@ -60,7 +60,7 @@ Simpson (1 − Σp²), inverse Simpson, Pielou, Chao1 (bias-corrected), ACE (rar
 ≤ 10), Good's coverage, and with --tree Faith's PD; with --rarefy N every
 sample is first subsampled to N reads (seeded) and Hurlbert's expected
 richness at N is added. Count-based estimators are NA for tables of relative
-abundances (MetaPhlAn, Emu). Values equal scikit-bio and vegan (see README).
+abundances (MetaPhlAn, Emu). Values equal scikit-bio and vegan (see docs/metrics.md).
 
 Without -o the alpha table is printed (TSV, or everything as JSON with
 --json). With -o DIR, DIR gets alpha.tsv, metrics.json and one distance

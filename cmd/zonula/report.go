@@ -46,7 +46,7 @@ table was made against a zonula database, so the indices' coverage is known.` + 
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	o.report.register(f)
-	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with the person's details (one sample only; see README)")
+	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with the person's details (one sample only; see docs/reports.md)")
 	f.StringVar(&o.sample, "sample", "", "sample name for a single-sample table (default: from the table or file name)")
 	f.StringVar(&o.db, "db", "", "the zonula database `FILE` or name the table was made with (for index coverage; default: unknown)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")

@@ -15,7 +15,7 @@ type reportFlags struct {
 }
 
 func (r *reportFlags) register(f *pflag.FlagSet) {
-	f.StringVar(&r.formats, "format", "html,pdf", "report formats: html, pdf, both (html,pdf) or none")
+	f.StringVar(&r.formats, "format", "html,pdf", "report formats: html, pdf, html,pdf (both) or none")
 	f.StringVar(&r.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
 	f.StringVar(&r.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
 	registerBIOMFormat(f, &r.biom)

@@ -68,7 +68,7 @@ Outputs appear only when all are complete.` + exitStatusHelp,
 	f.StringVar(&o.db, "db", "", "reference database `FILE` (default: embedded)")
 	f.StringVar(&o.sample, "sample", "", "sample name (default: first input's file name)")
 	o.report.register(f)
-	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with age, sex, symptoms, red flags, medicines, transit and lab markers (see README)")
+	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` with age, sex, symptoms, red flags, medicines, transit and lab markers (see docs/reports.md)")
 	f.IntVar(&o.threads, "threads", 0, "classification threads (default: the cores Go may use, which follows CPU limits of containers and cgroups)")
 	o.qc.register(f)
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
