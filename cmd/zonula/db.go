@@ -280,7 +280,7 @@ func runDBBuild(o dbBuildOptions, input string, stdout, stderr io.Writer) error 
 	}
 	h := refdb.Header{Name: name, Version: o.version, Source: o.source, License: o.license, Built: o.date,
 		InputSeqs: st.Input, Duplicates: st.Duplicates, Skipped: st.SkippedTotal()}
-	deriveHeader(&h, refs)
+	classify.DeriveHeader(&h, refs)
 	if err := safefile.Write(o.out, func(w io.Writer) error {
 		var err error
 		h, err = refdb.Write(w, h, refs)
@@ -371,7 +371,7 @@ func runDBFetch(ctx context.Context, o dbFetchOptions, name string, stdout, stde
 		return err
 	}
 	prog := fetchProgress(stderr)
-	path, h, err := refdb.Fetch(ctx, e, refdb.FetchOptions{Dir: dir, SHA256: sums, Progress: prog, Derive: deriveHeader})
+	path, h, err := refdb.Fetch(ctx, e, refdb.FetchOptions{Dir: dir, SHA256: sums, Progress: prog, Derive: classify.DeriveHeader})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return err
@@ -477,11 +477,4 @@ func runDBList(flagDir string, stdout io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, e.Version, e.Format, e.License, mark)
 	}
 	return tw.Flush()
-}
-
-// deriveHeader adds to a database header what the classifier derives from
-// its sequences (genus cohesion, see classify.GenusCohesion), for every
-// database zonula builds or fetches.
-func deriveHeader(h *refdb.Header, refs []refdb.Reference) {
-	h.GenusCohesion = classify.GenusCohesion(refs, 0)
 }
