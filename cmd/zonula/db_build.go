@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/taxonomy/classify"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
@@ -79,18 +79,13 @@ func newDBBuildCommand() *cobra.Command {
 	return cmd
 }
 
-// openInput opens a reference file and decompresses it.
-func openInput(path string) (io.Reader, func(), error) {
-	f, err := os.Open(path)
+// openInput opens a reference file, decompressed as seqio detects it.
+func openInput(path string) (io.ReadCloser, error) {
+	r, err := seqio.Open(path)
 	if err != nil {
-		return nil, nil, &badInputError{err}
+		return nil, &badInputError{err}
 	}
-	r, err := refdb.Decompress(f)
-	if err != nil {
-		f.Close()
-		return nil, nil, &badInputError{fmt.Errorf("%s: %w", path, err)}
-	}
-	return r, func() { r.Close(); f.Close() }, nil
+	return r, nil
 }
 
 // runDBBuild builds the database file o.out from the reference sequences in
@@ -117,18 +112,18 @@ func runDBBuild(o dbBuildOptions, input string, stdout, stderr io.Writer) error 
 	case need == "none" && o.taxonomy != "":
 		return usagef("--format %s takes no --taxonomy file", o.format)
 	}
-	fasta, closeFASTA, err := openInput(input)
+	fasta, err := openInput(input)
 	if err != nil {
 		return err
 	}
-	defer closeFASTA()
-	in := refdb.Input{Format: o.format, FASTA: fasta, FASTAName: input}
+	defer fasta.Close()
+	in := refdb.Input{Format: o.format, FASTA: fastaRecords(fasta, input), FASTAName: input}
 	if o.taxonomy != "" {
-		tax, closeTax, err := openInput(o.taxonomy)
+		tax, err := openInput(o.taxonomy)
 		if err != nil {
 			return err
 		}
-		defer closeTax()
+		defer tax.Close()
 		in.Taxonomy, in.TaxonomyName = tax, o.taxonomy
 	}
 	refs, st, err := refdb.BuildFrom(in)

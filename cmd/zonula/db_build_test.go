@@ -61,6 +61,21 @@ func TestDBBuildErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.fa")
 	os.WriteFile(bad, []byte(">a;tax=d:Bacteria;\nACGT\nAC!T\n"), 0o644)
+	// Reference FASTA is read by seqio, as reads are: its errors name the
+	// file, line and record; refdb's own checks name the record's header.
+	files := map[string]string{
+		"nonucleotide.fa": ">a;tax=d:Bacteria;\r\nAC-GT..\r\nACXT\r\n",
+		"noheader.fa":     "ACGT\n",
+		"empty.fa":        "",
+		"reads.fq":        "@r1;tax=d:Bacteria;\nACGT\n+\nIIII\n",
+		"dup.fa":          "\n>a;tax=d:Bacteria;\nACGT\nACGT\n\n>b;tax=d:Bacteria;\nGGGG\n>a;tax=d:Bacteria;\nTTTT\n",
+	}
+	for name, text := range files {
+		os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+	}
+	gz, _ := os.ReadFile(filepath.Join(refdbFixtures, "gtdb_ssu.fna.gz"))
+	os.WriteFile(filepath.Join(dir, "cut.fna.gz"), gz[:len(gz)/2], 0o644)
+	tmp := func(n string) string { return filepath.Join(dir, n) }
 	fx := func(n string) string { return filepath.Join(refdbFixtures, n) }
 	out := filepath.Join(dir, "o.zdb")
 	for _, c := range []struct {
@@ -69,7 +84,13 @@ func TestDBBuildErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"bad base names line", []string{"--format", "sintax", bad}, exitBadInput, bad + ":3: record 1 (a;tax=d:Bacteria;): character '!'"},
+		{"bad base names line", []string{"--format", "sintax", bad}, exitBadInput, bad + ":3: record 1 (a;tax=d:Bacteria;): invalid character in sequence"},
+		{"not a nucleotide code", []string{"--format", "sintax", tmp("nonucleotide.fa")}, exitBadInput, tmp("nonucleotide.fa") + ":1: record 1 (a;tax=d:Bacteria;): character 'X' is not a nucleotide code"},
+		{"no header", []string{"--format", "sintax", tmp("noheader.fa")}, exitBadInput, tmp("noheader.fa") + ":1: not FASTA or FASTQ"},
+		{"empty file", []string{"--format", "sintax", tmp("empty.fa")}, exitBadInput, tmp("empty.fa") + ": no sequences"},
+		{"FASTQ", []string{"--format", "sintax", tmp("reads.fq")}, exitBadInput, tmp("reads.fq") + ":1: record 1 (r1;tax=d:Bacteria;): reference sequences must be FASTA"},
+		{"duplicate id names both lines", []string{"--format", "sintax", tmp("dup.fa")}, exitBadInput, tmp("dup.fa") + ":8: record 3 (a;tax=d:Bacteria;): id a repeated (first on line 2)"},
+		{"truncated gzip", []string{"--format", "gtdb", tmp("cut.fna.gz")}, exitBadInput, tmp("cut.fna.gz")},
 		{"missing taxonomy", []string{"--format", "gg2", fx("gg2.fna")}, exitUsage, "needs --taxonomy"},
 		{"unexpected taxonomy", []string{"--format", "sintax", fx("sintax.fa.zst"), "--taxonomy", fx("gg2_taxonomy.tsv")}, exitUsage, "takes no --taxonomy"},
 		{"unknown format", []string{"--format", "blast", fx("gg2.fna")}, exitUsage, "unknown database format"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/taxonomy/classify"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
@@ -81,7 +82,8 @@ func runDBFetch(ctx context.Context, o dbFetchOptions, name string, stdout, stde
 		return err
 	}
 	prog := fetchProgress(stderr)
-	path, h, err := refdb.Fetch(ctx, e, refdb.FetchOptions{Dir: dir, SHA256: sums, Progress: prog, Derive: classify.DeriveHeader})
+	path, h, err := refdb.Fetch(ctx, e, refdb.FetchOptions{Dir: dir, SHA256: sums, Progress: prog,
+		Derive: classify.DeriveHeader, Decompress: seqio.NewReader, Records: fastaRecords})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return err
