@@ -3,6 +3,8 @@ package classify
 import (
 	"cmp"
 	"slices"
+
+	"github.com/zonula/zonula/taxonomy/dna"
 )
 
 // candidate is a reference a read shares informative k-mers with, and,
@@ -60,9 +62,13 @@ const (
 
 // orient returns seq or its reverse complement, whichever the index
 // supports more (strandSupport; seq on a tie), and whether it is the
-// reverse complement, held in w's buffer until the next read.
+// reverse complement, held in w's buffer until the next read. The
+// classifier reads bases only through nucCode, where every byte but A, C,
+// G, T and U is ambiguous, so the complement's IUPAC codes (R for Y, …)
+// weigh as the N they stand for.
 func (w *Worker) orient(seq []byte) ([]byte, bool) {
-	w.rc = reverseComplement(w.rc, seq)
+	w.rc = append(w.rc[:0], seq...)
+	dna.ReverseComplement(w.rc)
 	if w.c.strandSupport(w.rc) > w.c.strandSupport(seq) {
 		return w.rc, true
 	}

@@ -1,30 +1,23 @@
 package classify
 
 import (
-	"math"
 	"slices"
+
+	"github.com/zonula/zonula/taxonomy/dna"
 )
 
 // ErrorRate returns the mean per-base error probability implied by Phred+33
-// qualities, Σ 10^(-q/10) / n; 0 when qual is empty.
+// qualities, Σ 10^(-q/10) / n (dna.PhredError); 0 when qual is empty.
 func ErrorRate(qual []byte) float64 {
 	if len(qual) == 0 {
 		return 0
 	}
 	var sum float64
 	for _, q := range qual {
-		sum += phredError[q]
+		sum += dna.PhredError(q)
 	}
 	return sum / float64(len(qual))
 }
-
-var phredError = func() (t [256]float64) {
-	for i := range t {
-		q := max(0, i-33)
-		t[i] = math.Pow(10, -float64(q)/10)
-	}
-	return t
-}()
 
 // maxErrorRate caps the error rate a read is classified at.
 const maxErrorRate = 0.25
