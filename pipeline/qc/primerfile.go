@@ -50,116 +50,159 @@ var ErrNoPrimerPairs = errors.New("no primer pairs (want lines 'FWD_NAME FWD_SEQ
 func ReadPrimerPairs(r io.Reader, name string) ([]PrimerPair, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), 1<<16)
-	var pairs []PrimerPair
-	fail := func(line int, format string, a ...any) ([]PrimerPair, error) {
-		return nil, &PrimerFileError{File: name, Line: line, Err: fmt.Errorf(format, a...)}
-	}
-	check := func(line int, p Primer) error {
-		if p.Name == "" {
-			return &PrimerFileError{File: name, Line: line, Err: errors.New("primer without a name")}
-		}
-		if _, err := compile(p.Seq); err != nil {
-			return &PrimerFileError{File: name, Line: line, Err: fmt.Errorf("primer %s: %w", p.Name, err)}
-		}
-		return nil
-	}
-	lineNo := 0
-	fasta := false
+	p := &primerReader{name: name}
 	decided := false
-	// FASTA state: the record being read and the forward primer waiting
-	// for its reverse.
-	var cur *Primer
-	var curLine int
-	var fwd *Primer
-	var fwdLine int
-	flush := func() error {
-		if cur == nil {
-			return nil
-		}
-		if err := check(curLine, *cur); err != nil {
-			return err
-		}
-		if fwd == nil {
-			fwd, fwdLine, cur = cur, curLine, nil
-			return nil
-		}
-		if len(pairs) == MaxPrimerPairs {
-			return &PrimerFileError{File: name, Line: curLine, Err: fmt.Errorf("more than %d primer pairs", MaxPrimerPairs)}
-		}
-		pairs = append(pairs, PrimerPair{Forward: *fwd, Reverse: *cur})
-		fwd, cur = nil, nil
-		return nil
-	}
 	for sc.Scan() {
-		lineNo++
+		p.line++
 		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-		if line == "" || (!fasta && strings.HasPrefix(line, "#")) {
+		if line == "" || (!p.fasta && strings.HasPrefix(line, "#")) {
 			continue
 		}
 		if !decided {
-			fasta, decided = strings.HasPrefix(line, ">"), true
+			p.fasta, decided = strings.HasPrefix(line, ">"), true
 		}
-		if fasta {
-			if strings.HasPrefix(line, ">") {
-				if err := flush(); err != nil {
-					return nil, err
-				}
-				fields := strings.Fields(line[1:])
-				if len(fields) == 0 {
-					return fail(lineNo, "FASTA header without a name")
-				}
-				cur, curLine = &Primer{Name: fields[0]}, lineNo
-				continue
-			}
-			if strings.ContainsAny(line, " \t") {
-				return fail(lineNo, "space inside a primer sequence")
-			}
-			cur.Seq += strings.ToUpper(line)
-			if len(cur.Seq) > 64 {
-				return fail(lineNo, "primer %s longer than 64 bases", cur.Name)
-			}
-			continue
+		var err error
+		if p.fasta {
+			err = p.fastaLine(line)
+		} else {
+			err = p.tableLine(line)
 		}
-		f := strings.Fields(line)
-		var pp PrimerPair
-		switch len(f) {
-		case 4:
-			pp = PrimerPair{Forward: Primer{Name: f[0], Seq: strings.ToUpper(f[1])}, Reverse: Primer{Name: f[2], Seq: strings.ToUpper(f[3])}}
-		case 2:
-			n := len(pairs) + 1
-			pp = PrimerPair{Forward: Primer{Name: fmt.Sprintf("fwd%d", n), Seq: strings.ToUpper(f[0])}, Reverse: Primer{Name: fmt.Sprintf("rev%d", n), Seq: strings.ToUpper(f[1])}}
-		default:
-			return fail(lineNo, "%d fields, want 4 (FWD_NAME FWD_SEQ REV_NAME REV_SEQ) or 2 (FWD_SEQ REV_SEQ)", len(f))
+		if err != nil {
+			return nil, err
 		}
-		for _, p := range []Primer{pp.Forward, pp.Reverse} {
-			if err := check(lineNo, p); err != nil {
-				return nil, err
-			}
-		}
-		if len(pairs) == MaxPrimerPairs {
-			return fail(lineNo, "more than %d primer pairs", MaxPrimerPairs)
-		}
-		pairs = append(pairs, pp)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return fail(lineNo+1, "line longer than 64 KiB")
+			return nil, p.errorf(p.line+1, "line longer than 64 KiB")
 		}
 		return nil, &PrimerFileError{File: name, Err: err}
 	}
-	if fasta {
-		if cur != nil && cur.Seq == "" {
-			return fail(curLine, "primer %s has no sequence", cur.Name)
-		}
-		if err := flush(); err != nil {
+	if p.fasta {
+		if err := p.endFASTA(); err != nil {
 			return nil, err
 		}
-		if fwd != nil {
-			return fail(fwdLine, "forward primer %s has no reverse primer after it", fwd.Name)
-		}
 	}
-	if len(pairs) == 0 {
+	if len(p.pairs) == 0 {
 		return nil, &PrimerFileError{File: name, Err: ErrNoPrimerPairs}
 	}
-	return pairs, nil
+	return p.pairs, nil
+}
+
+// primerReader is ReadPrimerPairs' state: the pairs read so far and, for
+// FASTA, the record being read and the forward primer waiting for its
+// reverse.
+type primerReader struct {
+	name  string // the file, for errors
+	line  int    // lines read so far
+	fasta bool
+	pairs []PrimerPair
+
+	cur, fwd         *Primer
+	curLine, fwdLine int
+}
+
+// errorf returns a *PrimerFileError at line.
+func (p *primerReader) errorf(line int, format string, a ...any) error {
+	return &PrimerFileError{File: p.name, Line: line, Err: fmt.Errorf(format, a...)}
+}
+
+// check tests that a primer read at line has a name and compiles.
+func (p *primerReader) check(line int, pr Primer) error {
+	if pr.Name == "" {
+		return &PrimerFileError{File: p.name, Line: line, Err: errors.New("primer without a name")}
+	}
+	if _, err := compile(pr.Seq); err != nil {
+		return &PrimerFileError{File: p.name, Line: line, Err: fmt.Errorf("primer %s: %w", pr.Name, err)}
+	}
+	return nil
+}
+
+// add appends a pair read at line, at most MaxPrimerPairs.
+func (p *primerReader) add(line int, pp PrimerPair) error {
+	if len(p.pairs) == MaxPrimerPairs {
+		return p.errorf(line, "more than %d primer pairs", MaxPrimerPairs)
+	}
+	p.pairs = append(p.pairs, pp)
+	return nil
+}
+
+// tableLine reads a table line: "FWD_NAME FWD_SEQ REV_NAME REV_SEQ" or
+// "FWD_SEQ REV_SEQ".
+func (p *primerReader) tableLine(line string) error {
+	f := strings.Fields(line)
+	var pp PrimerPair
+	switch len(f) {
+	case 4:
+		pp = PrimerPair{Forward: Primer{Name: f[0], Seq: strings.ToUpper(f[1])}, Reverse: Primer{Name: f[2], Seq: strings.ToUpper(f[3])}}
+	case 2:
+		n := len(p.pairs) + 1
+		pp = PrimerPair{Forward: Primer{Name: fmt.Sprintf("fwd%d", n), Seq: strings.ToUpper(f[0])}, Reverse: Primer{Name: fmt.Sprintf("rev%d", n), Seq: strings.ToUpper(f[1])}}
+	default:
+		return p.errorf(p.line, "%d fields, want 4 (FWD_NAME FWD_SEQ REV_NAME REV_SEQ) or 2 (FWD_SEQ REV_SEQ)", len(f))
+	}
+	for _, pr := range []Primer{pp.Forward, pp.Reverse} {
+		if err := p.check(p.line, pr); err != nil {
+			return err
+		}
+	}
+	return p.add(p.line, pp)
+}
+
+// fastaLine reads a FASTA line: a header starts the next primer, any other
+// line adds to the current primer's sequence.
+func (p *primerReader) fastaLine(line string) error {
+	if strings.HasPrefix(line, ">") {
+		if err := p.flush(); err != nil {
+			return err
+		}
+		fields := strings.Fields(line[1:])
+		if len(fields) == 0 {
+			return p.errorf(p.line, "FASTA header without a name")
+		}
+		p.cur, p.curLine = &Primer{Name: fields[0]}, p.line
+		return nil
+	}
+	if strings.ContainsAny(line, " \t") {
+		return p.errorf(p.line, "space inside a primer sequence")
+	}
+	p.cur.Seq += strings.ToUpper(line)
+	if len(p.cur.Seq) > 64 {
+		return p.errorf(p.line, "primer %s longer than 64 bases", p.cur.Name)
+	}
+	return nil
+}
+
+// flush ends the current FASTA primer: it becomes the forward primer
+// waiting for its reverse, or completes the pair.
+func (p *primerReader) flush() error {
+	if p.cur == nil {
+		return nil
+	}
+	if err := p.check(p.curLine, *p.cur); err != nil {
+		return err
+	}
+	if p.fwd == nil {
+		p.fwd, p.fwdLine, p.cur = p.cur, p.curLine, nil
+		return nil
+	}
+	if err := p.add(p.curLine, PrimerPair{Forward: *p.fwd, Reverse: *p.cur}); err != nil {
+		return err
+	}
+	p.fwd, p.cur = nil, nil
+	return nil
+}
+
+// endFASTA ends a FASTA file: the last primer needs a sequence, and the
+// last forward primer its reverse.
+func (p *primerReader) endFASTA() error {
+	if p.cur != nil && p.cur.Seq == "" {
+		return p.errorf(p.curLine, "primer %s has no sequence", p.cur.Name)
+	}
+	if err := p.flush(); err != nil {
+		return err
+	}
+	if p.fwd != nil {
+		return p.errorf(p.fwdLine, "forward primer %s has no reverse primer after it", p.fwd.Name)
+	}
+	return nil
 }

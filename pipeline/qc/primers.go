@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/taxonomy/dna"
 )
 
 // Primer is one PCR primer, written 5'→3' as ordered (IUPAC codes allowed).
@@ -218,16 +219,13 @@ func NewPrimerFinder(o PrimerOptions) (*PrimerFinder, error) {
 	return f, nil
 }
 
-// complementIUPAC complements each base without reversing: the reverse
-// complement of a primer, reversed, to be searched in reversed text.
+// complementIUPAC complements each base without reversing (dna.Complement):
+// the reverse complement of a primer, reversed, to be searched in reversed
+// text.
 func complementIUPAC(s string) string {
-	const from, to = "ACGTURYSWKMBDHVNacgturyswkmbdhvn", "TGCAAYRSWMKVHDBNtgcaayrswmkvhdbn"
-	return strings.Map(func(r rune) rune {
-		if i := strings.IndexRune(from, r); i >= 0 {
-			return rune(to[i])
-		}
-		return r
-	}, s)
+	b := []byte(s)
+	dna.Complement(b)
+	return string(b)
 }
 
 // Find locates the primers in seq (upper case, as seqio gives it). In the

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/taxonomy/dna"
 )
 
 // Options are the read filters.
@@ -94,16 +95,7 @@ func MeanQuality(qual []byte) float64 {
 	return -10 * math.Log10(errorSum(qual)/float64(len(qual)))
 }
 
-// phredError[b] is the error probability 10^(−q/10) of the Phred+33 byte b
-// (q = b − 33; bytes below '!' count as q = 0).
-var phredError = func() (t [256]float64) {
-	for i := range t {
-		t[i] = math.Pow(10, -float64(max(0, i-33))/10)
-	}
-	return t
-}()
-
-// errorSum returns Σ 10^(−q/10) over Phred+33 qualities. Four partial sums
+// errorSum returns Σ 10^(−q/10) over Phred+33 qualities (dna.PhredError). Four partial sums
 // run in parallel (the add latency, not the loads, bounds a single sum), so
 // the result may differ from a left-to-right sum in the last bits.
 func errorSum(qual []byte) float64 {
@@ -111,13 +103,13 @@ func errorSum(qual []byte) float64 {
 	i := 0
 	for ; i+4 <= len(qual); i += 4 {
 		q := qual[i : i+4 : i+4]
-		s0 += phredError[q[0]]
-		s1 += phredError[q[1]]
-		s2 += phredError[q[2]]
-		s3 += phredError[q[3]]
+		s0 += dna.PhredError(q[0])
+		s1 += dna.PhredError(q[1])
+		s2 += dna.PhredError(q[2])
+		s3 += dna.PhredError(q[3])
 	}
 	for ; i < len(qual); i++ {
-		s0 += phredError[qual[i]]
+		s0 += dna.PhredError(qual[i])
 	}
 	return (s0 + s1) + (s2 + s3)
 }

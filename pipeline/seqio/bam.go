@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/zonula/zonula/taxonomy/dna"
 )
 
 // BAM flag bits that change how a record is read.
@@ -319,7 +321,7 @@ func (b *BAMReader) readRecord() (flag uint16, ok bool) {
 		b.rec.Qual = qual
 	}
 	if flag&bamFlagReverse != 0 {
-		reverseComplement(seq)
+		dna.ReverseComplement(seq) // of bamBases' codes: IUPAC and '='
 		for i, j := 0, len(b.rec.Qual)-1; i < j; i, j = i+1, j-1 {
 			b.rec.Qual[i], b.rec.Qual[j] = b.rec.Qual[j], b.rec.Qual[i]
 		}
@@ -332,24 +334,6 @@ func (b *BAMReader) readRecord() (flag uint16, ok bool) {
 	}
 	b.rec.Desc = desc
 	return flag, true
-}
-
-var complement = func() (t [256]byte) {
-	for i := range t {
-		t[i] = byte(i)
-	}
-	pairs := "ATCGRYKMBVDHSSWWNN"
-	for i := 0; i < len(pairs); i += 2 {
-		t[pairs[i]], t[pairs[i+1]] = pairs[i+1], pairs[i]
-	}
-	return t
-}()
-
-// reverseComplement reverse-complements upper-case IUPAC bases in place.
-func reverseComplement(s []byte) {
-	for i, j := 0, len(s)-1; i <= j; i, j = i+1, j-1 {
-		s[i], s[j] = complement[s[j]], complement[s[i]]
-	}
 }
 
 // formatAux renders BAM optional fields as tab-separated SAM text.

@@ -103,6 +103,7 @@ type Scanner struct {
 	line    int // lines read so far
 	nrec    int
 	rec     Record
+	recLine int    // line of the current record's header
 	buf     []byte // long-line accumulator
 	pending []byte // FASTA header read ahead
 	pendLn  int
@@ -120,6 +121,9 @@ func (s *Scanner) Format() Format { return s.format }
 
 // Record returns the current record, valid until the next Scan.
 func (s *Scanner) Record() *Record { return &s.rec }
+
+// Line returns the 1-based line of the current record's header.
+func (s *Scanner) Line() int { return s.recLine }
 
 // Err returns nil after a clean end of input, else the first error: a
 // *ParseError for malformed input, or an error naming the file for I/O.
@@ -208,6 +212,7 @@ func (s *Scanner) Scan() bool {
 		}
 	}
 	s.nrec++
+	s.recLine = headerLine
 	want := byte('@')
 	if s.format == FASTA {
 		want = '>'

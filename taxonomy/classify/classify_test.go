@@ -10,8 +10,32 @@ import (
 	"testing"
 
 	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/dna"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
+
+// revComp returns the reverse complement of seq in a new slice.
+func revComp(seq []byte) []byte {
+	s := bytes.Clone(seq)
+	dna.ReverseComplement(s)
+	return s
+}
+
+// TestComplementCodes checks that the classifier, which reads bases
+// through nucCode only, sees dna's complements as A, C, G, T (U) mapped to
+// their partners and every other byte as ambiguous (code 4): the N its own
+// reverse complement wrote before dna had one.
+func TestComplementCodes(t *testing.T) {
+	for b := range 256 {
+		want := byte(4)
+		if c := nucCode[b]; c < 4 {
+			want = 3 - c
+		}
+		if got := nucCode[dna.ComplementBase(byte(b))]; got != want {
+			t.Errorf("byte %q: complement has code %d, want %d", byte(b), got, want)
+		}
+	}
+}
 
 var (
 	defaultOnce sync.Once
@@ -52,7 +76,7 @@ func TestExactReferenceBothStrands(t *testing.T) {
 		for _, rev := range []bool{false, true} {
 			seq := ref.Seq
 			if rev {
-				seq = reverseComplement(nil, seq)
+				seq = revComp(seq)
 			}
 			a := w.Classify(seq, nil)
 			if a.Status != Classified || a.Lineage[taxonomy.Genus] != g || a.Reverse != rev {
@@ -221,7 +245,7 @@ func TestOrientationInCrowdedDatabase(t *testing.T) {
 		}
 		rev := i%2 == 1
 		if rev {
-			read = reverseComplement(nil, read)
+			read = revComp(read)
 		}
 		if a := w.Classify(read, nil); a.Reverse != rev || a.Lineage.Name(taxonomy.Phylum) != ref.Lineage.Name(taxonomy.Phylum) {
 			wrong++

@@ -86,6 +86,15 @@ func GenusCohesion(refs []refdb.Reference, threads int) map[string]float64 {
 	return out
 }
 
+// DeriveHeader adds to a database header what the classifier derives from
+// the database's references: GenusCohesion, computed with every core. zonula
+// calls it for every database it builds or fetches (it fits
+// refdb.FetchOptions.Derive); refdb cannot compute the values itself
+// without importing the classifier.
+func DeriveHeader(h *refdb.Header, refs []refdb.Reference) {
+	h.GenusCohesion = GenusCohesion(refs, 0)
+}
+
 // genusCohesion is the cohesion of one genus whose references are idx; NaN
 // for fewer than two.
 func genusCohesion(refs []refdb.Reference, idx []int, al *aligner) float64 {

@@ -52,6 +52,11 @@ func TestGenusCohesion(t *testing.T) {
 			t.Errorf("threads %d: GenusCohesion = %v, want only Alpha: 0.95", threads, got)
 		}
 	}
+	h := refdb.Header{Name: "test"}
+	DeriveHeader(&h, refs)
+	if len(h.GenusCohesion) != 1 || math.Abs(h.GenusCohesion["Alpha"]-0.95) > 1e-9 || h.Name != "test" {
+		t.Errorf("DeriveHeader gave %+v, want GenusCohesion only Alpha: 0.95", h)
+	}
 }
 
 func TestGenusFloor(t *testing.T) {

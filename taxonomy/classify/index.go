@@ -160,29 +160,3 @@ func eachKmer(seq []byte, k int, fn func(x uint32, pos int)) {
 		}
 	}
 }
-
-// reverseComplement writes the reverse complement of seq into dst (grown as
-// needed) and returns it. Non-ACGT bytes become N.
-func reverseComplement(dst, seq []byte) []byte {
-	if cap(dst) < len(seq) {
-		dst = make([]byte, len(seq))
-	}
-	dst = dst[:len(seq)]
-	for i, ch := range seq {
-		var c byte
-		switch nucCode[ch] {
-		case 0:
-			c = 'T'
-		case 1:
-			c = 'G'
-		case 2:
-			c = 'C'
-		case 3:
-			c = 'A'
-		default:
-			c = 'N'
-		}
-		dst[len(seq)-1-i] = c
-	}
-	return dst
-}

@@ -127,6 +127,17 @@ type FetchOptions struct {
 	// sequences (the classifier's genus cohesion); refdb cannot compute them
 	// itself without importing the classifier.
 	Derive func(h *Header, refs []Reference)
+	// Decompress returns the content of a downloaded file or archive
+	// member, decompressed when it is compressed: zonula passes
+	// pipeline/seqio's NewReader, which tells gzip, zstd and bzip2 by their
+	// first bytes. Close must release the decoder, not r. Nil reads the
+	// files as they are.
+	Decompress func(r io.Reader) (io.ReadCloser, error)
+	// Records reads the records of an entry's sequences ("fasta") file from
+	// its decompressed content r, naming it name in errors: zonula adapts
+	// pipeline/seqio's FASTA scanner. Every entry but a ready database file
+	// needs it.
+	Records func(r io.Reader, name string) RecordSource
 }
 
 // InstalledPath returns where Fetch installs entry name in dir.
@@ -141,6 +152,9 @@ func InstalledPath(dir, name string) string { return filepath.Join(dir, name+".z
 // version, URL and release date, so two fetches of the same files give the
 // same bytes.
 func Fetch(ctx context.Context, e Entry, o FetchOptions) (string, Header, error) {
+	if o.Records == nil && e.Format != FormatZonula {
+		return "", Header{}, fmt.Errorf("%s: no FetchOptions.Records to read its %s sequences with", e.Name, e.Format)
+	}
 	want := make([]string, len(e.Files))
 	for i, f := range e.Files {
 		want[i] = f.SHA256
@@ -202,7 +216,7 @@ func Fetch(ctx context.Context, e Entry, o FetchOptions) (string, Header, error)
 		return "", Header{}, err
 	}
 	temps = append(temps, out.Name())
-	h, err := install(e, paths, out, o.Derive)
+	h, err := install(e, paths, out, o)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -276,9 +290,9 @@ func download(ctx context.Context, client *http.Client, f CatalogueFile, sum str
 	return nil
 }
 
-// install builds (or checks) the database from the verified files and
-// writes it to w.
-func install(e Entry, paths []string, w io.Writer, derive func(*Header, []Reference)) (Header, error) {
+// install builds (or checks) the database from the verified files, read
+// with o.Decompress and o.Records, and writes it to w.
+func install(e Entry, paths []string, w io.Writer, o FetchOptions) (Header, error) {
 	var in Input
 	in.Format = e.Format
 	var closers []io.Closer
@@ -288,7 +302,7 @@ func install(e Entry, paths []string, w io.Writer, derive func(*Header, []Refere
 		}
 	}()
 	for i, f := range e.Files {
-		r, c, err := openMember(paths[i], f)
+		r, c, err := openMember(paths[i], f, o.Decompress)
 		closers = append(closers, c...)
 		if err != nil {
 			return Header{}, err
@@ -299,7 +313,7 @@ func install(e Entry, paths []string, w io.Writer, derive func(*Header, []Refere
 		}
 		switch f.Role {
 		case "fasta":
-			in.FASTA, in.FASTAName = r, name
+			in.FASTA, in.FASTAName = o.Records(r, name), name
 		case "taxonomy":
 			in.Taxonomy, in.TaxonomyName = r, name
 		case "zonula":
@@ -331,8 +345,8 @@ func install(e Entry, paths []string, w io.Writer, derive func(*Header, []Refere
 		Source:    e.Description + " Fetched from " + e.Files[0].URL + ".",
 		InputSeqs: st.Input, Duplicates: st.Duplicates, Skipped: st.SkippedTotal(),
 	}
-	if derive != nil {
-		derive(&h, refs)
+	if o.Derive != nil {
+		o.Derive(&h, refs)
 	}
 	return Write(w, h, refs)
 }
@@ -346,8 +360,12 @@ func (s BuildStats) SkippedTotal() int {
 	return n
 }
 
-// openMember opens a downloaded file, or its archive member, decompressed.
-func openMember(path string, f CatalogueFile) (io.Reader, []io.Closer, error) {
+// openMember opens a downloaded file, or its archive member, decompressed
+// with decompress (nil: as it is).
+func openMember(path string, f CatalogueFile, decompress func(io.Reader) (io.ReadCloser, error)) (io.Reader, []io.Closer, error) {
+	if decompress == nil {
+		decompress = func(r io.Reader) (io.ReadCloser, error) { return io.NopCloser(r), nil }
+	}
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -355,7 +373,7 @@ func openMember(path string, f CatalogueFile) (io.Reader, []io.Closer, error) {
 	closers := []io.Closer{file}
 	switch f.Archive {
 	case "":
-		r, err := Decompress(file)
+		r, err := decompress(file)
 		if err != nil {
 			return nil, closers, err
 		}
@@ -386,13 +404,13 @@ func openMember(path string, f CatalogueFile) (io.Reader, []io.Closer, error) {
 			return nil, closers, err
 		}
 		closers = append(closers, rc)
-		r, err := Decompress(rc)
+		r, err := decompress(rc)
 		if err != nil {
 			return nil, closers, err
 		}
 		return r, append(closers, r), nil
 	case "tar":
-		dr, err := Decompress(file)
+		dr, err := decompress(file)
 		if err != nil {
 			return nil, closers, err
 		}
@@ -407,7 +425,7 @@ func openMember(path string, f CatalogueFile) (io.Reader, []io.Closer, error) {
 				return nil, closers, fmt.Errorf("%s: %w", filepath.Base(f.URL), err)
 			}
 			if th.Typeflag == tar.TypeReg && strings.HasSuffix(th.Name, f.Member) {
-				r, err := Decompress(tr)
+				r, err := decompress(tr)
 				if err != nil {
 					return nil, closers, err
 				}

@@ -87,7 +87,7 @@ func TestFetchBuildsAndInstalls(t *testing.T) {
 		}}
 	dir := filepath.Join(t.TempDir(), "dbs")
 	var last int64
-	path, h, err := Fetch(context.Background(), e, FetchOptions{Dir: dir, Progress: func(_ string, done, total int64) { last = done }})
+	path, h, err := Fetch(context.Background(), e, withReaders(FetchOptions{Dir: dir, Progress: func(_ string, done, total int64) { last = done }}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestFetchBuildsAndInstalls(t *testing.T) {
 		t.Fatalf("installed database: %v", err)
 	}
 	// A second fetch gives the same bytes: the header holds no clock.
-	if _, _, err := Fetch(context.Background(), e, FetchOptions{Dir: dir}); err != nil {
+	if _, _, err := Fetch(context.Background(), e, withReaders(FetchOptions{Dir: dir})); err != nil {
 		t.Fatal(err)
 	}
 	second, _ := os.ReadFile(path)
@@ -152,7 +152,7 @@ func TestFetchArchives(t *testing.T) {
 			{Role: "taxonomy", URL: srv.URL + "/rdp.tgz", Archive: "tar", Member: ".rdp.tax"}}},
 	} {
 		before := hits.Load()
-		_, h, err := Fetch(context.Background(), e, FetchOptions{Dir: dir, SHA256: map[string]string{"": sum(tbuf.Bytes())}})
+		_, h, err := Fetch(context.Background(), e, withReaders(FetchOptions{Dir: dir, SHA256: map[string]string{"": sum(tbuf.Bytes())}}))
 		if err != nil {
 			t.Fatalf("%s: %v", e.Name, err)
 		}
@@ -199,7 +199,7 @@ func TestFetchInstallsNothingOnFailure(t *testing.T) {
 			old := []byte("an older database\n")
 			os.WriteFile(filepath.Join(dir, "tiny.zdb"), old, 0o644)
 			before := hits.Load()
-			_, _, err := Fetch(context.Background(), c.e, FetchOptions{Dir: dir, SHA256: c.opts})
+			_, _, err := Fetch(context.Background(), c.e, withReaders(FetchOptions{Dir: dir, SHA256: c.opts}))
 			if err == nil || (c.is != nil && !errors.Is(err, c.is)) || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("err = %v, want %v containing %q", err, c.is, c.msg)
 			}
@@ -216,6 +216,19 @@ func TestFetchInstallsNothingOnFailure(t *testing.T) {
 	}
 }
 
+func TestFetchNeedsRecords(t *testing.T) {
+	var hits atomic.Int32
+	srv := server(t, map[string][]byte{}, &hits)
+	e := Entry{Name: "x", Format: FormatSintax, Files: []CatalogueFile{{Role: "fasta", URL: srv.URL + "/x.fa", SHA256: sum(nil)}}}
+	dir := t.TempDir()
+	if _, _, err := Fetch(context.Background(), e, FetchOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "FetchOptions.Records") {
+		t.Errorf("err = %v, want one naming FetchOptions.Records", err)
+	}
+	if hits.Load() != 0 || len(dirFiles(t, dir)) != 0 {
+		t.Error("a fetch that cannot read its records downloaded or wrote something")
+	}
+}
+
 func TestFetchCancelled(t *testing.T) {
 	fna := fixture(t, "gg2.fna")
 	var hits atomic.Int32
@@ -224,7 +237,7 @@ func TestFetchCancelled(t *testing.T) {
 	cancel()
 	dir := t.TempDir()
 	e := Entry{Name: "x", Format: FormatSintax, Files: []CatalogueFile{{Role: "fasta", URL: srv.URL + "/gg2.fna", SHA256: sum(fna)}}}
-	if _, _, err := Fetch(ctx, e, FetchOptions{Dir: dir}); !errors.Is(err, context.Canceled) {
+	if _, _, err := Fetch(ctx, e, withReaders(FetchOptions{Dir: dir})); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if got := dirFiles(t, dir); len(got) != 0 {

@@ -83,7 +83,7 @@ func FuzzBuildFrom(f *testing.F) {
 	f.Add(">x\tRoot;Bacteria;Firmicutes\nACGT\n", "x\tBacteria;Firmicutes;\n")
 	f.Fuzz(func(t *testing.T, fasta, tax string) {
 		for _, format := range Formats() {
-			in := Input{Format: format, FASTA: strings.NewReader(fasta), FASTAName: "f"}
+			in := Input{Format: format, FASTA: fastaRecords(fasta, "f"), FASTAName: "f"}
 			if format.TaxonomyFile() != "none" && tax != "" {
 				in.Taxonomy, in.TaxonomyName = strings.NewReader(tax), "t"
 			}

@@ -86,12 +86,13 @@ func (f Format) TaxonomyFile() string {
 	return "none"
 }
 
-// Input is one reference database to build: its sequences and, for formats
-// that have one, its taxonomy table. Readers must give decompressed text
-// (see Decompress); names are used in errors.
+// Input is one reference database to build: the records of its sequences
+// file and, for formats that have one, its taxonomy table, as decompressed
+// text; the caller parses the one and opens the other (zonula's commands
+// with pipeline/seqio). Names are used in errors.
 type Input struct {
 	Format       Format
-	FASTA        io.Reader
+	FASTA        RecordSource // the sequences file's records
 	FASTAName    string
 	Taxonomy     io.Reader // nil when the format has no taxonomy file or it is omitted
 	TaxonomyName string
@@ -106,9 +107,13 @@ type parsed struct {
 
 type recordParser func(rec Record) (parsed, error)
 
-// BuildFrom reads in's files and builds the references as Build does,
-// streaming the FASTA: memory holds the references, not the input text.
-// Errors are *ParseError values naming the file and line.
+// BuildFrom builds the references from in's records and taxonomy table as
+// Build does, streaming the records: memory holds the references, not the
+// input. A record needs an id and a sequence of IUPAC nucleotide codes,
+// which is upper-cased, its RNA 'U' read as 'T' and its gaps ('-', '.') and
+// blanks removed. Errors are *ParseError values naming the file and line,
+// or the record source's own errors as it gave them; a source without
+// records is an error.
 func BuildFrom(in Input) ([]Reference, BuildStats, error) {
 	if in.Taxonomy == nil && in.Format.TaxonomyFile() == "required" {
 		return nil, BuildStats{}, fmt.Errorf("format %s needs a taxonomy file besides %s", in.Format, in.FASTAName)
@@ -121,25 +126,46 @@ func BuildFrom(in Input) ([]Reference, BuildStats, error) {
 		return nil, BuildStats{}, err
 	}
 	b := NewBuilder()
-	fr := NewFASTAReader(in.FASTA, in.FASTAName)
+	var seq []byte
+	n := 0
 	for {
-		rec, err := fr.Next()
+		rec, err := in.FASTA.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return nil, b.stats, err
 		}
-		p, err := parse(rec)
-		if err != nil {
-			return nil, b.stats, &ParseError{File: rec.File, Line: rec.Line, Record: fr.records, ID: rec.ID, Err: err}
+		n++
+		if seq, err = addRecord(b, parse, rec, seq[:0]); err != nil {
+			return nil, b.stats, &ParseError{File: rec.File, Line: rec.Line, Record: n, ID: rec.ID, Err: err}
 		}
-		if err := b.add(rec, p); err != nil {
-			return nil, b.stats, &ParseError{File: rec.File, Line: rec.Line, Record: fr.records, ID: rec.ID, Err: err}
-		}
+	}
+	if n == 0 {
+		return nil, b.stats, &ParseError{File: in.FASTAName, Err: errors.New("no sequences")}
 	}
 	refs, st := b.Finish()
 	return refs, st, nil
+}
+
+// addRecord adds rec to b with the lineage parse finds for it, after
+// checking its id and cleaning its description (leading blanks) and its
+// sequence (appendBases, into buf, which it returns for reuse).
+func addRecord(b *Builder, parse recordParser, rec Record, buf []byte) ([]byte, error) {
+	rec.Desc = strings.TrimLeft(rec.Desc, " \t")
+	if rec.ID == "" {
+		return buf, errors.New("empty sequence id")
+	}
+	buf, err := appendBases(buf, rec.Seq)
+	if err != nil {
+		return buf, err
+	}
+	rec.Seq = buf
+	p, err := parse(rec)
+	if err != nil {
+		return buf, err
+	}
+	return buf, b.add(rec, p)
 }
 
 func recordParserFor(in Input) (recordParser, error) {
