@@ -19,7 +19,7 @@ allowed() {
   pipeline/qc) echo "pipeline/safefile pipeline/seqio taxonomy/dna" ;;
   pipeline/safefile) echo "" ;;
   pipeline/seqio) echo "taxonomy/dna" ;;
-  pipeline/simulate) echo "taxonomy taxonomy/refdb taxonomy/dna" ;;
+  pipeline/simulate) echo "taxonomy taxonomy/dna taxonomy/refdb" ;;
   pipeline/tables) echo "pipeline/tables/internal/hdf5 taxonomy" ;;
   pipeline/tables/internal/hdf5) echo "" ;;
   report) echo "pipeline/cohort pipeline/metrics pipeline/qc pipeline/tables report/knowledge report/plots taxonomy taxonomy/classify" ;;
@@ -27,7 +27,7 @@ allowed() {
   report/internal/reporttest) echo "pipeline/cohort pipeline/metrics pipeline/qc pipeline/tables report report/knowledge taxonomy taxonomy/classify" ;;
   report/knowledge) echo "pipeline/metrics" ;;
   report/plots) echo "pipeline/qc" ;;
-  scripts/benchreads) echo "pipeline/qc pipeline/seqio" ;;
+  scripts/benchreads) echo "pipeline/qc pipeline/seqio taxonomy/dna" ;;
   scripts/lengths) echo "" ;;
   scripts/refset) echo "pipeline/metrics pipeline/safefile report/knowledge taxonomy taxonomy/refdb" ;;
   taxonomy | taxonomy/dna) echo "" ;;

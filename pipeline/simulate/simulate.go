@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/dna"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
@@ -214,7 +215,8 @@ func (s *Simulator) Each(fn func(Read) error) error {
 			rd = Read{Seq: seq, Kind: "junk"}
 		}
 		if rng.IntN(2) == 1 {
-			rd.Seq = revComp(rd.Seq)
+			rd.Seq = slices.Clone(rd.Seq)
+			dna.ReverseComplement(rd.Seq)
 			rd.Reverse = true
 		}
 		rd.Seq, rd.Qual = mutate(rng, rd.Seq, o.Platform)
@@ -302,27 +304,6 @@ func otherBase(rng *rand.Rand, c byte) byte {
 			return b
 		}
 	}
-}
-
-func revComp(s []byte) []byte {
-	out := make([]byte, len(s))
-	for i, c := range s {
-		var r byte
-		switch c {
-		case 'A':
-			r = 'T'
-		case 'C':
-			r = 'G'
-		case 'G':
-			r = 'C'
-		case 'T':
-			r = 'A'
-		default:
-			r = 'N'
-		}
-		out[len(s)-1-i] = r
-	}
-	return out
 }
 
 // WriteFASTQ writes one read as FASTQ; the description carries the truth

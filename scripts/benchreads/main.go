@@ -27,6 +27,7 @@ import (
 
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/pipeline/seqio"
+	"github.com/zonula/zonula/taxonomy/dna"
 )
 
 func main() {
@@ -49,15 +50,6 @@ func main() {
 	}
 }
 
-func revComp(s []byte) []byte {
-	c := map[byte]byte{'A': 'T', 'C': 'G', 'G': 'C', 'T': 'A', 'M': 'K'}
-	out := make([]byte, len(s))
-	for i, b := range s {
-		out[len(s)-1-i] = c[b]
-	}
-	return out
-}
-
 func gen(args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ExitOnError)
 	size := fs.Int64("size", 1e9, "approximate FASTQ size in bytes")
@@ -75,7 +67,8 @@ func gen(args []string) error {
 		templates[i] = t
 	}
 	fwd := []byte("AGAGTTTGATCCTGGCTCAG")
-	rev := revComp([]byte("GGTTACCTTGTTACGACTT"))
+	rev := []byte("GGTTACCTTGTTACGACTT")
+	dna.ReverseComplement(rev)
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
@@ -106,7 +99,7 @@ func gen(args []string) error {
 			}
 		}
 		if r.IntN(2) == 0 {
-			seq = revComp(seq)
+			dna.ReverseComplement(seq)
 		}
 		qual = qual[:0]
 		q := 25
