@@ -130,8 +130,8 @@ type compareRecord struct {
 func compareRecordOf(before, after cohort.Sample, c *cohort.Comparison, seed uint64) compareRecord {
 	return compareRecord{
 		Before: before.Name, After: after.Name,
-		BrayCurtis: finite(c.BrayCurtis), NoiseMean: finite(c.NoiseMean), Noise95: finite(c.Noise95),
-		Depth: c.Depth, ExpectedBefore: finite(c.ExpectedBefore), ExpectedAfter: finite(c.ExpectedAfter),
+		BrayCurtis: metrics.FiniteOrNil(c.BrayCurtis), NoiseMean: metrics.FiniteOrNil(c.NoiseMean), Noise95: metrics.FiniteOrNil(c.Noise95),
+		Depth: c.Depth, ExpectedBefore: metrics.FiniteOrNil(c.ExpectedBefore), ExpectedAfter: metrics.FiniteOrNil(c.ExpectedAfter),
 		AlphaBefore: c.AlphaBefore, AlphaAfter: c.AlphaAfter, Seed: seed, SamplingDraws: cohort.NoiseDraws,
 		SamplingMethods: "pairs of multinomial samples at both depths from the pooled genus shares; Bray–Curtis of each pair",
 	}

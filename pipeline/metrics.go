@@ -165,10 +165,10 @@ func ComputeMetrics(ps []*tables.Profile, o MetricsOptions) (*MetricsReport, err
 		}
 		sm := SampleMetrics{Sample: s, Alpha: a}
 		if faith != nil {
-			sm.FaithPD = finite(faith[i])
+			sm.FaithPD = metrics.FiniteOrNil(faith[i])
 		}
 		if expected != nil {
-			sm.ExpectedRichness = finite(expected[i])
+			sm.ExpectedRichness = metrics.FiniteOrNil(expected[i])
 		}
 		rep.Samples = append(rep.Samples, sm)
 	}
@@ -215,13 +215,6 @@ func levelName(r taxonomy.Rank) string {
 		return "feature"
 	}
 	return r.String()
-}
-
-func finite(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
 }
 
 // alphaColumns are the columns of WriteAlphaTSV after "sample".
@@ -298,7 +291,7 @@ func (r *MetricsReport) WriteJSON(w io.Writer, version string, inputs []string) 
 		for i := range ids {
 			row := make([]*float64, len(ids))
 			for j := range ids {
-				row[j] = finite(b.Distances.At(i, j))
+				row[j] = metrics.FiniteOrNil(b.Distances.At(i, j))
 			}
 			bj.Distances = append(bj.Distances, row)
 		}

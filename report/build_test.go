@@ -122,7 +122,7 @@ func gutInput(t *testing.T, rows []taxon, drop ...string) report.Input {
 			q.LengthHist[i].Count = n - n/4
 		}
 	}
-	c := classify.Summary{Reads: n, Classified: int64(total), Unclassified: unclassified, Floors: classify.YarzaFloors, MeanIdentity: 0.987}
+	c := classify.Summary{Reads: n, Classified: int64(total), Unclassified: unclassified, Floors: classify.YarzaFloors(), MeanIdentity: 0.987}
 	c.BelowFloor[taxonomy.Species], c.BelowFloor[taxonomy.Genus] = 900, 220
 	p := b.Profile()
 	for r := range c.AssignedAt {

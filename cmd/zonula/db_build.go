@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -64,7 +65,7 @@ func newDBBuildCommand() *cobra.Command {
 		Long:  dbBuildHelp + exitStatusHelp,
 		Args:  argsBetween(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDBBuild(o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runDBBuild(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -89,8 +90,9 @@ func openInput(path string) (io.ReadCloser, error) {
 }
 
 // runDBBuild builds the database file o.out from the reference sequences in
-// input (and o.taxonomy): bad input files exit 3, bad flags 2.
-func runDBBuild(o dbBuildOptions, input string, stdout, stderr io.Writer) error {
+// args[0] (and o.taxonomy): bad input files exit 3, bad flags 2.
+func runDBBuild(_ context.Context, o dbBuildOptions, args []string, stdout, stderr io.Writer) error {
+	input := args[0]
 	if o.out == "" {
 		return usagef("--out is required")
 	}

@@ -34,7 +34,7 @@ you check the files yourself and pass --sha256 (HEX for every file without
 one, or ROLE=HEX with ROLE fasta or taxonomy; repeatable).` + exitStatusHelp,
 		Args: argsBetween(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDBFetch(cmd.Context(), o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runDBFetch(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	cmd.Flags().StringVar(&o.dir, "dir", "", "database `DIR` (default: $ZONULA_DB_DIR, $XDG_DATA_HOME/zonula or ~/.local/share/zonula)")
@@ -45,7 +45,8 @@ one, or ROLE=HEX with ROLE fasta or taxonomy; repeatable).` + exitStatusHelp,
 
 // runDBFetch installs catalogue entry name in the database directory;
 // download, checksum and build failures are database problems (exit 4).
-func runDBFetch(ctx context.Context, o dbFetchOptions, name string, stdout, stderr io.Writer) error {
+func runDBFetch(ctx context.Context, o dbFetchOptions, args []string, stdout, stderr io.Writer) error {
+	name := args[0]
 	cat, err := refdb.Catalogue()
 	if o.catalogue != "" {
 		f, ferr := os.Open(o.catalogue)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -12,7 +13,7 @@ import (
 )
 
 func newDBListCommand() *cobra.Command {
-	var dir string
+	var o dbListOptions
 	cmd := &cobra.Command{
 		Use:   "list [flags]",
 		Short: "List installed databases and the catalogue of fetchable ones",
@@ -21,18 +22,20 @@ sequences, checksum prefix), then the catalogue entries 'zonula db fetch'
 knows, marked when installed. Headers are read, not checksummed: 'zonula db
 info NAME' checks one.` + exitStatusHelp,
 		Args: argsBetween(0, 0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDBList(dir, cmd.OutOrStdout())
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDBList(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "database `DIR` (default: $ZONULA_DB_DIR, $XDG_DATA_HOME/zonula or ~/.local/share/zonula)")
+	cmd.Flags().StringVar(&o.dir, "dir", "", "database `DIR` (default: $ZONULA_DB_DIR, $XDG_DATA_HOME/zonula or ~/.local/share/zonula)")
 	return cmd
 }
 
+type dbListOptions struct{ dir string }
+
 // runDBList prints the databases installed in the database directory, then
 // the catalogue.
-func runDBList(flagDir string, stdout io.Writer) error {
-	dir, err := dbDir(flagDir)
+func runDBList(_ context.Context, o dbListOptions, _ []string, stdout, _ io.Writer) error {
+	dir, err := dbDir(o.dir)
 	if err != nil {
 		return err
 	}

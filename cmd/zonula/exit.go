@@ -10,8 +10,6 @@ import (
 	"syscall"
 
 	"github.com/zonula/zonula/pipeline"
-	"github.com/zonula/zonula/pipeline/metrics"
-	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
@@ -82,7 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // file and, where known, the line or record at fault: *seqio.ParseError,
 // *tables.ParseError, *pipeline.InputError, *pipeline.SheetError,
 // *cohort.ParseError, *cohort.InputError, *metrics.NewickError,
-// *qc.PrimerFileError, *refdb.ParseError. It means exit status 3.
+// *qc.PrimerFileError, *refdb.ParseError, *simulate.ParseError. It means
+// exit status 3 (a database problem, checked first, means 4).
 type inputProblem interface {
 	error
 	InputFile() string
@@ -95,8 +94,6 @@ func exitCode(err error) int {
 		bi *badInputError
 		de *databaseError
 		ip inputProblem
-		te *tables.ParseError
-		ne *metrics.NewickError
 		be *pipeline.BatchError
 	)
 	switch {
@@ -108,7 +105,7 @@ func exitCode(err error) int {
 		return exitPartial
 	case errors.As(err, &de), errors.Is(err, refdb.ErrCorrupt):
 		return exitDatabase
-	case errors.As(err, &bi), errors.As(err, &ip), errors.As(err, &te), errors.As(err, &ne):
+	case errors.As(err, &bi), errors.As(err, &ip):
 		return exitBadInput
 	}
 	return exitFailure

@@ -153,14 +153,14 @@ func TestRunPrimers(t *testing.T) {
 	junk := fq("dinuc", 1400, "AC") + fq("tetra", 1400, "AACG")
 
 	withPrimers := filepath.Join(dir, "primers.fastq")
-	anti := writeReads(t, withPrimers, reads, qc.Primer27F.Seq, qc.Primer1492R.Seq, junk)
+	anti := writeReads(t, withPrimers, reads, qc.Primer27F().Seq, qc.Primer1492R().Seq, junk)
 	q, rows, out := runQC(t, withPrimers)
 	p := q.Reads.Primers
 	if p == nil || p.Searched != n+2 || p.Both != n || p.None != 2 || p.Antisense != int64(len(anti)) || p.ByPrimer["27F"] != n {
 		t.Errorf("primer counts %+v, want %d both found, %d antisense", p, n, len(anti))
 	}
 	// Exact primers: 20 + 19 bases trimmed from every read.
-	if p != nil && p.TrimmedBases != int64(n*(len(qc.Primer27F.Seq)+len(qc.Primer1492R.Seq))) {
+	if p != nil && p.TrimmedBases != int64(n*(len(qc.Primer27F().Seq)+len(qc.Primer1492R().Seq))) {
 		t.Errorf("trimmed %d bases, want %d", p.TrimmedBases, n*39)
 	}
 	if q.Reads.Filtered[qc.ReasonLowComplexity] != 2 || q.Reads.PassedReads != n {

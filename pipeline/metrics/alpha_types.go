@@ -38,7 +38,9 @@ type alphaJSON struct {
 	GoodsCoverage  *float64 `json:"goods_coverage"`
 }
 
-func finiteOrNil(v float64) *float64 {
+// FiniteOrNil returns a pointer to v, or nil when v is NaN or infinite:
+// the form JSON outputs give undefined values (null).
+func FiniteOrNil(v float64) *float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
 	}
@@ -57,15 +59,15 @@ func nilToNaN(p *float64) float64 {
 func (a Alpha) MarshalJSON() ([]byte, error) {
 	return json.Marshal(alphaJSON{
 		Rank:           a.Rank,
-		Reads:          finiteOrNil(a.Reads),
-		Observed:       finiteOrNil(a.Observed),
-		Shannon:        finiteOrNil(a.Shannon),
-		Simpson:        finiteOrNil(a.Simpson),
-		Chao1:          finiteOrNil(a.Chao1),
-		InverseSimpson: finiteOrNil(a.InverseSimpson),
-		Pielou:         finiteOrNil(a.Pielou),
-		ACE:            finiteOrNil(a.ACE),
-		GoodsCoverage:  finiteOrNil(a.GoodsCoverage),
+		Reads:          FiniteOrNil(a.Reads),
+		Observed:       FiniteOrNil(a.Observed),
+		Shannon:        FiniteOrNil(a.Shannon),
+		Simpson:        FiniteOrNil(a.Simpson),
+		Chao1:          FiniteOrNil(a.Chao1),
+		InverseSimpson: FiniteOrNil(a.InverseSimpson),
+		Pielou:         FiniteOrNil(a.Pielou),
+		ACE:            FiniteOrNil(a.ACE),
+		GoodsCoverage:  FiniteOrNil(a.GoodsCoverage),
 	})
 }
 

@@ -114,7 +114,7 @@ type indexJSON struct {
 func (v IndexValue) MarshalJSON() ([]byte, error) {
 	j := indexJSON{ID: v.ID, Name: v.Name, Kind: v.Kind, Reason: v.Reason, Drivers: v.Drivers, Coverage: v.Coverage}
 	if v.Computed {
-		j.Value = finiteOrNil(v.Value)
+		j.Value = FiniteOrNil(v.Value)
 	}
 	if j.Drivers == nil {
 		j.Drivers = []Driver{}

@@ -66,6 +66,9 @@ type NewickError struct {
 	Err          error
 }
 
+// InputFile names the tree file.
+func (e *NewickError) InputFile() string { return e.File }
+
 func (e *NewickError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: newick: %v", e.File, e.Line, e.Column, e.Err)
 }

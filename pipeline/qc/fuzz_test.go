@@ -8,7 +8,7 @@ import (
 )
 
 func FuzzInspect(f *testing.F) {
-	f.Add([]byte(Primer27F.Seq+"ACGTACGTTTGCA"+"AAGTCGTAACAAGGTAACC"), []byte{})
+	f.Add([]byte(Primer27F().Seq+"ACGTACGTTTGCA"+"AAGTCGTAACAAGGTAACC"), []byte{})
 	f.Add([]byte("NNNNRYKM"), []byte("IIII!!!!"))
 	f.Add([]byte(""), []byte(""))
 	pf, err := NewPrimerFinder(DefaultPrimerOptions())

@@ -19,6 +19,9 @@ type PrimerFileError struct {
 	Err  error
 }
 
+// InputFile names the primer file.
+func (e *PrimerFileError) InputFile() string { return e.File }
+
 func (e *PrimerFileError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)

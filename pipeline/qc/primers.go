@@ -21,22 +21,31 @@ type PrimerPair struct {
 	Reverse Primer `json:"reverse"`
 }
 
-// The usual full-length 16S primers.
-var (
-	Primer27F   = Primer{Name: "27F", Seq: "AGAGTTTGATCMTGGCTCAG"}
-	Primer1492R = Primer{Name: "1492R", Seq: "GGTTACCTTGTTACGACTT"}
-	// The degenerate forms in PacBio's full-length 16S protocol; they
-	// accept every read the plain forms accept and a few more.
-	Primer27FDegenerate   = Primer{Name: "27F-degenerate", Seq: "AGRGTTYGATYMTGGCTCAG"}
-	Primer1492RDegenerate = Primer{Name: "1492R-degenerate", Seq: "RGYTACCTTGTTACGACTT"}
-)
+// Primer27F returns the usual full-length 16S forward primer.
+func Primer27F() Primer { return Primer{Name: "27F", Seq: "AGAGTTTGATCMTGGCTCAG"} }
+
+// Primer1492R returns the usual full-length 16S reverse primer.
+func Primer1492R() Primer { return Primer{Name: "1492R", Seq: "GGTTACCTTGTTACGACTT"} }
+
+// Primer27FDegenerate returns the degenerate form of 27F in PacBio's
+// full-length 16S protocol; it accepts every read the plain form accepts
+// and a few more.
+func Primer27FDegenerate() Primer {
+	return Primer{Name: "27F-degenerate", Seq: "AGRGTTYGATYMTGGCTCAG"}
+}
+
+// Primer1492RDegenerate returns the degenerate form of 1492R in PacBio's
+// full-length 16S protocol.
+func Primer1492RDegenerate() Primer {
+	return Primer{Name: "1492R-degenerate", Seq: "RGYTACCTTGTTACGACTT"}
+}
 
 // DefaultPrimerPairs returns 27F/1492R and their degenerate PacBio forms, in
 // that order (on equal matches the earlier pair is reported).
 func DefaultPrimerPairs() []PrimerPair {
 	return []PrimerPair{
-		{Forward: Primer27F, Reverse: Primer1492R},
-		{Forward: Primer27FDegenerate, Reverse: Primer1492RDegenerate},
+		{Forward: Primer27F(), Reverse: Primer1492R()},
+		{Forward: Primer27FDegenerate(), Reverse: Primer1492RDegenerate()},
 	}
 }
 

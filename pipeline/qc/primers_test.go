@@ -55,9 +55,9 @@ func naiveBest(pat, text string) (int, int) {
 func TestBitParallelMatchesDP(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 2000 {
-		pat := Primer27F.Seq
+		pat := Primer27F().Seq
 		if r.IntN(2) == 0 {
-			pat = Primer1492RDegenerate.Seq[:1+r.IntN(len(Primer1492RDegenerate.Seq))]
+			pat = Primer1492RDegenerate().Seq[:1+r.IntN(len(Primer1492RDegenerate().Seq))]
 		}
 		text := randomSeq(r, r.IntN(60))
 		if r.IntN(2) == 0 { // plant a mutated copy
@@ -87,7 +87,7 @@ func TestFindPrimers(t *testing.T) {
 	}
 	gene := randomSeq(r, 1400)
 	fwd := "AGAGTTTGATCCTGGCTCAG" // 27F with M = C
-	rev := revComp(Primer1492R.Seq)
+	rev := revComp(Primer1492R().Seq)
 	adapterL, adapterR := randomSeq(r, 60), randomSeq(r, 45)
 	read := adapterL + fwd + gene + rev + adapterR
 	start, end := len(adapterL)+len(fwd), len(adapterL)+len(fwd)+len(gene)
@@ -221,7 +221,7 @@ func TestInspectAndSummary(t *testing.T) {
 	mk := func(seq string, q byte) *seqio.Record {
 		return &seqio.Record{ID: "r", Seq: []byte(seq), Qual: []byte(strings.Repeat(string(q), len(seq)))}
 	}
-	primed := Primer27F.Seq[:11] + "A" + Primer27F.Seq[12:] + gene + revComp(Primer1492R.Seq)
+	primed := Primer27F().Seq[:11] + "A" + Primer27F().Seq[12:] + gene + revComp(Primer1492R().Seq)
 	cases := []struct {
 		rec    *seqio.Record
 		ok     bool
@@ -232,7 +232,7 @@ func TestInspectAndSummary(t *testing.T) {
 		{mk(gene, 'I'), false, ReasonNoPrimers},
 		{mk(primed, '0'), false, ReasonExpectedErrors}, // Q15: 31.6 errors per kb
 		{mk(primed[:700]+strings.Repeat("T", 13)+primed[700:], 'I'), false, ReasonLongHomopolymer},
-		{mk(Primer27F.Seq+strings.Repeat("AC", 700)+revComp(Primer1492R.Seq), 'I'), false, ReasonLowComplexity},
+		{mk(Primer27F().Seq+strings.Repeat("AC", 700)+revComp(Primer1492R().Seq), 'I'), false, ReasonLowComplexity},
 		{mk(randomSeq(r, 500), 'I'), false, ReasonTooShort},
 	}
 	c := NewCollector(o)
@@ -273,7 +273,7 @@ func TestInspectAndSummary(t *testing.T) {
 func BenchmarkInspect(b *testing.B) {
 	r := rand.New(rand.NewPCG(11, 12))
 	pf, _ := NewPrimerFinder(DefaultPrimerOptions())
-	seq := []byte(Primer27F.Seq + randomSeq(r, 1450) + revComp(Primer1492R.Seq))
+	seq := []byte(Primer27F().Seq + randomSeq(r, 1450) + revComp(Primer1492R().Seq))
 	qual := []byte(strings.Repeat("I", len(seq)))
 	o := DefaultOptions()
 	for b.Loop() {

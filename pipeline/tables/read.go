@@ -295,6 +295,9 @@ type ParseError struct {
 
 // Error formats the error as "file:line: where: problem", leaving out the
 // parts that are not known.
+// InputFile names the table file at fault.
+func (e *ParseError) InputFile() string { return e.File }
+
 func (e *ParseError) Error() string {
 	switch {
 	case e.Line > 0 && e.Where != "":

@@ -52,7 +52,7 @@ type Options struct {
 
 // DefaultOptions returns the options zonula uses unless told otherwise.
 func DefaultOptions() Options {
-	return Options{K: 11, MaxCandidates: 12, Floors: YarzaFloors, MinKmerShare: 0.02}
+	return Options{K: 11, MaxCandidates: 12, Floors: YarzaFloors(), MinKmerShare: 0.02}
 }
 
 // Classifier holds the database and its index. It is safe for concurrent use

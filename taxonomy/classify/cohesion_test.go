@@ -61,8 +61,8 @@ func TestGenusCohesion(t *testing.T) {
 
 func TestGenusFloor(t *testing.T) {
 	c := &Classifier{opts: DefaultOptions()}
-	if got := c.GenusFloor("Alpha"); got != YarzaFloors[taxonomy.Genus] {
-		t.Errorf("without cohesion values: floor %v, want Yarza's %v", got, YarzaFloors[taxonomy.Genus])
+	if got := c.GenusFloor("Alpha"); got != YarzaFloors()[taxonomy.Genus] {
+		t.Errorf("without cohesion values: floor %v, want Yarza's %v", got, YarzaFloors()[taxonomy.Genus])
 	}
 	var refs []refdb.Reference
 	for g, n := range map[string]int{"Loose": 3, "Mid": 2, "Pair": 2, "Tight": 9, "Single": 1} {

@@ -8,18 +8,20 @@ import (
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
-// YarzaFloors are the identity floors per rank from Yarza et al. 2014 (Nat Rev
+// YarzaFloors returns the identity floors per rank from Yarza et al. 2014 (Nat Rev
 // Microbiol 12:635): the median sequence identity at which two 16S genes
 // still belong to the same taxon. Domain has no published value; 0.65 is
 // zonula's choice, low enough for any 16S gene.
-var YarzaFloors = [taxonomy.NumRanks]float64{
-	taxonomy.Domain:  0.650,
-	taxonomy.Phylum:  0.750,
-	taxonomy.Class:   0.785,
-	taxonomy.Order:   0.820,
-	taxonomy.Family:  0.865,
-	taxonomy.Genus:   0.945,
-	taxonomy.Species: 0.987,
+func YarzaFloors() [taxonomy.NumRanks]float64 {
+	return [taxonomy.NumRanks]float64{
+		taxonomy.Domain:  0.650,
+		taxonomy.Phylum:  0.750,
+		taxonomy.Class:   0.785,
+		taxonomy.Order:   0.820,
+		taxonomy.Family:  0.865,
+		taxonomy.Genus:   0.945,
+		taxonomy.Species: 0.987,
+	}
 }
 
 // Genus floors derived from a database's cohesion values (GenusCohesion,

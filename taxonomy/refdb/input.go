@@ -17,6 +17,9 @@ type ParseError struct {
 }
 
 // Error formats the error as "FILE:LINE: record N (ID): cause".
+// InputFile names the reference or taxonomy file at fault.
+func (e *ParseError) InputFile() string { return e.File }
+
 func (e *ParseError) Error() string {
 	var b bytes.Buffer
 	b.WriteString(e.File)

@@ -58,7 +58,7 @@ func Input(sample string, genera []Genus) report.Input {
 			q.LengthHist[i].Count = n
 		}
 	}
-	c := classify.Summary{Reads: n, Classified: int64(total), Unclassified: 20, Floors: classify.YarzaFloors, MeanIdentity: 0.991}
+	c := classify.Summary{Reads: n, Classified: int64(total), Unclassified: 20, Floors: classify.YarzaFloors(), MeanIdentity: 0.991}
 	for r := range c.AssignedAt {
 		if r <= int(taxonomy.Genus) {
 			c.AssignedAt[r] = int64(total)
