@@ -247,15 +247,11 @@ func writeBatchOutputs(ctx context.Context, cfg BatchConfig, res *BatchResult) e
 			combine = append(combine, CombineInput{Sample: o.Sample, Dir: filepath.Join(cfg.OutDir, o.Sample)})
 		}
 	}
-	stage, err := safefile.NewStage(cfg.OutDir)
+	var err error
+	res.Files, err = safefile.WriteAll(cfg.OutDir, "", func(stage *safefile.Stage) error {
+		return stage.Write(BatchSummaryFile, func(w io.Writer) error { return WriteBatchSummary(w, res.Samples) })
+	})
 	if err != nil {
-		return err
-	}
-	defer stage.Discard()
-	if err := stage.Write(BatchSummaryFile, func(w io.Writer) error { return WriteBatchSummary(w, res.Samples) }); err != nil {
-		return err
-	}
-	if res.Files, err = stage.Commit(""); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil || len(combine) == 0 {

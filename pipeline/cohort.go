@@ -23,12 +23,19 @@ type CohortConfig struct {
 	// GroupColumn names its group column when it is a table with a header.
 	GroupsFile, GroupColumn string
 	Analysis                cohort.Options
-	OutDir                  string
-	HTML, PDF               bool // write report.html, report.pdf
-	PageSize                string
-	Version, Commit         string
-	Options                 []report.Option // as the user gave them, for provenance
-	Now                     func() time.Time
+	ReportOutput
+}
+
+// ReportOutput says where and how a command over tables and sample
+// directories (cohort, compare) writes: its directory, the report formats,
+// and what its provenance records.
+type ReportOutput struct {
+	OutDir          string
+	HTML, PDF       bool // write report.html, report.pdf
+	PageSize        string
+	Version, Commit string
+	Options         []report.Option // as the user gave them, for provenance
+	Now             func() time.Time
 }
 
 // CohortResult is a finished cohort analysis and the files written.
@@ -43,8 +50,7 @@ type CohortResult struct {
 // committed together (safefile.Stage). Problems with an input name it
 // (*cohort.InputError, *cohort.ParseError, *tables.ParseError, *InputError).
 func Cohort(ctx context.Context, cfg CohortConfig) (*CohortResult, error) {
-	now := clock(cfg.Now)
-	started := now().UTC()
+	started := clock(cfg.Now)().UTC()
 	samples, err := cohort.Load(cfg.Inputs, nil)
 	if err != nil {
 		return nil, err
@@ -57,32 +63,25 @@ func Cohort(ctx context.Context, cfg CohortConfig) (*CohortResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	stage, err := safefile.NewStage(cfg.OutDir)
-	if err != nil {
-		return nil, err
-	}
-	defer stage.Discard()
-	if err := res.WriteTables(stage); err != nil {
-		return nil, err
-	}
 	var sources []string
 	for _, s := range samples {
 		sources = append(sources, s.Source)
 	}
-	prov, err := tableProvenance(cfg.Version, cfg.Commit, cfg.Options, started, append(slices.Clone(cfg.Inputs), cfg.GroupsFile), sources, res.Databases)
+	prov, err := cfg.provenance(started, append(slices.Clone(cfg.Inputs), cfg.GroupsFile), sources, res.Databases)
 	if err != nil {
 		return nil, err
 	}
-	prov.Finished = now().UTC()
-	if err := renderWith(stage, cfg.HTML, cfg.PDF, cfg.PageSize, func(kb *knowledge.Knowledge) (*report.Document, error) {
-		return report.BuildCohort(report.CohortInput{Provenance: prov, Result: res, GroupsFile: cfg.GroupsFile}, kb)
-	}); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	files, err := stage.Commit("")
+	files, err := safefile.WriteAll(cfg.OutDir, "", func(stage *safefile.Stage) error {
+		if err := res.WriteTables(stage); err != nil {
+			return err
+		}
+		return cfg.render(stage, func(kb *knowledge.Knowledge) (*report.Document, error) {
+			return report.BuildCohort(report.CohortInput{Provenance: prov, Result: res, GroupsFile: cfg.GroupsFile}, kb)
+		})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +98,12 @@ func readGroupsFile(path, column string) (*cohort.Groups, error) {
 	return cohort.ReadGroups(f, path, column)
 }
 
-// tableProvenance describes a run over tables and sample directories
-// (cohort, compare): the inputs as given with their checksums (HashInputs,
-// with the files read from directories in sources), the reference
-// databases their run.json files name, and the options.
-func tableProvenance(version, commit string, opts []report.Option, started time.Time, paths, sources, databases []string) (report.Provenance, error) {
-	p := report.Provenance{Program: "zonula", Version: version, Commit: commit, Options: opts, Started: started}
+// provenance describes a run over tables and sample directories (cohort,
+// compare): the inputs as given with their checksums (HashInputs, with the
+// files read from directories in sources), the reference databases their
+// run.json files name, the options, and the times.
+func (o ReportOutput) provenance(started time.Time, paths, sources, databases []string) (report.Provenance, error) {
+	p := report.Provenance{Program: "zonula", Version: o.Version, Commit: o.Commit, Options: o.Options, Started: started}
 	switch len(databases) {
 	case 0:
 		p.Database.Name = "not recorded (tables without run.json)"
@@ -118,13 +117,14 @@ func tableProvenance(version, commit string, opts []report.Option, started time.
 		return p, err
 	}
 	p.Inputs = inputs
+	p.Finished = clock(o.Now)().UTC()
 	return p, nil
 }
 
-// renderWith builds a document with the knowledge base and stages it as
+// render builds a document with the knowledge base and stages it as
 // report.html and report.pdf, as asked; nothing when neither is.
-func renderWith(stage *safefile.Stage, html, pdf bool, pageSize string, build func(*knowledge.Knowledge) (*report.Document, error)) error {
-	if !html && !pdf {
+func (o ReportOutput) render(stage *safefile.Stage, build func(*knowledge.Knowledge) (*report.Document, error)) error {
+	if !o.HTML && !o.PDF {
 		return nil
 	}
 	kb, err := knowledge.Load()
@@ -135,7 +135,7 @@ func renderWith(stage *safefile.Stage, html, pdf bool, pageSize string, build fu
 	if err != nil {
 		return err
 	}
-	return renderReport(stage, doc, html, pdf, pageSize)
+	return renderReport(stage, doc, o.HTML, o.PDF, o.PageSize)
 }
 
 // clock returns now, or time.Now when nil.

@@ -68,15 +68,9 @@ func CombineDirs(outDir string, dirs []string, generatedBy string, format tables
 // rows a sample). Sample names must be unique. It returns the file names
 // written.
 func Combine(outDir string, samples []CombineInput, generatedBy string, format tables.BIOMFormat) ([]string, error) {
-	stage, err := safefile.NewStage(outDir)
-	if err != nil {
-		return nil, err
-	}
-	defer stage.Discard()
-	if err := stageCombined(stage, samples, generatedBy, format); err != nil {
-		return nil, err
-	}
-	return stage.Commit("")
+	return safefile.WriteAll(outDir, "", func(stage *safefile.Stage) error {
+		return stageCombined(stage, samples, generatedBy, format)
+	})
 }
 
 // stageCombined stages Combine's files.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/zonula/zonula/pipeline/cohort"
 	"github.com/zonula/zonula/pipeline/metrics"
@@ -17,14 +16,9 @@ import (
 type CompareConfig struct {
 	// Before and After are each a zonula sample output directory or a
 	// one-sample table (abundance.tsv or BIOM).
-	Before, After   string
-	Seed            uint64 // of the read-sampling simulation
-	OutDir          string
-	HTML, PDF       bool // write report.html, report.pdf
-	PageSize        string
-	Version, Commit string
-	Options         []report.Option // as the user gave them, for provenance
-	Now             func() time.Time
+	Before, After string
+	Seed          uint64 // of the read-sampling simulation
+	ReportOutput
 }
 
 // CompareResult is a finished comparison and the files written.
@@ -42,8 +36,7 @@ const CompareFile = "compare.json"
 // writes compare.json and the before/after report into cfg.OutDir, committed
 // together.
 func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
-	now := clock(cfg.Now)
-	started := now().UTC()
+	started := clock(cfg.Now)().UTC()
 	before, err := loadOneSample(cfg.Before)
 	if err != nil {
 		return nil, err
@@ -56,17 +49,6 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 	if err != nil {
 		return nil, &InputError{Path: before.Source + ", " + after.Source, Err: err}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	stage, err := safefile.NewStage(cfg.OutDir)
-	if err != nil {
-		return nil, err
-	}
-	defer stage.Discard()
-	if err := writeJSON(stage, CompareFile, compareRecordOf(before, after, c, cfg.Seed)); err != nil {
-		return nil, err
-	}
 	var dbs []string
 	for _, s := range []cohort.Sample{before, after} {
 		if s.Database != "" && !slices.Contains(dbs, s.Database) {
@@ -74,20 +56,24 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 		}
 	}
 	slices.Sort(dbs)
-	prov, err := tableProvenance(cfg.Version, cfg.Commit, cfg.Options, started, []string{cfg.Before, cfg.After}, []string{before.Source, after.Source}, dbs)
+	prov, err := cfg.provenance(started, []string{cfg.Before, cfg.After}, []string{before.Source, after.Source}, dbs)
 	if err != nil {
 		return nil, err
 	}
-	prov.Finished = now().UTC()
-	if err := renderWith(stage, cfg.HTML, cfg.PDF, cfg.PageSize, func(kb *knowledge.Knowledge) (*report.Document, error) {
-		defs := kb.IndexDefs()
-		return report.BuildCompare(report.CompareInput{Provenance: prov, Comparison: c,
-			Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile, Measures: metrics.MeasureSample(before.Profile, defs, nil, nil)},
-			After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile, Measures: metrics.MeasureSample(after.Profile, defs, nil, nil)}}, kb)
-	}); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	files, err := stage.Commit("")
+	files, err := safefile.WriteAll(cfg.OutDir, "", func(stage *safefile.Stage) error {
+		if err := writeJSON(stage, CompareFile, compareRecordOf(before, after, c, cfg.Seed)); err != nil {
+			return err
+		}
+		return cfg.render(stage, func(kb *knowledge.Knowledge) (*report.Document, error) {
+			defs := kb.IndexDefs()
+			return report.BuildCompare(report.CompareInput{Provenance: prov, Comparison: c,
+				Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile, Measures: metrics.MeasureSample(before.Profile, defs, nil, nil)},
+				After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile, Measures: metrics.MeasureSample(after.Profile, defs, nil, nil)}}, kb)
+		})
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -367,21 +367,15 @@ func readTree(path string) (*metrics.Tree, error) {
 // beta metric (distance-METRIC.tsv) and metrics.json naming version and the
 // inputs.
 func (r *MetricsReport) WriteDir(dir, version string, inputs []string) ([]string, error) {
-	stage, err := safefile.NewStage(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer stage.Discard()
-	if err := stage.Write("alpha.tsv", r.WriteAlphaTSV); err != nil {
-		return nil, err
-	}
-	for _, b := range r.Beta {
-		if err := stage.Write("distance-"+b.Metric+".tsv", func(w io.Writer) error { return WriteDistanceTSV(w, b.Distances) }); err != nil {
-			return nil, err
+	return safefile.WriteAll(dir, "", func(stage *safefile.Stage) error {
+		if err := stage.Write("alpha.tsv", r.WriteAlphaTSV); err != nil {
+			return err
 		}
-	}
-	if err := stage.Write("metrics.json", func(w io.Writer) error { return r.WriteJSON(w, version, inputs) }); err != nil {
-		return nil, err
-	}
-	return stage.Commit("")
+		for _, b := range r.Beta {
+			if err := stage.Write("distance-"+b.Metric+".tsv", func(w io.Writer) error { return WriteDistanceTSV(w, b.Distances) }); err != nil {
+				return err
+			}
+		}
+		return stage.Write("metrics.json", func(w io.Writer) error { return r.WriteJSON(w, version, inputs) })
+	})
 }

@@ -178,15 +178,9 @@ func marshalJSON(v any) ([]byte, error) {
 // format says), committed together; version is zonula's, recorded in the
 // BIOM file.
 func WriteProfileFiles(dir string, p *tables.Profile, version string, format tables.BIOMFormat) error {
-	stage, err := safefile.NewStage(dir)
-	if err != nil {
-		return err
-	}
-	defer stage.Discard()
-	if err := writeProfileFiles(stage, p, version, format); err != nil {
-		return err
-	}
-	_, err = stage.Commit("")
+	_, err := safefile.WriteAll(dir, "", func(stage *safefile.Stage) error {
+		return writeProfileFiles(stage, p, version, format)
+	})
 	return err
 }
 

@@ -93,16 +93,16 @@ func runCohort(ctx context.Context, o cohortOptions, inputs []string, _, stderr 
 	res, err := pipeline.Cohort(ctx, pipeline.CohortConfig{
 		Inputs: inputs, GroupsFile: o.groups, GroupColumn: o.groupColumn,
 		Analysis: cohort.Options{Metric: o.metric, Permutations: o.permutations, Seed: o.seed},
-		OutDir:   o.out, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
-		Options: []report.Option{
-			{Name: "format", Value: o.formats},
-			{Name: "group-column", Value: o.groupColumn},
-			{Name: "groups", Value: o.groups},
-			{Name: "metric", Value: o.metric},
-			{Name: "page-size", Value: o.pageSize},
-			{Name: "permutations", Value: strconv.Itoa(o.permutations)},
-			{Name: "seed", Value: strconv.FormatUint(o.seed, 10)},
-		},
+		ReportOutput: pipeline.ReportOutput{OutDir: o.out, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+			Options: []report.Option{
+				{Name: "format", Value: o.formats},
+				{Name: "group-column", Value: o.groupColumn},
+				{Name: "groups", Value: o.groups},
+				{Name: "metric", Value: o.metric},
+				{Name: "page-size", Value: o.pageSize},
+				{Name: "permutations", Value: strconv.Itoa(o.permutations)},
+				{Name: "seed", Value: strconv.FormatUint(o.seed, 10)},
+			}},
 	})
 	if err != nil {
 		return err

@@ -64,12 +64,12 @@ func runCompare(ctx context.Context, o compareOptions, args []string, _, stderr 
 	ver, commit := buildVersion()
 	res, err := pipeline.Compare(ctx, pipeline.CompareConfig{
 		Before: args[0], After: args[1], Seed: o.seed,
-		OutDir: o.out, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
-		Options: []report.Option{
-			{Name: "format", Value: o.formats},
-			{Name: "page-size", Value: o.pageSize},
-			{Name: "seed", Value: strconv.FormatUint(o.seed, 10)},
-		},
+		ReportOutput: pipeline.ReportOutput{OutDir: o.out, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
+			Options: []report.Option{
+				{Name: "format", Value: o.formats},
+				{Name: "page-size", Value: o.pageSize},
+				{Name: "seed", Value: strconv.FormatUint(o.seed, 10)},
+			}},
 	})
 	if err != nil {
 		return err

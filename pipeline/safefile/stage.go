@@ -110,3 +110,18 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// WriteAll stages dir's outputs with write and commits them (marker last;
+// see Commit), or leaves dir as it was when write fails. It returns the
+// names committed.
+func WriteAll(dir, marker string, write func(*Stage) error) ([]string, error) {
+	s, err := NewStage(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Discard()
+	if err := write(s); err != nil {
+		return nil, err
+	}
+	return s.Commit(marker)
+}
