@@ -19,10 +19,13 @@ type CohortConfig struct {
 	// Inputs are zonula abundance tables (abundance.tsv, BIOM 1.0), sample
 	// output directories, or directories of them (a batch output).
 	Inputs []string
-	// GroupsFile assigns each sample to a group (cohort.ReadGroups);
-	// GroupColumn names its group column when it is a table with a header.
-	GroupsFile, GroupColumn string
-	Analysis                cohort.Options
+	// GroupsFile assigns samples to groups and, optionally, subjects
+	// (cohort.ReadGroups); GroupColumn and SubjectColumn name its columns
+	// when it is a table with a header. Empty: no groups, unless Groups is
+	// set instead (as Batch does from its samplesheet).
+	GroupsFile, GroupColumn, SubjectColumn string
+	Groups                                 *cohort.Groups
+	Analysis                               cohort.Options
 	ReportOutput
 }
 
@@ -45,19 +48,23 @@ type CohortResult struct {
 }
 
 // Cohort loads the samples and their groups, analyses them (cohort.Analyze:
-// composition, distances, PCoA, PERMANOVA, alpha diversity, differential
-// genera) and writes the cohort tables and report into cfg.OutDir, all
-// committed together (safefile.Stage). Problems with an input name it
-// (*cohort.InputError, *cohort.ParseError, *tables.ParseError, *InputError).
+// composition, distances, PCoA, alpha diversity and, with groups,
+// PERMANOVA and differential genera) and writes the cohort tables and
+// report into cfg.OutDir, all committed together (safefile.Stage). Problems
+// with an input name it (*cohort.InputError, *cohort.ParseError,
+// *tables.ParseError, *InputError).
 func Cohort(ctx context.Context, cfg CohortConfig) (*CohortResult, error) {
 	started := clock(cfg.Now)().UTC()
 	samples, err := cohort.Load(cfg.Inputs, nil)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := readGroupsFile(cfg.GroupsFile, cfg.GroupColumn)
-	if err != nil {
-		return nil, err
+	groups, paths := cfg.Groups, slices.Clone(cfg.Inputs)
+	if cfg.GroupsFile != "" {
+		if groups, err = readGroupsFile(cfg.GroupsFile, cfg.GroupColumn, cfg.SubjectColumn); err != nil {
+			return nil, err
+		}
+		paths = append(paths, cfg.GroupsFile)
 	}
 	res, err := cohort.Analyze(samples, groups, cfg.Analysis)
 	if err != nil {
@@ -67,7 +74,7 @@ func Cohort(ctx context.Context, cfg CohortConfig) (*CohortResult, error) {
 	for _, s := range samples {
 		sources = append(sources, s.Source)
 	}
-	prov, err := cfg.provenance(started, append(slices.Clone(cfg.Inputs), cfg.GroupsFile), sources, res.Databases)
+	prov, err := cfg.provenance(started, paths, sources, res.Databases)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +86,7 @@ func Cohort(ctx context.Context, cfg CohortConfig) (*CohortResult, error) {
 			return err
 		}
 		return cfg.render(stage, func(kb *knowledge.Knowledge) (*report.Document, error) {
-			return report.BuildCohort(report.CohortInput{Provenance: prov, Result: res, GroupsFile: cfg.GroupsFile}, kb)
+			return report.BuildCohort(report.CohortInput{Provenance: prov, Result: res, GroupsFile: cfg.groupsSource()}, kb)
 		})
 	})
 	if err != nil {
@@ -88,14 +95,25 @@ func Cohort(ctx context.Context, cfg CohortConfig) (*CohortResult, error) {
 	return &CohortResult{Result: res, Files: files}, nil
 }
 
+// groupsSource names where the groups came from, for the report.
+func (cfg CohortConfig) groupsSource() string {
+	switch {
+	case cfg.GroupsFile != "":
+		return cfg.GroupsFile
+	case cfg.Groups != nil:
+		return cfg.Groups.File
+	}
+	return ""
+}
+
 // readGroupsFile reads a cohort's groups file.
-func readGroupsFile(path, column string) (*cohort.Groups, error) {
+func readGroupsFile(path, column, subjectColumn string) (*cohort.Groups, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &InputError{Path: path, Err: err}
 	}
 	defer f.Close()
-	return cohort.ReadGroups(f, path, column)
+	return cohort.ReadGroups(f, path, column, subjectColumn)
 }
 
 // provenance describes a run over tables and sample directories (cohort,

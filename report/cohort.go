@@ -50,6 +50,9 @@ func BuildCohort(in CohortInput, kb *knowledge.Knowledge) (*Document, error) {
 		Sample:     fmt.Sprintf("%d samples in %d groups", len(r.Samples), len(r.GroupNames)),
 		Provenance: in.Provenance,
 	}
+	if !r.Grouped {
+		doc.Sample = fmt.Sprintf("%d samples, no groups given", len(r.Samples))
+	}
 	c := cohortBuilder{in: in, r: r, kb: kb}
 	for _, step := range []func() (Section, error){c.summary, c.composition, c.beta, c.alpha, c.differential, c.limitations} {
 		s, err := step()
@@ -57,6 +60,11 @@ func BuildCohort(in CohortInput, kb *knowledge.Knowledge) (*Document, error) {
 			return nil, err
 		}
 		doc.Sections = append(doc.Sections, s)
+		if s.ID == "differential" {
+			if pw, ok := c.pairwise(); ok {
+				doc.Sections = append(doc.Sections, pw)
+			}
+		}
 	}
 	return finishDocument(doc, kb)
 }
@@ -123,30 +131,35 @@ func pValue(p float64) string {
 
 func (c *cohortBuilder) summary() (Section, error) {
 	r := c.r
-	pairs := [][2]string{
-		{"Samples", strconv.Itoa(len(r.Samples))},
-		{"Groups", c.groupList()},
-		{"Groups file", c.in.GroupsFile},
-		{"Compared on", metricNames[r.Options.Metric]},
-		{"PERMANOVA", c.permanovaText()},
+	pairs := [][2]string{{"Samples", strconv.Itoa(len(r.Samples))}}
+	if r.Grouped {
+		pairs = append(pairs, [2]string{"Groups", c.groupList()}, [2]string{"Groups file", c.in.GroupsFile})
+	} else {
+		pairs = append(pairs, [2]string{"Groups", "none given: the samples are described, and no test between groups was run"})
 	}
-	if r.Differential != nil {
+	pairs = append(pairs, c.leftOut()...)
+	pairs = append(pairs, [2]string{"Compared on", metricNames[r.Options.Metric]}, [2]string{"PERMANOVA", c.permanovaText()})
+	if d := r.Differential; d != nil {
 		n := 0
-		for _, d := range r.Differential {
-			if d.Q < 0.05 {
+		for i := range d.Rows {
+			if d.Rows[i].Key() < 0.05 {
 				n++
 			}
 		}
-		top := r.Differential[0]
-		pairs = append(pairs, [2]string{"Genera with q < 0.05", fmt.Sprintf("%d of %d tested; lowest q: %s (q %s)", n, len(r.Differential), top.Taxon, pRelation(top.Q))})
+		top := d.Rows[0]
+		pairs = append(pairs, [2]string{"Genera with q < 0.05", fmt.Sprintf("%d of %d tested (%d set aside as rare); lowest q: %s (q %s)", n, len(d.Rows), len(d.SetAside), top.Taxon, pRelation(top.Key()))})
 	} else {
 		pairs = append(pairs, [2]string{"Differential abundance", "not run: " + r.DifferentialSkipped})
 	}
 	if len(r.Databases) > 0 {
 		pairs = append(pairs, [2]string{"Reference database(s)", strings.Join(r.Databases, "; ")})
 	}
+	intro := fmt.Sprintf("This report compares %d gut microbiome profiles in %d groups at genus level: how the samples are composed, how far apart they are, whether the groups differ as a whole (PERMANOVA), how diverse each sample is, and which genera differ in share between the groups.", len(r.Samples), len(r.GroupNames))
+	if !r.Grouped {
+		intro = fmt.Sprintf("This report describes %d gut microbiome profiles at genus level: how the samples are composed, how far apart they are and how diverse each sample is. No groups were given, so no test between groups was run.", len(r.Samples))
+	}
 	blocks := []Block{
-		&Paragraph{Text: fmt.Sprintf("This report compares %d gut microbiome profiles in %d groups at genus level: how the samples are composed, how far apart they are, whether the groups differ as a whole (PERMANOVA), how diverse each sample is, and which genera differ in share between the groups.", len(r.Samples), len(r.GroupNames))},
+		&Paragraph{Text: intro},
 		&KeyValues{Pairs: pairs},
 		&Callout{Level: Notice, Title: "Group differences are associations",
 			Text: "Differences between groups of samples show that the groups differ, not why. Shares are relative (compositional): one genus rising lowers the share of all others. Small groups give imprecise answers, and many genera tested at once make some small p-values happen by chance; q-values correct for that. This report is not a diagnosis.",
@@ -387,40 +400,40 @@ func spread(v []float64, prec int) string {
 	return fmt.Sprintf("%s (%s–%s)", num(m, prec), num(f[0], prec), num(f[len(f)-1], prec))
 }
 
-func (c *cohortBuilder) differential() (Section, error) {
+// leftOut lists the samples not in the statistics, for the summary.
+func (c *cohortBuilder) leftOut() [][2]string {
 	r := c.r
-	sec := Section{ID: "differential", Title: "Genera that differ between groups"}
-	if r.Differential == nil {
-		sec.Blocks = append(sec.Blocks, &Paragraph{Text: "The differential-abundance test was not run: " + r.DifferentialSkipped + "."})
-		return sec, nil
+	var out [][2]string
+	names := func(v []string) string {
+		if len(v) <= 8 {
+			return strings.Join(v, ", ")
+		}
+		return fmt.Sprintf("%s and %d more", strings.Join(v[:8], ", "), len(v)-8)
 	}
-	nA, nB := r.GroupSizes[0], r.GroupSizes[1]
-	var rows [][]string
-	for _, d := range r.Differential[:min(maxDifferentialRows, len(r.Differential))] {
-		rows = append(rows, []string{d.Taxon, pct(d.ShareA), pct(d.ShareB),
-			fmt.Sprintf("%d/%d", d.PresentA, nA), fmt.Sprintf("%d/%d", d.PresentB, nB),
-			signed(d.Diff), pValue(d.P), pValue(d.Q)})
+	if len(r.LeftOut) > 0 {
+		out = append(out, [2]string{"Left out: not in the groups file", fmt.Sprintf("%d samples (%s)", len(r.LeftOut), names(r.LeftOut))})
 	}
-	caption := fmt.Sprintf("CLR + Welch test, %s against %s, ordered by q", r.GroupA, r.GroupB)
-	if len(r.Differential) > maxDifferentialRows {
-		caption += fmt.Sprintf(" (first %d of %d genera; differential.tsv lists all)", maxDifferentialRows, len(r.Differential))
+	if len(r.Unlisted) > 0 {
+		out = append(out, [2]string{"In the groups file but not among the inputs", fmt.Sprintf("%d samples (%s)", len(r.Unlisted), names(r.Unlisted))})
 	}
-	sec.Blocks = append(sec.Blocks,
-		&Paragraph{Text: fmt.Sprintf("Each sample's genus counts were turned into centred log-ratios (CLR: the log of each count plus %s, minus the mean of those logs in the sample), which compares every genus with the sample's typical genus rather than with the total. For each genus, Welch's t-test compares the CLR values of group %s (%d samples) with group %s (%d samples); the Benjamini–Hochberg q-value is the false discovery rate over all %d genera tested. A positive CLR difference means a higher relative level in %s.",
-			num(r.Options.Pseudocount, 1), r.GroupA, nA, r.GroupB, nB, len(r.Differential), r.GroupA), Refs: []string{"R-GLO17"}},
-		&Table{Caption: caption,
-			Header:  []string{"Genus", "Mean share " + r.GroupA, "Mean share " + r.GroupB, "Present " + r.GroupA, "Present " + r.GroupB, "CLR difference", "p", "q"},
-			Numeric: []bool{false, true, true, true, true, true, true, true}, Rows: rows},
-		&Callout{Level: Notice, Title: "Limits of this test", Items: []string{
-			"Compositional data: a genus can differ in share because other genera changed; CLR values are relative to each sample's typical genus, not absolute amounts.",
-			fmt.Sprintf("Small groups (%d and %d samples): the t-test assumes roughly normal CLR values, which few samples cannot check, and one unusual sample can decide a result.", nA, nB),
-			fmt.Sprintf("Multiple testing: %d genera were tested; read q-values, not p-values, and expect about q × (number of genera below that q) false positives.", len(r.Differential)),
-			"Rare genera: absent counts become the pseudocount, so genera seen in few samples can show large differences with little behind them; the presence columns show how often each was seen.",
-			"Association only: a difference between groups does not show that a genus has any effect, or which way an effect would run.",
-			"Simpler than ALDEx2 (no Monte Carlo sampling of the composition), so somewhat less conservative.",
-		}, Refs: []string{"R-GLO17", "R-POR25"}},
-	)
-	return sec, nil
+	if len(r.Empty) > 0 {
+		out = append(out, [2]string{"Left out: no reads classified to a genus", fmt.Sprintf("%d samples (%s)", len(r.Empty), names(r.Empty))})
+	}
+	return out
+}
+
+// methodSummary is the differential test's line of the methods list.
+func (c *cohortBuilder) methodSummary() string {
+	rec := c.r.DifferentialRecord()
+	s := fmt.Sprintf("ALDEx2-style: %d Dirichlet Monte Carlo instances (counts + 0.5, seed %d), log2 centred log-ratios", rec.Instances, rec.Seed)
+	if rec.Tested {
+		s += ", " + strings.TrimPrefix(rec.TTest+" and "+rec.RankTest, " and ")
+	}
+	s += fmt.Sprintf(", expected p and Benjamini–Hochberg q; genera present in ≥ %s of samples with a mean share ≥ %s", pctPlain(rec.MinPrevalence), pctPlain(rec.MinShare))
+	if rec.Tested {
+		s += "; design: " + rec.Design
+	}
+	return s
 }
 
 func signed(v float64) string {
@@ -464,9 +477,9 @@ func (c *cohortBuilder) limitations() (Section, error) {
 		}[r.Options.Metric]},
 		{"Ordination", "principal coordinate analysis (classical scaling), negative eigenvalues set to 0"},
 		{"PERMANOVA", fmt.Sprintf("pseudo-F with %d permutations, seed %d, p = (1 + permutations with F* ≥ F) / (1 + permutations)", r.Options.Permutations, r.Options.Seed)},
-		{"Differential abundance", fmt.Sprintf("CLR with pseudocount %s, Welch's t-test, Benjamini–Hochberg q-values", num(r.Options.Pseudocount, 1))},
+		{"Differential abundance", c.methodSummary()},
 		{"Reference database", db},
-		{"Tables", "distances.tsv, pcoa.tsv, permanova.tsv, permanova.json, differential.tsv, alpha.tsv in the output directory"},
+		{"Tables", "distances.tsv, pcoa.tsv, permanova.tsv, permanova.json, differential.tsv, differential-pairwise.tsv, genera-set-aside.tsv, differential.json, alpha.tsv in the output directory"},
 	}})
 	return Section{ID: "limitations", Title: "Limitations and methods", Blocks: blocks}, nil
 }

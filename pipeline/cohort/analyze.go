@@ -1,12 +1,12 @@
 package cohort
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
+
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/tables"
@@ -31,16 +31,33 @@ type Options struct {
 	Metric string
 	// Permutations for PERMANOVA (0 computes F and R² without a p-value).
 	Permutations int
-	// Seed of the PERMANOVA permutations.
+	// Seed of the PERMANOVA permutations and of the differential test's
+	// Monte Carlo instances.
 	Seed uint64
-	// Pseudocount added to counts before CLR (Aitchison distance and the
-	// differential test); 0 means metrics.DefaultPseudocount.
+	// Pseudocount added to counts before CLR (Aitchison distance); 0 means
+	// metrics.DefaultPseudocount.
 	Pseudocount float64
+	// MinPrevalence and MinShare filter the genera of the differential
+	// test: a genus is tested when at least MinPrevalence of the compared
+	// samples have ≥ 1 read of it and its mean share of classified genus
+	// reads is at least MinShare (fractions; 0 turns a filter off).
+	MinPrevalence, MinShare float64
+	// Instances is the number of Monte Carlo instances of the differential
+	// test (0: metrics.DefaultMCRounds).
+	Instances int
+	// RequireAllGroups makes a groups file that leaves out an input sample,
+	// or names a sample that is not an input, an error instead of a note.
+	RequireAllGroups bool
+	// Threads for the differential test (≤ 0: GOMAXPROCS).
+	Threads int
 }
 
-// DefaultOptions are Bray–Curtis, 999 permutations, seed 1, pseudocount 1.
+// DefaultOptions are Bray–Curtis, 999 permutations, seed 1, pseudocount 1,
+// and genera in ≥ 10 % of samples with a mean share ≥ 0.01 % tested over
+// 128 instances.
 func DefaultOptions() Options {
-	return Options{Metric: BrayCurtis, Permutations: 999, Seed: 1, Pseudocount: metrics.DefaultPseudocount}
+	return Options{Metric: BrayCurtis, Permutations: 999, Seed: 1, Pseudocount: metrics.DefaultPseudocount,
+		MinPrevalence: DefaultMinPrevalence, MinShare: DefaultMinShare, Instances: metrics.DefaultMCRounds}
 }
 
 // Result is everything a cohort report states, for the samples in input order.
@@ -48,10 +65,21 @@ type Result struct {
 	Options Options
 	Samples []string // sample names
 	Sources []string // the file each sample was read from
-	Groups  []string // group of each sample
+	Groups  []string // group of each sample (Ungrouped when no groups were given)
+	// Subjects holds each sample's subject from the groups file ("" when
+	// not given): samples of one subject are not independent.
+	Subjects []string
+	// Grouped is false when no groups file was given: the report describes
+	// the samples and runs no test between groups.
+	Grouped bool
 	// GroupNames are the distinct groups in sorted order, with their sizes.
 	GroupNames []string
 	GroupSizes []int
+	// LeftOut names the input samples the groups file does not list,
+	// Unlisted the groups-file samples that are not among the inputs, and
+	// Empty the samples without reads classified to a genus: all three are
+	// left out of every statistic.
+	LeftOut, Unlisted, Empty []string
 	// Genus holds genus read counts (classified genera only, names sorted).
 	Genus *metrics.CountMatrix
 	// Unclassified is each sample's share of reads not classified to a genus.
@@ -75,30 +103,26 @@ type Result struct {
 	Permanova        *metrics.PermanovaResult
 	PermanovaSkipped string
 
-	// Differential is the CLR + Welch test between GroupA and GroupB, sorted
-	// by q, then p, then genus (undefined values last); nil when not run, and
-	// DifferentialSkipped says why.
-	Differential        []Difference
+	// Differential is the differential-abundance test between the groups;
+	// nil when not run, and DifferentialSkipped says why.
+	Differential        *Differential
 	DifferentialSkipped string
-	GroupA, GroupB      string
 }
 
-// Difference is one genus of the differential-abundance test.
-type Difference struct {
-	metrics.WelchResult
-	// ShareA and ShareB are the mean share of classified genus reads in each
-	// group (0–1); PresentA and PresentB count the samples with the genus.
-	ShareA, ShareB     float64
-	PresentA, PresentB int
-}
+// Ungrouped is the group of every sample when no groups were given.
+const Ungrouped = "all samples"
 
 // Analyze matches samples to groups and computes the cohort statistics.
-// Every sample must have a group and every group entry a sample (errors name
-// the groups file line or the sample's source). A sample without reads
-// classified to a genus is an error, as no distance to it is defined.
-// PERMANOVA is skipped, with a reason, when there are fewer than two groups
-// or every group has one sample; the differential test when there are not
-// exactly two groups of at least two samples each.
+// groups may be nil: then composition, distances, PCoA and alpha diversity
+// are computed and the tests between groups are skipped with a reason. A
+// sample the groups file does not list is left out (Result.LeftOut), and a
+// listed sample that is not an input noted (Result.Unlisted), unless
+// opt.RequireAllGroups makes either an error naming the file and line or
+// the sample's source. A sample without reads classified to a genus is left
+// out (Result.Empty), as no distance to it is defined. At least two samples
+// must remain. PERMANOVA is skipped, with a reason, when there are fewer
+// than two groups or every group has one sample; the differential test as
+// Result.differential says.
 func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 	if opt.Metric == "" {
 		opt.Metric = BrayCurtis
@@ -106,70 +130,35 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 	if opt.Pseudocount == 0 {
 		opt.Pseudocount = metrics.DefaultPseudocount
 	}
-	if opt.Permutations < 0 {
-		return nil, fmt.Errorf("cohort: %d permutations, want ≥ 0", opt.Permutations)
+	if opt.Permutations < 0 || opt.MinPrevalence < 0 || opt.MinPrevalence > 1 || opt.MinShare < 0 || opt.MinShare > 1 {
+		return nil, fmt.Errorf("cohort: options out of range: %d permutations, prevalence %v, share %v", opt.Permutations, opt.MinPrevalence, opt.MinShare)
 	}
-	if len(samples) < 2 {
-		return nil, errors.New("cohort: want at least 2 samples")
+	r := &Result{Options: opt, Grouped: groups != nil}
+	kept, err := r.match(samples, groups)
+	if err != nil {
+		return nil, err
 	}
-	r := &Result{Options: opt}
-	byName := map[string]GroupEntry{}
-	for _, e := range groups.Entries {
-		byName[e.Sample] = e
-	}
-	have := map[string]bool{}
-	for _, s := range samples {
-		have[s.Name] = true
-		e, ok := byName[s.Name]
-		if !ok {
-			return nil, &InputError{Path: s.Source, Err: fmt.Errorf("sample %q has no group in %s", s.Name, groups.File)}
-		}
-		r.Samples = append(r.Samples, s.Name)
-		r.Sources = append(r.Sources, s.Source)
-		r.Groups = append(r.Groups, e.Group)
-		if s.Database != "" && !slices.Contains(r.Databases, s.Database) {
-			r.Databases = append(r.Databases, s.Database)
+	var nonEmpty []Sample
+	for _, s := range kept {
+		if genusReads(s.Profile) > 0 {
+			nonEmpty = append(nonEmpty, s)
+		} else {
+			r.Empty = append(r.Empty, s.Name)
 		}
 	}
-	slices.Sort(r.Databases)
-	for _, e := range groups.Entries {
-		if !have[e.Sample] {
-			return nil, &ParseError{File: groups.File, Line: e.Line, Err: fmt.Errorf("sample %q is not among the inputs (%d samples read)", e.Sample, len(samples))}
-		}
+	if len(nonEmpty) < 2 {
+		return nil, r.tooFew(samples, kept)
 	}
-	sizes := map[string]int{}
-	for _, g := range r.Groups {
-		sizes[g]++
-	}
-	r.GroupNames = slices.Sorted(func(yield func(string) bool) {
-		for g := range sizes {
-			if !yield(g) {
-				return
-			}
-		}
-	})
-	for _, g := range r.GroupNames {
-		r.GroupSizes = append(r.GroupSizes, sizes[g])
-	}
-
-	r.Genus, r.Unclassified = genusMatrix(samples)
+	r.keep(nonEmpty, groups)
+	r.Genus, r.Unclassified = genusMatrix(nonEmpty)
 	r.Depth = math.MaxInt
-	for i, row := range r.Genus.Counts {
-		var n float64
-		for _, c := range row {
-			n += c
-		}
-		if n <= 0 {
-			return nil, &InputError{Path: samples[i].Source, Err: fmt.Errorf("sample %q has no reads classified to a genus; no distance to it is defined", samples[i].Name)}
-		}
-		r.Depth = min(r.Depth, int(math.Floor(n)))
+	for _, row := range r.Genus.Counts {
+		r.Depth = min(r.Depth, int(math.Floor(floats.Sum(row))))
 		r.Alpha = append(r.Alpha, metrics.AlphaOf(row, taxonomy.Genus.String()))
 	}
 	for _, row := range r.Genus.Counts {
 		r.Expected = append(r.Expected, metrics.ExpectedRichness(row, r.Depth))
 	}
-
-	var err error
 	if r.Distances, err = distances(r.Genus, opt); err != nil {
 		return nil, err
 	}
@@ -177,6 +166,8 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("cohort: PCoA: %w", err)
 	}
 	switch {
+	case !r.Grouped:
+		r.PermanovaSkipped = "no groups were given; give a groups file (--groups) to compare groups"
 	case len(r.GroupNames) < 2:
 		r.PermanovaSkipped = fmt.Sprintf("all %d samples are in one group (%s); PERMANOVA needs at least two groups", len(r.Samples), r.GroupNames[0])
 	case len(r.GroupNames) == len(r.Samples):
@@ -186,17 +177,36 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("cohort: PERMANOVA: %w", err)
 		}
 	}
-	switch {
-	case len(r.GroupNames) != 2:
-		r.DifferentialSkipped = fmt.Sprintf("the test compares two groups and this cohort has %d; give a groups file with two groups to run it", len(r.GroupNames))
-	case slices.Min(r.GroupSizes) < 2:
-		r.DifferentialSkipped = fmt.Sprintf("group %q has one sample; each group needs at least two", r.GroupNames[slices.Index(r.GroupSizes, slices.Min(r.GroupSizes))])
-	default:
-		if err := r.differential(); err != nil {
-			return nil, err
-		}
+	if err := r.differential(nonEmpty); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// tooFew explains why fewer than two samples are left to compare.
+func (r *Result) tooFew(samples, kept []Sample) error {
+	msg := fmt.Sprintf("cohort: want at least 2 samples with reads classified to a genus; %d read", len(samples))
+	if len(r.LeftOut) > 0 {
+		msg += fmt.Sprintf(", %d not in the groups file", len(r.LeftOut))
+	}
+	if len(r.Empty) > 0 {
+		msg += fmt.Sprintf(", %d without genus reads (%s)", len(r.Empty), listNames(r.Empty, 5))
+	}
+	if len(kept) > 0 && len(r.Empty) > 0 {
+		return &InputError{Path: kept[0].Source, Err: errors.New(msg)}
+	}
+	return errors.New(msg)
+}
+
+// genusReads returns the reads of a profile classified to a genus.
+func genusReads(p *tables.Profile) float64 {
+	var n float64
+	for _, row := range p.AtRank(taxonomy.Genus) {
+		if row.Taxon != tables.Unclassified {
+			n += row.Reads
+		}
+	}
+	return n
 }
 
 // genusMatrix returns the samples' genus read counts (unclassified left out,
@@ -264,56 +274,4 @@ func distances(m *metrics.CountMatrix, opt Options) (*metrics.DistanceMatrix, er
 		return nil, fmt.Errorf("cohort: %s distances: %w", opt.Metric, err)
 	}
 	return d, nil
-}
-
-// differential runs metrics.DifferentialAbundance on the genus counts and
-// adds each genus's mean share and prevalence per group.
-func (r *Result) differential() error {
-	r.GroupA, r.GroupB = r.GroupNames[0], r.GroupNames[1]
-	res, err := metrics.DifferentialAbundance(r.Genus, r.Groups, r.Options.Pseudocount)
-	if err != nil {
-		return fmt.Errorf("cohort: differential abundance: %w", err)
-	}
-	props := make([][]float64, len(r.Samples))
-	for i := range props {
-		props[i] = Proportions(r.Genus, i)
-	}
-	for j, w := range res {
-		d := Difference{WelchResult: w}
-		for i, g := range r.Groups {
-			p := props[i][j]
-			if g == r.GroupA {
-				d.ShareA += p
-				if p > 0 {
-					d.PresentA++
-				}
-			} else {
-				d.ShareB += p
-				if p > 0 {
-					d.PresentB++
-				}
-			}
-		}
-		d.ShareA /= float64(r.GroupSizes[0])
-		d.ShareB /= float64(r.GroupSizes[1])
-		r.Differential = append(r.Differential, d)
-	}
-	slices.SortStableFunc(r.Differential, func(a, b Difference) int {
-		return cmp.Or(cmpNaNLast(a.Q, b.Q), cmpNaNLast(a.P, b.P), strings.Compare(a.Taxon, b.Taxon))
-	})
-	return nil
-}
-
-// cmpNaNLast orders numbers ascending with NaN after every number.
-func cmpNaNLast(a, b float64) int {
-	an, bn := math.IsNaN(a), math.IsNaN(b)
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return 1
-	case bn:
-		return -1
-	}
-	return cmp.Compare(a, b)
 }

@@ -6,11 +6,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy"
@@ -54,7 +56,7 @@ func loadFixture(t *testing.T) ([]Sample, *Groups) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	g, err := ReadGroups(f, "groups.tsv", "")
+	g, err := ReadGroups(f, "groups.tsv", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,20 +95,16 @@ func TestAnalyzeAgainstVegan(t *testing.T) {
 	if pm.P > 0.02 || pm.Permutations != 999 {
 		t.Errorf("PERMANOVA p = %v over %d permutations, want ≤ 0.02 over 999", pm.P, pm.Permutations)
 	}
-	if len(r.Differential) == 0 || r.Differential[0].Taxon != "Akkermansia" {
-		t.Fatalf("top differential genus: %+v (skipped: %s)", r.Differential, r.DifferentialSkipped)
+	d := r.Differential
+	if d == nil || d.Rows[0].Taxon != "Akkermansia" {
+		t.Fatalf("top differential genus: %+v (skipped: %s)", d, r.DifferentialSkipped)
 	}
-	top := r.Differential[0]
-	if top.Q >= 0.05 || top.Diff <= 0 || top.PresentA != 5 || top.PresentB != 0 || r.GroupA != "akk" {
-		t.Errorf("Akkermansia: q %v diff %v present %d/%d, group A %q", top.Q, top.Diff, top.PresentA, top.PresentB, r.GroupA)
+	top := d.Rows[0]
+	if top.TQ >= 0.05 || top.Effects[0].Low <= 0 || top.Present[0] != 5 || top.Present[1] != 0 || d.Groups[0] != "akk" || d.Design != "independent" {
+		t.Errorf("Akkermansia: %+v, groups %v, design %s", top, d.Groups, d.Design)
 	}
-	for _, d := range r.Differential {
-		if !near(d.P, ref["p_"+d.Taxon], 1e-9) || !near(d.Q, ref["q_"+d.Taxon], 1e-9) {
-			t.Errorf("%s: p %v q %v, R p %v q %v", d.Taxon, d.P, d.Q, ref["p_"+d.Taxon], ref["q_"+d.Taxon])
-		}
-	}
-	for i := 1; i < len(r.Differential); i++ {
-		if r.Differential[i].Q < r.Differential[i-1].Q {
+	for i := 1; i < len(d.Rows); i++ {
+		if d.Rows[i].TQ < d.Rows[i-1].TQ {
 			t.Errorf("differential table not sorted by q at row %d", i)
 		}
 	}
@@ -144,7 +142,7 @@ func TestWriteTablesDeterministic(t *testing.T) {
 			outs[k][name] = b
 		}
 	}
-	for _, name := range []string{DistancesFile, PCoAFile, PermanovaFile, PermanovaJSON, DifferentialFile, AlphaFile} {
+	for _, name := range []string{DistancesFile, PCoAFile, PermanovaFile, PermanovaJSON, DifferentialFile, PairwiseFile, SetAsideFile, DifferentialJSON, AlphaFile} {
 		a, ok := outs[0][name]
 		if !ok {
 			t.Errorf("%s not written", name)
@@ -193,18 +191,24 @@ func TestMetrics(t *testing.T) {
 
 func TestReadGroups(t *testing.T) {
 	for _, tc := range []struct {
-		name, in, column string
-		want             []GroupEntry
-		errLine          int
-		errText          string
+		name, in, column, subject string
+		want                      []GroupEntry
+		errLine                   int
+		errText                   string
 	}{
-		{name: "plain tsv", in: "a\tx\nb\ty\n", want: []GroupEntry{{"a", "x", 1}, {"b", "y", 2}}},
-		{name: "header crlf", in: "sample\tgroup\r\na\tx\r\n\r\nb\ty\r\n", want: []GroupEntry{{"a", "x", 2}, {"b", "y", 4}}},
-		{name: "csv", in: "sample_id,group\na,x\n", want: []GroupEntry{{"a", "x", 2}}},
+		{name: "plain tsv", in: "a\tx\nb\ty\n", want: []GroupEntry{{Sample: "a", Group: "x", Line: 1}, {Sample: "b", Group: "y", Line: 2}}},
+		{name: "header crlf", in: "sample\tgroup\r\na\tx\r\n\r\nb\ty\r\n", want: []GroupEntry{{Sample: "a", Group: "x", Line: 2}, {Sample: "b", Group: "y", Line: 4}}},
+		{name: "csv", in: "sample_id,group\na,x\n", want: []GroupEntry{{Sample: "a", Group: "x", Line: 2}}},
 		{name: "samplesheet column", in: "sample,reads,group,age\na,a.fq,x,40\n#comment\nb,b.fq,y,\n", column: "group",
-			want: []GroupEntry{{"a", "x", 2}, {"b", "y", 4}}},
-		{name: "qiime metadata", in: "#SampleID\tdiet\n#q2:types\tcategorical\na\tx\n", column: "diet", want: []GroupEntry{{"a", "x", 3}}},
+			want: []GroupEntry{{Sample: "a", Group: "x", Line: 2}, {Sample: "b", Group: "y", Line: 4}}},
+		{name: "qiime metadata", in: "#SampleID\tdiet\n#q2:types\tcategorical\na\tx\n", column: "diet", want: []GroupEntry{{Sample: "a", Group: "x", Line: 3}}},
 		{name: "three fields", in: "a\tx\nb\ty\tz\n", errLine: 2, errText: "3 fields, want 2"},
+		{name: "subject without header", in: "a\tx\ts1\nb\ty\t\n", want: []GroupEntry{{Sample: "a", Group: "x", Subject: "s1", Line: 1}, {Sample: "b", Group: "y", Line: 2}}},
+		{name: "subject column found", in: "sample\tgroup\tage\thost_subject_id\na\tx\t40\tp1\n", want: []GroupEntry{{Sample: "a", Group: "x", Subject: "p1", Line: 2}}},
+		{name: "subject column named", in: "sample,diet,person\na,x,p1\n", column: "diet", subject: "person", want: []GroupEntry{{Sample: "a", Group: "x", Subject: "p1", Line: 2}}},
+		{name: "subject column missing", in: "sample,diet\na,x\n", column: "diet", subject: "person", errLine: 1, errText: `no column "person"`},
+		{name: "wide header without group", in: "sample\tdiet\tage\na\tx\t3\n", errLine: 1, errText: `none is called "group"`},
+		{name: "four fields", in: "a\tx\ty\tz\n", errLine: 1, errText: "4 fields, want 2 or 3"},
 		{name: "empty group", in: "a\t\n", errLine: 1, errText: "empty group"},
 		{name: "duplicate", in: "a\tx\nb\ty\na\ty\n", errLine: 3, errText: "listed twice (first on line 1)"},
 		{name: "no column", in: "sample,group\na,x\n", column: "diet", errLine: 1, errText: `no column "diet"`},
@@ -213,7 +217,7 @@ func TestReadGroups(t *testing.T) {
 		{name: "empty", in: "\n\n", errText: "no samples"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g, err := ReadGroups(strings.NewReader(tc.in), "g.tsv", tc.column)
+			g, err := ReadGroups(strings.NewReader(tc.in), "g.tsv", tc.column, tc.subject)
 			if tc.errText != "" {
 				var pe *ParseError
 				if !errors.As(err, &pe) || pe.Line != tc.errLine || !strings.Contains(err.Error(), tc.errText) || pe.File != "g.tsv" {
@@ -239,7 +243,7 @@ func TestReadGroups(t *testing.T) {
 func TestAnalyzeGroupProblems(t *testing.T) {
 	samples, _ := loadFixture(t)
 	groups := func(s string) *Groups {
-		g, err := ReadGroups(strings.NewReader(s), "groups.tsv", "")
+		g, err := ReadGroups(strings.NewReader(s), "groups.tsv", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,24 +253,45 @@ func TestAnalyzeGroupProblems(t *testing.T) {
 	for _, s := range samples {
 		all.WriteString(s.Name + "\tg" + s.Name[:1] + "\n")
 	}
-	// A sample in the groups file that is not among the inputs.
-	_, err := Analyze(samples, groups(all.String()+"ghost\tx\n"), DefaultOptions())
+	strict := DefaultOptions()
+	strict.RequireAllGroups = true
+	// A sample in the groups file that is not among the inputs: noted, or
+	// an error naming the line with RequireAllGroups.
+	r, err := Analyze(samples, groups(all.String()+"ghost\tx\n"), DefaultOptions())
+	if err != nil || !slices.Equal(r.Unlisted, []string{"ghost"}) || len(r.Samples) != 10 {
+		t.Errorf("unknown sample: %v, %+v", err, r)
+	}
+	_, err = Analyze(samples, groups(all.String()+"ghost\tx\n"), strict)
 	var pe *ParseError
 	if !errors.As(err, &pe) || pe.Line != 11 || !strings.Contains(err.Error(), `"ghost" is not among the inputs`) {
-		t.Errorf("unknown sample: %v", err)
+		t.Errorf("unknown sample, strict: %v", err)
 	}
-	// An input sample without a group.
-	_, err = Analyze(samples, groups("akk1\tx\n"), DefaultOptions())
+	// Input samples without a group: left out and named, or an error.
+	r, err = Analyze(samples, groups("akk1\tx\nakk2\tx\nnone1\ty\nnone2\ty\n"), DefaultOptions())
+	if err != nil || len(r.Samples) != 4 || len(r.LeftOut) != 6 || r.LeftOut[0] != "akk3" || r.Permanova == nil {
+		t.Errorf("subset: %v, samples %v, left out %v", err, r.Samples, r.LeftOut)
+	}
+	_, err = Analyze(samples, groups("akk1\tx\n"), strict)
 	var ie *InputError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), `sample "akk2" has no group in groups.tsv`) {
-		t.Errorf("missing sample: %v", err)
+		t.Errorf("missing sample, strict: %v", err)
+	}
+	// A groups file naming none of the inputs is an error about the file.
+	if _, err = Analyze(samples, groups("S1\tx\nS2\ty\n"), DefaultOptions()); !errors.As(err, &pe) || !strings.Contains(err.Error(), "names none of the 10 input samples") {
+		t.Errorf("no match: %v", err)
+	}
+	// No groups at all: composition, PCoA and alpha; no tests.
+	r, err = Analyze(samples, nil, DefaultOptions())
+	if err != nil || r.Grouped || r.Permanova != nil || r.Differential != nil || !strings.Contains(r.PermanovaSkipped, "no groups") ||
+		!strings.Contains(r.DifferentialSkipped, "no groups") || r.Ordination == nil || len(r.Alpha) != 10 {
+		t.Errorf("no groups: %v %+v", err, r)
 	}
 	// One group: PERMANOVA and the differential test are skipped with reasons.
 	var one strings.Builder
 	for _, s := range samples {
 		one.WriteString(s.Name + "\tall\n")
 	}
-	r, err := Analyze(samples, groups(one.String()), DefaultOptions())
+	r, err = Analyze(samples, groups(one.String()), DefaultOptions())
 	if err != nil || r.Permanova != nil || !strings.Contains(r.PermanovaSkipped, "one group") || r.Differential != nil || r.DifferentialSkipped == "" {
 		t.Errorf("one group: %v %+v", err, r)
 	}
@@ -280,16 +305,16 @@ func TestAnalyzeGroupProblems(t *testing.T) {
 		single.WriteString(s.Name + "\t" + grp + "\n")
 	}
 	r, err = Analyze(samples, groups(single.String()), DefaultOptions())
-	if err != nil || r.Permanova == nil || !strings.Contains(r.DifferentialSkipped, `group "solo" has one sample`) {
+	if err != nil || r.Permanova == nil || !strings.Contains(r.DifferentialSkipped, `group "solo" has 1 sample;`) {
 		t.Errorf("group of one: %v %+v", err, r)
 	}
-	// Three groups: PERMANOVA runs, the two-group test is skipped.
+	// Three groups: PERMANOVA and Kruskal–Wallis run.
 	var three strings.Builder
 	for i, s := range samples {
 		three.WriteString(s.Name + "\t" + string(rune('a'+i%3)) + "\n")
 	}
 	r, err = Analyze(samples, groups(three.String()), DefaultOptions())
-	if err != nil || r.Permanova == nil || !strings.Contains(r.DifferentialSkipped, "has 3") {
+	if err != nil || r.Permanova == nil || r.Differential == nil || r.Differential.RankTest != metrics.TestKruskal || len(r.Differential.Rows[0].Effects) != 3 {
 		t.Errorf("three groups: %v %+v", err, r)
 	}
 }
@@ -323,9 +348,9 @@ func TestLoadErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, _ := ReadGroups(strings.NewReader("empty\ta\nakk1\tb\n"), "g", "")
+	g, _ := ReadGroups(strings.NewReader("empty\ta\nakk1\tb\n"), "g", "", "")
 	var ie *InputError
-	if _, err := Analyze(samples, g, DefaultOptions()); !errors.As(err, &ie) || !strings.Contains(err.Error(), "no reads classified to a genus") {
+	if _, err := Analyze(samples, g, DefaultOptions()); !errors.As(err, &ie) || !strings.Contains(err.Error(), "1 without genus reads (empty)") {
 		t.Errorf("empty sample: %v", err)
 	}
 }
@@ -375,7 +400,7 @@ func FuzzReadGroups(f *testing.F) {
 	f.Add([]byte("sample,reads,group\na,a.fq,x\n"), "group")
 	f.Add([]byte("#SampleID\tdiet\n#q2:types\tcategorical\na\tx\n"), "diet")
 	f.Fuzz(func(t *testing.T, data []byte, column string) {
-		g, err := ReadGroups(strings.NewReader(string(data)), "fuzz", column)
+		g, err := ReadGroups(strings.NewReader(string(data)), "fuzz", column, "")
 		if err != nil {
 			var pe *ParseError
 			if !errors.As(err, &pe) {

@@ -30,10 +30,12 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // InputFile names the groups file.
 func (e *ParseError) InputFile() string { return e.File }
 
-// GroupEntry is one sample's group and the line it came from.
+// GroupEntry is one sample's group, its subject (the person or animal it
+// came from; "" when the file has no subject column) and the line it came
+// from.
 type GroupEntry struct {
-	Sample, Group string
-	Line          int
+	Sample, Group, Subject string
+	Line                   int
 }
 
 // Groups assigns samples to groups, as read from a groups file.
@@ -46,20 +48,30 @@ type Groups struct {
 // without case): zonula samplesheets, QIIME 2 metadata and common spellings.
 var sampleHeaders = []string{"sample", "sample_id", "sample-id", "sampleid", "#sampleid", "#sample-id", "id", "#id"}
 
-// ReadGroups reads a groups file: one sample and its group per line,
-// separated by a tab, or by commas when the first line has no tab.
+// subjectHeaders are the column names (matched without case) taken as the
+// subject column when none is named: zonula samplesheets, QIIME 2 and
+// Qiita metadata.
+var subjectHeaders = []string{"subject", "subject_id", "subject-id", "host_subject_id", "participant_id"}
+
+// ReadGroups reads a groups file: one sample, its group and optionally its
+// subject per line, separated by a tab, or by commas when the first line has
+// no tab.
 //
-// With column == "" the file has two fields per line, sample then group; a
-// first line whose first field is a sample header ("sample", "sample_id",
-// "#SampleID", …) is a header and is skipped. With column set, the first line
-// must be a header naming a sample column and column (for example a zonula
-// samplesheet read with column "group"); other columns are ignored.
+// A first line whose first field is a sample header ("sample", "sample_id",
+// "#SampleID", …) is a header. With a header, the group is the column named
+// column, or, when column is "", the second of two columns or the column
+// named "group"; the subject is the column named subjectColumn, or, when
+// that is "", a column named "subject", "subject_id", "host_subject_id" or
+// "participant_id" if there is one; other columns are ignored (so a zonula
+// samplesheet or QIIME 2 metadata reads as it is). Without a header, lines
+// are sample and group, or sample, group and subject. A named column needs
+// a header. An empty subject cell means the sample is its own subject.
 //
 // Empty lines and, after the header, lines starting with "#" are skipped;
 // "\r\n" line ends are accepted. Errors (*ParseError, with the line): a wrong
 // number of fields, an empty sample or group, a sample listed twice, a
 // header without the columns asked for, and a file with no samples.
-func ReadGroups(r io.Reader, name, column string) (*Groups, error) {
+func ReadGroups(r io.Reader, name, column, subjectColumn string) (*Groups, error) {
 	g := &Groups{File: name}
 	perr := func(line int, format string, a ...any) error {
 		return &ParseError{File: name, Line: line, Err: fmt.Errorf(format, a...)}
@@ -67,12 +79,11 @@ func ReadGroups(r io.Reader, name, column string) (*Groups, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var (
-		sep                 byte
-		line                int
-		sampleCol, groupCol = 0, 1
-		width               = 2 // fields wanted per line; -1 means at least the header's
-		headerDone          bool
-		seen                = map[string]int{}
+		sep        byte
+		line       int
+		cols       = groupColumns{sample: 0, group: 1, subject: -1, width: 0}
+		headerDone bool
+		seen       = map[string]int{}
 	)
 	for sc.Scan() {
 		line++
@@ -92,48 +103,37 @@ func ReadGroups(r io.Reader, name, column string) (*Groups, error) {
 		}
 		if !headerDone {
 			headerDone = true
+			var err error
 			isHeader := slices.Contains(sampleHeaders, strings.ToLower(fields[0]))
-			if column != "" {
-				if !isHeader {
-					return nil, perr(line, "want a header line whose first column is %q (the sample names), to find column %q", "sample", column)
-				}
-				groupCol = slices.IndexFunc(fields, func(f string) bool { return strings.EqualFold(f, column) })
-				if groupCol < 0 {
-					return nil, perr(line, "no column %q in the header (columns: %s)", column, strings.Join(fields, ", "))
-				}
-				width = len(fields)
-				continue
+			if cols, err = headerColumns(fields, isHeader, column, subjectColumn, sep); err != nil {
+				return nil, perr(line, "%v", err)
 			}
 			if isHeader {
-				if len(fields) != 2 {
-					return nil, perr(line, "header has %d fields, want 2 (sample, group); use --group-column to pick a column of a wider table", len(fields))
-				}
 				continue
 			}
 		} else if strings.HasPrefix(fields[0], "#") {
 			continue
 		}
-		if column == "" && len(fields) != 2 {
-			return nil, perr(line, "%d fields, want 2: sample%sgroup", len(fields), sepName(sep))
+		if err := cols.check(len(fields), sep); err != nil {
+			return nil, perr(line, "%v", err)
 		}
-		if column != "" && len(fields) < width {
-			return nil, perr(line, "%d fields, want %d as in the header", len(fields), width)
+		e := GroupEntry{Sample: fields[cols.sample], Group: fields[cols.group], Line: line}
+		if cols.subject >= 0 {
+			e.Subject = fields[cols.subject]
 		}
-		s, grp := fields[sampleCol], fields[groupCol]
-		if s == "" {
+		switch {
+		case e.Sample == "":
 			return nil, perr(line, "empty sample name")
+		case e.Group == "":
+			return nil, perr(line, "sample %q has an empty group", e.Sample)
+		case strings.ContainsAny(e.Sample+e.Group+e.Subject, "\t\n"):
+			return nil, perr(line, "sample %q, group %q or subject %q holds a tab", e.Sample, e.Group, e.Subject)
 		}
-		if grp == "" {
-			return nil, perr(line, "sample %q has an empty group", s)
+		if first, dup := seen[e.Sample]; dup {
+			return nil, perr(line, "sample %q is listed twice (first on line %d)", e.Sample, first)
 		}
-		if strings.ContainsAny(s+grp, "\t\n") {
-			return nil, perr(line, "sample %q or group %q holds a tab", s, grp)
-		}
-		if first, dup := seen[s]; dup {
-			return nil, perr(line, "sample %q is listed twice (first on line %d)", s, first)
-		}
-		seen[s] = line
-		g.Entries = append(g.Entries, GroupEntry{Sample: s, Group: grp, Line: line})
+		seen[e.Sample] = line
+		g.Entries = append(g.Entries, e)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
@@ -145,6 +145,64 @@ func ReadGroups(r io.Reader, name, column string) (*Groups, error) {
 		return nil, &ParseError{File: name, Err: errors.New("no samples: want lines of sample and group")}
 	}
 	return g, nil
+}
+
+// groupColumns are the positions of a groups file's columns.
+type groupColumns struct {
+	sample, group, subject int // subject −1: none
+	width                  int // fields per line; with a header, at least this many
+	header                 bool
+}
+
+// headerColumns finds the columns from the first line: a header's names,
+// or the field count of a headerless file.
+func headerColumns(fields []string, isHeader bool, column, subjectColumn string, sep byte) (groupColumns, error) {
+	c := groupColumns{group: 1, subject: -1, width: len(fields), header: isHeader}
+	find := func(names ...string) int {
+		return slices.IndexFunc(fields, func(f string) bool {
+			return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(f, n) })
+		})
+	}
+	if !isHeader {
+		switch {
+		case column != "" || subjectColumn != "":
+			return c, fmt.Errorf("want a header line whose first column is %q (the sample names), to find column %q", "sample", column+subjectColumn)
+		case len(fields) != 2 && len(fields) != 3:
+			return c, fmt.Errorf("%d fields, want 2 or 3: sample%sgroup[%ssubject]", len(fields), sepName(sep), sepName(sep))
+		case len(fields) == 3:
+			c.subject = 2
+		}
+		return c, nil
+	}
+	switch {
+	case column != "":
+		if c.group = find(column); c.group < 0 {
+			return c, fmt.Errorf("no column %q in the header (columns: %s)", column, strings.Join(fields, ", "))
+		}
+	case len(fields) > 2:
+		if c.group = find("group"); c.group < 0 {
+			return c, fmt.Errorf("header has %d fields and none is called \"group\"; use --group-column to pick a column of a wider table", len(fields))
+		}
+	}
+	if subjectColumn != "" {
+		if c.subject = find(subjectColumn); c.subject < 0 {
+			return c, fmt.Errorf("no column %q in the header (columns: %s)", subjectColumn, strings.Join(fields, ", "))
+		}
+	} else if len(fields) > 2 {
+		c.subject = find(subjectHeaders...)
+	}
+	return c, nil
+}
+
+// check says whether a data line of n fields fits the columns.
+func (c groupColumns) check(n int, sep byte) error {
+	switch {
+	case c.header && n < c.width:
+		return fmt.Errorf("%d fields, want %d as in the header", n, c.width)
+	case !c.header && n != c.width:
+		return fmt.Errorf("%d fields, want %d as on the first line: sample%sgroup%s", n, c.width, sepName(sep), map[bool]string{true: sepName(sep) + "subject", false: ""}[c.width == 3])
+	}
+	return nil
 }
 
 func sepName(sep byte) string {

@@ -19,6 +19,9 @@ const (
 	PermanovaFile    = "permanova.tsv"
 	PermanovaJSON    = "permanova.json"
 	DifferentialFile = "differential.tsv"
+	PairwiseFile     = "differential-pairwise.tsv"
+	SetAsideFile     = "genera-set-aside.tsv"
+	DifferentialJSON = "differential.json"
 	AlphaFile        = "alpha.tsv"
 )
 
@@ -33,9 +36,11 @@ const maxAxes = 10
 //     "proportion_explained" whose group cell is empty;
 //   - permanova.tsv and permanova.json: metric, permutations, seed, n, groups,
 //     F, R², p, or tested=false with the reason;
-//   - differential.tsv: the CLR + Welch test per genus, sorted by q (a header
-//     only, when the test was not run; the reason is in permanova.json);
+//   - differential.tsv, differential-pairwise.tsv, genera-set-aside.tsv and
+//     differential.json: the differential test (see writeDifferential);
 //   - alpha.tsv: alpha diversity per sample at genus rank.
+//
+// Without groups the group cells are "NA".
 //
 // Numbers are written with 10 significant digits (Num), undefined ones as
 // "NA", so the bytes depend only on the result.
@@ -49,6 +54,9 @@ func (r *Result) WriteTables(stage *safefile.Stage) error {
 		{PermanovaFile, r.writePermanovaTSV},
 		{PermanovaJSON, r.writePermanovaJSON},
 		{DifferentialFile, r.writeDifferential},
+		{PairwiseFile, r.writePairwise},
+		{SetAsideFile, r.writeSetAside},
+		{DifferentialJSON, r.writeDifferentialJSON},
 		{AlphaFile, r.writeAlpha},
 	}
 	for _, f := range files {
@@ -122,7 +130,7 @@ func (r *Result) writePCoA(w io.Writer) error {
 		}
 	}
 	for i, s := range r.Samples {
-		cells := []string{s, r.Groups[i]}
+		cells := []string{s, r.groupCell(i)}
 		for a := range k {
 			cells = append(cells, Num(r.Ordination.Coordinates[i][a]))
 		}
@@ -149,6 +157,11 @@ type PermanovaRecord struct {
 	// Differential says whether the differential-abundance test ran.
 	Differential       bool   `json:"differential_tested"`
 	DifferentialReason string `json:"differential_reason,omitempty"`
+	// LeftOut, Unlisted and Empty are Result's: samples without a group,
+	// groups-file samples that are not inputs, samples without genus reads.
+	LeftOut  []string `json:"left_out,omitempty"`
+	Unlisted []string `json:"unlisted,omitempty"`
+	Empty    []string `json:"no_genus_reads,omitempty"`
 }
 
 // Record returns the PERMANOVA summary written to permanova.json.
@@ -158,6 +171,7 @@ func (r *Result) Record() PermanovaRecord {
 		Samples: len(r.Samples), Groups: r.GroupNames, GroupSizes: r.GroupSizes,
 		Permutations: r.Options.Permutations, Seed: r.Options.Seed,
 		Differential: r.Differential != nil, DifferentialReason: r.DifferentialSkipped,
+		LeftOut: r.LeftOut, Unlisted: r.Unlisted, Empty: r.Empty,
 	}
 	finite := func(v float64) *float64 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -183,29 +197,26 @@ func (r *Result) writePermanovaTSV(w io.Writer) error {
 		strconv.Itoa(len(r.GroupNames)), strconv.Itoa(r.Options.Permutations), strconv.FormatUint(r.Options.Seed, 10), f, r2, p)
 }
 
-func (r *Result) writePermanovaJSON(w io.Writer) error {
+func (r *Result) writePermanovaJSON(w io.Writer) error { return writeJSON(w, r.Record()) }
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r.Record()); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-func (r *Result) writeDifferential(w io.Writer) error {
-	if err := writeRow(w, "genus", "group_a", "group_b", "mean_clr_a", "mean_clr_b", "diff_clr", "t", "df", "p", "q",
-		"mean_share_a", "mean_share_b", "present_a", "present_b"); err != nil {
-		return err
+// groupCell is sample i's group as the tables write it: "NA" without groups.
+func (r *Result) groupCell(i int) string {
+	if !r.Grouped {
+		return "NA"
 	}
-	for _, d := range r.Differential {
-		if err := writeRow(w, d.Taxon, r.GroupA, r.GroupB, Num(d.MeanA), Num(d.MeanB), Num(d.Diff), Num(d.T), Num(d.DF),
-			Num(d.P), Num(d.Q), Num(d.ShareA), Num(d.ShareB), strconv.Itoa(d.PresentA), strconv.Itoa(d.PresentB)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.Groups[i]
 }
 
 func (r *Result) writeAlpha(w io.Writer) error {
@@ -215,7 +226,7 @@ func (r *Result) writeAlpha(w io.Writer) error {
 	}
 	for i, s := range r.Samples {
 		a := r.Alpha[i]
-		if err := writeRow(w, s, r.Groups[i], Num(a.Reads), Num(a.Observed), Num(a.Shannon), Num(a.Simpson), Num(a.InverseSimpson),
+		if err := writeRow(w, s, r.groupCell(i), Num(a.Reads), Num(a.Observed), Num(a.Shannon), Num(a.Simpson), Num(a.InverseSimpson),
 			Num(a.Pielou), Num(a.Chao1), Num(r.Expected[i]), strconv.Itoa(r.Depth), Num(r.Unclassified[i])); err != nil {
 			return err
 		}

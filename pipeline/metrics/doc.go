@@ -13,8 +13,11 @@
 // into a DistanceMatrix, which PCoA and Permanova take. FaithPD and UniFrac
 // use a Tree read by ReadNewick. Rarefaction (ExpectedRichness,
 // RarefactionCurve, Rarefy) and differential abundance
-// (DifferentialAbundance, WelchT, BenjaminiHochberg) complete the set.
-// Randomness (Rarefy, Permanova) comes from a caller's seed only.
+// (DifferentialAbundance: ALDEx2-style Dirichlet Monte Carlo log-ratios with
+// WelchTest, PairedTTest, WilcoxonRankSum, WilcoxonSignedRank,
+// KruskalWallis, Friedman and BenjaminiHochberg, each as R's stats package)
+// complete the set. Randomness (Rarefy, Permanova, DifferentialAbundance)
+// comes from a caller's seed only.
 //
 // A sample's health indices, taxon shares, reference values, percentiles in
 // a ReferenceSet and community type come from one call, MeasureSample,

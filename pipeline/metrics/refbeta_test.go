@@ -395,45 +395,51 @@ func TestRarefactionReference(t *testing.T) {
 	}
 }
 
-// TestDifferentialAbundanceReference compares the CLR + Welch test with R
-// t.test on decostand(x, "clr", pseudocount = 1) and p.adjust(p, "BH").
-func TestDifferentialAbundanceReference(t *testing.T) {
+// TestWelchCLRReference compares Welch's test of each taxon's CLR values
+// with R t.test on decostand(x, "clr", pseudocount = 1) and the BH q-values
+// with p.adjust(p, "BH").
+func TestWelchCLRReference(t *testing.T) {
 	d := loadRefBeta(t)
 	tb := d.Tables[0]
-	m := &CountMatrix{Samples: tb.Samples, Taxa: tb.Taxa, Counts: tb.Counts}
-	res, err := DifferentialAbundance(m, tb.Groups, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	get := func(f func(WelchResult) float64) []float64 {
-		out := make([]float64, len(res))
-		for i, r := range res {
-			out[i] = f(r)
+	clr := make([][]float64, len(tb.Counts))
+	for i, row := range tb.Counts {
+		v, err := CLR(row, 1)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return out
+		clr[i] = v
+	}
+	names := slices.Compact(slices.Sorted(slices.Values(tb.Groups)))
+	var tv, df, p []float64
+	for j := range tb.Taxa {
+		var a, b []float64
+		for i, g := range tb.Groups {
+			if g == names[0] {
+				a = append(a, clr[i][j])
+			} else {
+				b = append(b, clr[i][j])
+			}
+		}
+		r := WelchTest(a, b)
+		tv, df, p = append(tv, r.T), append(df, r.DF), append(p, r.P)
+		if m1, _ := meanVar(a); !same(r.Diff, m1-mean(b)) || (r.T > 0) != (r.Diff > 0) || !(r.Low < r.Diff && r.Diff < r.High) {
+			t.Errorf("%s: diff %v, t %v, CI %v–%v", tb.Taxa[j], r.Diff, r.T, r.Low, r.High)
+		}
 	}
 	for _, c := range []struct {
 		key string
 		got []float64
-	}{
-		{"welch_t", get(func(r WelchResult) float64 { return r.T })},
-		{"welch_df", get(func(r WelchResult) float64 { return r.DF })},
-		{"welch_p", get(func(r WelchResult) float64 { return r.P })},
-		{"welch_q", get(func(r WelchResult) float64 { return r.Q })},
-	} {
+	}{{"welch_t", tv}, {"welch_df", df}, {"welch_p", p}, {"welch_q", BenjaminiHochberg(p)}} {
 		want, _, _ := refVector(t, tb.Vegan[c.key])
 		if e := sameVector(c.got, want); e != nil {
 			t.Errorf("%s: %v", c.key, e)
 		}
 	}
-	for _, r := range res {
-		if !same(r.Diff, r.MeanA-r.MeanB) || (r.T > 0) != (r.Diff > 0) {
-			t.Errorf("%s: diff %v, means %v %v, t %v", r.Taxon, r.Diff, r.MeanA, r.MeanB, r.T)
-		}
-	}
-	if res[0].Taxon != tb.Taxa[0] {
-		t.Errorf("results not in taxon order: %q", res[0].Taxon)
-	}
+}
+
+func mean(x []float64) float64 {
+	m, _ := meanVar(x)
+	return m
 }
 
 func TestBenjaminiHochbergReference(t *testing.T) {
