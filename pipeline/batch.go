@@ -80,6 +80,10 @@ type BatchResult struct {
 	Files                   []string // combined outputs written into OutDir
 	Jobs, ThreadsPerSample  int
 	IndexSeconds, WallTotal float64 // index build time (0 when no sample ran); whole batch, when it completed
+	// Cohort is the cohort report written into OutDir/cohort/
+	// (writeBatchCohort); nil when none was, and CohortSkipped says why.
+	Cohort        *CohortResult
+	CohortSkipped string
 }
 
 // BatchError reports that some samples failed while the others completed
@@ -113,7 +117,8 @@ func DefaultJobs(cores, n int) int {
 // each finished sample leaves only a SampleOutcome behind.
 //
 // At the end Batch writes batch-summary.tsv (every sample) and, from the
-// outputs of the samples done or up to date, the combined tables (Combine).
+// outputs of the samples done or up to date, the combined tables (Combine)
+// and the cohort report in DIR/cohort/ (writeBatchCohort).
 // It returns a *BatchError when some samples failed, and the context's error
 // when cancelled (in-flight samples then leave no partial outputs, as Run
 // stages them).
@@ -142,6 +147,7 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 	if err := writeBatchOutputs(ctx, cfg, res); err != nil {
 		return res, err
 	}
+	writeBatchCohort(ctx, cfg, res)
 	res.WallTotal = time.Since(start).Seconds()
 	if res.Failed > 0 {
 		return res, &BatchError{Failed: res.Failed, Total: n}

@@ -101,7 +101,7 @@ const maxSheetProblems = 20
 
 // reservedSampleNames are names a sample may not take because batch writes
 // files of those names beside the sample directories.
-var reservedSampleNames = []string{"abundance-genus.tsv", "abundance-genus.biom", "batch-summary.tsv", "multiqc"}
+var reservedSampleNames = []string{"abundance-genus.tsv", "abundance-genus.biom", "batch-summary.tsv", "multiqc", BatchCohortDir}
 
 // CheckSampleName reports why name cannot be a sample directory name, or nil:
 // 1 to 100 characters from letters, digits, '.', '-' and '_', starting with

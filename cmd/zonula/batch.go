@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -49,7 +50,11 @@ crash or Ctrl-C (--force runs everything again). At the end DIR holds:
   batch-summary.tsv     sample, status, reads, passed, genus reads, seconds, error
   abundance-genus.tsv   genus read counts, one column per sample
   abundance-genus.biom  the same, BIOM 1.0 JSON (2.1 HDF5 with --biom-format 2.1)
-  zonula_qc_mqc.tsv     QC per sample for MultiQC ('multiqc DIR')`
+  zonula_qc_mqc.tsv     QC per sample for MultiQC ('multiqc DIR')
+  cohort/               the cohort report of the finished samples, as 'zonula
+                        cohort DIR' writes it: grouped by the sheet's group
+                        column (paired by its subject column) when it has
+                        one, else composition, PCoA and alpha diversity only`
 
 func newBatchCommand() *cobra.Command {
 	o := batchOptions{}
@@ -155,6 +160,11 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 		if !o.quiet {
 			fmt.Fprintf(stderr, "zonula: %d done, %d up to date, %d failed in %.1fs; summary in %s\n",
 				res.Done, res.Skipped, res.Failed, time.Since(start).Seconds(), o.out+"/"+pipeline.BatchSummaryFile)
+		}
+		if res.Cohort == nil {
+			fmt.Fprintf(stderr, "zonula: cohort report not written: %s\n", res.CohortSkipped)
+		} else if !o.quiet {
+			fmt.Fprintf(stderr, "zonula: cohort report of %d samples in %s\n", len(res.Cohort.Samples), filepath.Join(o.out, pipeline.BatchCohortDir))
 		}
 	}
 	return err

@@ -49,12 +49,12 @@ func TestBatchCommand(t *testing.T) {
 	if code != exitPartial {
 		t.Fatalf("batch with a broken sample: exit %d, want %d\n%s", code, exitPartial, errs)
 	}
-	for _, want := range []string{"[3/3]", "CUT FAILED", "cut.fastq.gz", "SAMPLE  STATUS", "2 done, 0 up to date, 1 failed", "1 of 3 samples failed"} {
+	for _, want := range []string{"[3/3]", "CUT FAILED", "cut.fastq.gz", "SAMPLE  STATUS", "2 done, 0 up to date, 1 failed", "1 of 3 samples failed", "cohort report of 2 samples"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}
 	}
-	for _, f := range []string{"batch-summary.tsv", "abundance-genus.tsv", "abundance-genus.biom", "zonula_qc_mqc.tsv", "S1/run.json", "S2/report.html"} {
+	for _, f := range []string{"batch-summary.tsv", "abundance-genus.tsv", "abundance-genus.biom", "zonula_qc_mqc.tsv", "S1/run.json", "S2/report.html", "cohort/permanova.json"} {
 		_, err := os.Stat(filepath.Join(out, f))
 		if f == "S2/report.html" {
 			if err == nil {
