@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,6 +62,11 @@ func MatrixOf(ps []*tables.Profile, r taxonomy.Rank) (*metrics.CountMatrix, erro
 // MetricsOptions tune ComputeMetrics.
 type MetricsOptions struct {
 	Rank taxonomy.Rank // taxa at this rank, or FeatureLevel
+	// RankIsDefault says Rank was not asked for: when no sample has a read
+	// at Rank (a table of OTUs or ASVs without lineages), the metrics are
+	// computed over the tables' own features instead, with a note; when it
+	// is false, that is an error naming --rank feature.
+	RankIsDefault bool
 	// Tree, when set, adds Faith's PD and allows the UniFrac metrics; its
 	// tips are matched to the columns (taxon names or feature ids).
 	Tree *metrics.Tree
@@ -99,13 +105,16 @@ type BetaResult struct {
 
 // MetricsReport is what ComputeMetrics found.
 type MetricsReport struct {
-	Level    string          `json:"level"`              // rank name or "feature"
-	Relative bool            `json:"relative"`           // some input held relative abundances
-	Rarefied int             `json:"rarefied,omitempty"` // depth subsampled to, 0 when not
-	Seed     uint64          `json:"seed,omitempty"`
-	Dropped  []string        `json:"dropped,omitempty"` // samples below the rarefaction depth
-	Samples  []SampleMetrics `json:"samples"`
-	Beta     []BetaResult    `json:"-"`
+	Level    string   `json:"level"`              // rank name or "feature"
+	Relative bool     `json:"relative"`           // some input held relative abundances
+	Rarefied int      `json:"rarefied,omitempty"` // depth subsampled to, 0 when not
+	Seed     uint64   `json:"seed,omitempty"`
+	Dropped  []string `json:"dropped,omitempty"` // samples below the rarefaction depth
+	// Notes say what the user should know about how the tables were read
+	// (the mothur label used, metrics over features for want of lineages).
+	Notes   []string        `json:"notes,omitempty"`
+	Samples []SampleMetrics `json:"samples"`
+	Beta    []BetaResult    `json:"-"`
 }
 
 // ComputeMetrics computes alpha diversity for every profile and the
@@ -120,7 +129,14 @@ func ComputeMetrics(ps []*tables.Profile, o MetricsOptions) (*MetricsReport, err
 	if err != nil {
 		return nil, err
 	}
-	rep := &MetricsReport{Level: levelName(o.Rank)}
+	var notes []string
+	if o.Rank != FeatureLevel && emptyMatrix(m) {
+		if m, notes, err = featureFallback(ps, o); err != nil {
+			return nil, err
+		}
+		o.Rank = FeatureLevel
+	}
+	rep := &MetricsReport{Level: levelName(o.Rank), Notes: notes}
 	relative := make([]bool, len(ps))
 	for i, p := range ps {
 		relative[i] = p.Relative
@@ -187,6 +203,38 @@ func ComputeMetrics(ps []*tables.Profile, o MetricsOptions) (*MetricsReport, err
 		rep.Beta = append(rep.Beta, BetaResult{Metric: name, Distances: d})
 	}
 	return rep, nil
+}
+
+// emptyMatrix reports whether no sample has a count in m.
+func emptyMatrix(m *metrics.CountMatrix) bool {
+	for _, row := range m.Counts {
+		if floats.Sum(row) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// featureFallback is ComputeMetrics's answer to tables with no read at the
+// asked rank: the matrix of the tables' own features, when the rank was the
+// default and every profile has features, with a note saying so; otherwise
+// an error naming --rank feature.
+func featureFallback(ps []*tables.Profile, o MetricsOptions) (*metrics.CountMatrix, []string, error) {
+	rank := o.Rank.String()
+	for _, p := range ps {
+		if p.Features == nil {
+			return nil, nil, fmt.Errorf("no sample has reads classified to a %s; choose another --rank", rank)
+		}
+	}
+	if !o.RankIsDefault {
+		return nil, nil, fmt.Errorf("no feature of the tables has a lineage down to %s, so every sample would have 0 reads there: use --rank feature for the table's own OTUs/ASVs, or give lineages with --taxonomy", rank)
+	}
+	m, err := MatrixOf(ps, FeatureLevel)
+	if err != nil {
+		return nil, nil, err
+	}
+	note := fmt.Sprintf("no feature of the tables has a lineage down to %s (the default rank): the metrics are over the tables' own %d features (OTUs/ASVs), as --rank feature gives; use --taxonomy for %s-level metrics", rank, len(m.Taxa), rank)
+	return m, []string{note}, nil
 }
 
 // betaMetric returns the metric called name.
@@ -350,7 +398,29 @@ func Metrics(ctx context.Context, cfg MetricsConfig) (*MetricsReport, error) {
 	if err != nil {
 		return nil, &InputError{Path: strings.Join(cfg.Tables, ", "), Err: err}
 	}
+	rep.Notes = append(mothurNotes(cfg.Tables, ps, cfg.Read), rep.Notes...)
 	return rep, nil
+}
+
+// mothurNotes says which label of each mothur .shared input with several
+// labels was read.
+func mothurNotes(paths []string, ps []*tables.Profile, o tables.ReadOptions) []string {
+	if !slices.ContainsFunc(ps, func(p *tables.Profile) bool { return p.Format == tables.FormatMothur }) {
+		return nil
+	}
+	var notes []string
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		label, labels, err := tables.MothurLabel(data, o)
+		if err != nil || len(labels) < 2 {
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("%s: mothur label %s of %d (%s); --label picks another", path, label, len(labels), strings.Join(labels, ", ")))
+	}
+	return notes
 }
 
 // readTree reads a Newick tree file.

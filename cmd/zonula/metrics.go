@@ -18,9 +18,9 @@ import (
 // tableFlags are the import flags shared by the commands that read
 // abundance tables.
 type tableFlags struct {
-	format      tables.Format
-	orientation tables.Orientation
-	taxonomy    string
+	format          tables.Format
+	orientation     tables.Orientation
+	taxonomy, label string
 }
 
 func (t *tableFlags) register(cmd *cobra.Command) {
@@ -28,11 +28,12 @@ func (t *tableFlags) register(cmd *cobra.Command) {
 	f.Var(&t.format, "table-format", "table format: auto, tsv, zonula, biom1, biom2, qza, emu, kraken2, bracken, metaphlan, mothur")
 	f.Var(&t.orientation, "orientation", "delimited tables: auto, taxa-rows or samples-rows")
 	f.StringVar(&t.taxonomy, "taxonomy", "", "lineages by feature id: QIIME 2 taxonomy .qza/.tsv, mothur .cons.taxonomy or Kraken2 report (for Bracken)")
+	f.StringVar(&t.label, "label", "", "mothur .shared: the `LABEL` (OTU cutoff) to read (default: the --taxonomy file's label, else the first)")
 }
 
 // options returns the import options the flags ask for.
 func (t *tableFlags) options() tables.ReadOptions {
-	return tables.ReadOptions{Format: t.format, Orientation: t.orientation, Taxonomy: t.taxonomy}
+	return tables.ReadOptions{Format: t.format, Orientation: t.orientation, Taxonomy: t.taxonomy, Label: t.label}
 }
 
 type metricsOptions struct {
@@ -44,6 +45,7 @@ type metricsOptions struct {
 	seed       uint64
 	threads    int
 	json       bool
+	rankSet    bool // --rank was given
 }
 
 func newMetricsCommand() *cobra.Command {
@@ -62,11 +64,19 @@ sample is first subsampled to N reads (seeded) and Hurlbert's expected
 richness at N is added. Count-based estimators are NA for tables of relative
 abundances (MetaPhlAn, Emu). Values equal scikit-bio and vegan (see docs/metrics.md).
 
+--rank genus (the default) needs lineages: for an OTU or ASV table without
+them (and without --taxonomy) the metrics are over the table's own features,
+as --rank feature gives, and a note on stderr says so; an explicit --rank
+that no feature reaches is an error. A mothur .shared file with several
+labels is read at --label (default: the --taxonomy file's label, else the
+first), and stderr names the label.
+
 Without -o the alpha table is printed (TSV, or everything as JSON with
 --json). With -o DIR, DIR gets alpha.tsv, metrics.json and one distance
 matrix per --beta metric (distance-METRIC.tsv).` + exitStatusHelp,
 		Args: argsBetween(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.rankSet = cmd.Flags().Changed("rank")
 			return runMetrics(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -100,7 +110,7 @@ func runMetrics(ctx context.Context, o metricsOptions, inputs []string, stdout, 
 			return usagef("%v", err)
 		}
 	}
-	opts := pipeline.MetricsOptions{Rank: rank, Rarefy: o.rarefy, Seed: o.seed, Threads: o.threads}
+	opts := pipeline.MetricsOptions{Rank: rank, RankIsDefault: !o.rankSet, Rarefy: o.rarefy, Seed: o.seed, Threads: o.threads}
 	if o.out != "" {
 		opts.Beta = o.beta
 	}
@@ -112,6 +122,9 @@ func runMetrics(ctx context.Context, o metricsOptions, inputs []string, stdout, 
 	rep, err := pipeline.Metrics(ctx, pipeline.MetricsConfig{Tables: inputs, Read: o.tables.options(), TreeFile: o.tree, Options: opts})
 	if err != nil {
 		return err
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(stderr, "zonula: %s\n", n)
 	}
 	ver, _ := buildVersion()
 	switch {

@@ -35,6 +35,10 @@ type ReadOptions struct {
 	// MaxMember caps the uncompressed size of a .qza member or of a
 	// gzip-compressed table; 0 gives DefaultMaxMember.
 	MaxMember int64
+	// Label picks the lines of a mothur .shared file with several labels
+	// (OTU cutoffs); empty reads the taxonomy file's label or the first
+	// (MothurLabel).
+	Label string
 }
 
 // ReadTables reads the abundance table at path and returns one Profile per
@@ -46,7 +50,7 @@ type ReadOptions struct {
 // format is o.Format or, for FormatAuto, detected from the content:
 // the HDF5 signature (BIOM 2.1), a zip signature (.qza), a JSON object with
 // a BIOM 1 "format" (BIOM 1.0), zonula's TSVHeader, mothur's
-// "label<TAB>Group<TAB>numOtus" header, Bracken's "name<TAB>taxonomy_id
+// "label<TAB>Group<TAB>numOtus" (or numASVs) header, Bracken's "name<TAB>taxonomy_id
 // <TAB>taxonomy_lvl" header, Emu's "tax_id<TAB>abundance" header, MetaPhlAn's
 // "#mpa_", "#clade_name" or "#SampleID<TAB>Metaphlan..." header or
 // k__...|p__... clade names in the first column, Kraken2 report lines
@@ -156,7 +160,7 @@ func Decode(name string, data []byte, o ReadOptions, tax map[string]taxonomy.Lin
 	case FormatMetaPhlAn:
 		t, err = readMetaPhlAn(name, data, o.Sample)
 	case FormatMothur:
-		t, err = readMothur(name, data)
+		t, err = readMothur(name, data, o)
 	default:
 		return nil, fmt.Errorf("tables: unknown format %v", f)
 	}
@@ -253,7 +257,7 @@ func Detect(name string, data []byte) (Format, error) {
 	switch {
 	case first == TSVHeader:
 		return FormatZonula, nil
-	case strings.HasPrefix(first, "label\tGroup\tnumOtus"):
+	case isMothurHeader(first):
 		return FormatMothur, nil
 	case strings.HasPrefix(first, "name\ttaxonomy_id\ttaxonomy_lvl"):
 		return FormatBracken, nil
