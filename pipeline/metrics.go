@@ -79,6 +79,24 @@ type MetricsOptions struct {
 	// when empty or when fewer than two samples remain.
 	Beta    []string
 	Threads int // ≤ 0: all cores
+	// LogBase is the logarithm base of Shannon's index: 2 (bits, scikit-bio
+	// 0.5.8's and QIIME 2's default), math.E (nats, vegan's; also when 0)
+	// or 10.
+	LogBase float64
+}
+
+// LogBases returns the Shannon logarithm bases MetricsOptions.LogBase takes,
+// by the names the command line uses.
+func LogBases() map[string]float64 { return map[string]float64{"2": 2, "e": math.E, "10": 10} }
+
+// logBaseName is the name of a base in LogBases ("e" for any other).
+func logBaseName(b float64) string {
+	for name, v := range LogBases() {
+		if v == b {
+			return name
+		}
+	}
+	return "e"
 }
 
 // BetaNames returns the between-sample metrics MetricsOptions.Beta accepts.
@@ -89,7 +107,10 @@ func BetaNames() []string {
 // SampleMetrics are one sample's alpha-diversity values.
 type SampleMetrics struct {
 	Sample string        `json:"sample"`
-	Alpha  metrics.Alpha `json:"alpha"`
+	Alpha  metrics.Alpha `json:"alpha"` // Shannon in MetricsReport.LogBase
+	// Chao1Classic is the classic Chao1 estimate (metrics.Chao1Classic),
+	// beside the bias-corrected Alpha.Chao1; null for relative abundances.
+	Chao1Classic *float64 `json:"chao1_classic"`
 	// FaithPD is Faith's phylogenetic diversity (with a tree), else null.
 	FaithPD *float64 `json:"faith_pd"`
 	// ExpectedRichness is Hurlbert's E[S] at MetricsOptions.Rarefy reads
@@ -106,6 +127,7 @@ type BetaResult struct {
 // MetricsReport is what ComputeMetrics found.
 type MetricsReport struct {
 	Level    string   `json:"level"`              // rank name or "feature"
+	LogBase  string   `json:"shannon_log_base"`   // "e", "2" or "10"
 	Relative bool     `json:"relative"`           // some input held relative abundances
 	Rarefied int      `json:"rarefied,omitempty"` // depth subsampled to, 0 when not
 	Seed     uint64   `json:"seed,omitempty"`
@@ -136,7 +158,13 @@ func ComputeMetrics(ps []*tables.Profile, o MetricsOptions) (*MetricsReport, err
 		}
 		o.Rank = FeatureLevel
 	}
-	rep := &MetricsReport{Level: levelName(o.Rank), Notes: notes}
+	if o.LogBase == 0 {
+		o.LogBase = math.E
+	}
+	if LogBases()[logBaseName(o.LogBase)] != o.LogBase {
+		return nil, fmt.Errorf("log base %v: want 2, e or 10", o.LogBase)
+	}
+	rep := &MetricsReport{Level: levelName(o.Rank), Notes: notes, LogBase: logBaseName(o.LogBase)}
 	relative := make([]bool, len(ps))
 	for i, p := range ps {
 		relative[i] = p.Relative
@@ -176,10 +204,14 @@ func ComputeMetrics(ps []*tables.Profile, o MetricsOptions) (*MetricsReport, err
 	}
 	for i, s := range m.Samples {
 		a := metrics.AlphaOf(m.Counts[i], rep.Level)
-		if byName[s] {
-			a.Chao1, a.ACE, a.GoodsCoverage = math.NaN(), math.NaN(), math.NaN()
+		if o.LogBase != math.E {
+			a.Shannon = metrics.ShannonBase(m.Counts[i], o.LogBase)
 		}
-		sm := SampleMetrics{Sample: s, Alpha: a}
+		classic := metrics.Chao1Classic(m.Counts[i])
+		if byName[s] {
+			a.Chao1, a.ACE, a.GoodsCoverage, classic = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		}
+		sm := SampleMetrics{Sample: s, Alpha: a, Chao1Classic: metrics.FiniteOrNil(classic)}
 		if faith != nil {
 			sm.FaithPD = metrics.FiniteOrNil(faith[i])
 		}
@@ -266,10 +298,10 @@ func levelName(r taxonomy.Rank) string {
 }
 
 // alphaColumns are the columns of WriteAlphaTSV after "sample".
-var alphaColumns = []string{"reads", "observed", "shannon", "simpson", "inverse_simpson", "pielou", "chao1", "ace", "goods_coverage", "faith_pd", "expected_richness"}
+var alphaColumns = []string{"reads", "observed", "shannon", "simpson", "inverse_simpson", "pielou", "chao1", "chao1_classic", "ace", "goods_coverage", "faith_pd", "expected_richness"}
 
-// WriteAlphaTSV writes one line per sample: sample, then alphaColumns;
-// undefined values are "NA". Numbers are written in the shortest form that
+// WriteAlphaTSV writes one line per sample: sample, then alphaColumns
+// (shannon in r.LogBase); undefined values are "NA". Numbers are written in the shortest form that
 // reads back to the same float64, so the bytes depend only on the values.
 func (r *MetricsReport) WriteAlphaTSV(w io.Writer) error {
 	b := []byte("sample")
@@ -281,7 +313,7 @@ func (r *MetricsReport) WriteAlphaTSV(w io.Writer) error {
 	for _, s := range r.Samples {
 		b = append(b, s.Sample...)
 		a := s.Alpha
-		for _, v := range []float64{a.Reads, a.Observed, a.Shannon, a.Simpson, a.InverseSimpson, a.Pielou, a.Chao1, a.ACE, a.GoodsCoverage, orNaN(s.FaithPD), orNaN(s.ExpectedRichness)} {
+		for _, v := range []float64{a.Reads, a.Observed, a.Shannon, a.Simpson, a.InverseSimpson, a.Pielou, a.Chao1, orNaN(s.Chao1Classic), a.ACE, a.GoodsCoverage, orNaN(s.FaithPD), orNaN(s.ExpectedRichness)} {
 			b = append(b, '\t')
 			b = appendValue(b, v)
 		}

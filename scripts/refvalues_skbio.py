@@ -91,6 +91,7 @@ def main():
             "inverse_simpson": value(lambda: alpha.enspie(c)),
             "pielou": value(lambda: alpha.pielou_e(c)),
             "chao1": value(lambda: alpha.chao1(c, bias_corrected=True)),
+            "chao1_classic": value(lambda: alpha.chao1(c, bias_corrected=False)),
             "ace": value(lambda: alpha.ace(c, rare_threshold=10)),
             "goods_coverage": value(lambda: alpha.goods_coverage(c)),
         }
@@ -125,9 +126,10 @@ def main():
             "debian_packages": [d for d in a.debs.split(",") if d],
             "calls": {
                 "skbio": "skbio.diversity.alpha.{observed_otus, shannon(base=e|2|10), simpson, enspie, pielou_e, "
-                         "chao1(bias_corrected=True), ace(rare_threshold=10), goods_coverage}; "
+                         "chao1(bias_corrected=True|False), ace(rare_threshold=10), goods_coverage}; "
                          "beta_diversity('braycurtis', counts), beta_diversity('jaccard', counts > 0)",
-                "vegan": "specnumber, diversity(x, 'shannon'|'simpson'|'invsimpson'), pielou = diversity/log(specnumber), "
+                "vegan": "specnumber, diversity(x, 'shannon'|'simpson'|'invsimpson'), diversity(x, 'shannon', base=2|10), "
+                         "pielou = diversity/log(specnumber), "
                          "estimateR(x)[c('S.chao1','S.ACE')], vegdist(x, 'bray'), vegdist(x, 'jaccard', binary=TRUE)",
             },
         },

@@ -29,6 +29,8 @@ for (r in read_vectors(args[1])) {
   m <- matrix(x, nrow = 1)
   emit("alpha", r$name, "observed", specnumber(m)[1])
   emit("alpha", r$name, "shannon", diversity(m, "shannon")[1])
+  emit("alpha", r$name, "shannon_base2", diversity(m, "shannon", base = 2)[1])
+  emit("alpha", r$name, "shannon_base10", diversity(m, "shannon", base = 10)[1])
   emit("alpha", r$name, "simpson", diversity(m, "simpson")[1])
   emit("alpha", r$name, "inverse_simpson", diversity(m, "invsimpson")[1])
   emit("alpha", r$name, "pielou", diversity(m, "shannon")[1] / log(specnumber(m)[1]))

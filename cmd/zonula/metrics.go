@@ -39,6 +39,7 @@ func (t *tableFlags) options() tables.ReadOptions {
 type metricsOptions struct {
 	tables     tableFlags
 	rank, tree string
+	logBase    string
 	out        string
 	beta       []string
 	rarefy     int
@@ -57,9 +58,11 @@ func newMetricsCommand() *cobra.Command {
 (zonula's abundance.tsv, TSV/CSV, BIOM 1.0 or 2.1, QIIME 2 .qza, Emu, Kraken2,
 Bracken, MetaPhlAn or mothur; the format is detected from the content).
 
-Alpha diversity per sample: reads, observed taxa, Shannon (natural log),
-Simpson (1 − Σp²), inverse Simpson, Pielou, Chao1 (bias-corrected), ACE (rare
-≤ 10), Good's coverage, and with --tree Faith's PD; with --rarefy N every
+Alpha diversity per sample: reads, observed taxa, Shannon (natural log;
+--log-base 2 gives bits, as scikit-bio 0.5.8 and QIIME 2 report it, or 10),
+Simpson (1 − Σp²), inverse Simpson, Pielou, Chao1 (bias-corrected) and classic
+Chao1 (S + F1²/2F2, scikit-bio's bias_corrected=False), ACE (rare ≤ 10), Good's
+coverage, and with --tree Faith's PD; with --rarefy N every
 sample is first subsampled to N reads (seeded) and Hurlbert's expected
 richness at N is added. Count-based estimators are NA for tables of relative
 abundances (MetaPhlAn, Emu). Values equal scikit-bio and vegan (see docs/metrics.md).
@@ -83,6 +86,7 @@ matrix per --beta metric (distance-METRIC.tsv).` + exitStatusHelp,
 	o.tables.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.rank, "rank", "genus", "taxonomic rank of the features (domain … species), or \"feature\" for the table's own rows (OTUs, ASVs)")
+	f.StringVar(&o.logBase, "log-base", "e", "logarithm base of Shannon's index: 2 (bits, scikit-bio 0.5.8 and QIIME 2), e (vegan) or 10")
 	f.StringVar(&o.tree, "tree", "", "Newick `FILE` whose tips are the features: adds Faith's PD and the UniFrac metrics")
 	f.StringSliceVar(&o.beta, "beta", []string{"braycurtis"}, "between-sample metrics with -o: "+strings.Join(pipeline.BetaNames(), ", "))
 	f.IntVar(&o.rarefy, "rarefy", 0, "subsample every sample to `N` reads first (samples with fewer are left out)")
@@ -105,12 +109,16 @@ func runMetrics(ctx context.Context, o metricsOptions, inputs []string, stdout, 
 	if o.rarefy < 0 {
 		return usagef("--rarefy %d: want a positive number of reads", o.rarefy)
 	}
+	base, ok := pipeline.LogBases()[o.logBase]
+	if !ok {
+		return usagef("--log-base %q: want 2, e or 10", o.logBase)
+	}
 	if o.out != "" {
 		if err := safefile.CheckNotInput(o.out, inputs); err != nil {
 			return usagef("%v", err)
 		}
 	}
-	opts := pipeline.MetricsOptions{Rank: rank, RankIsDefault: !o.rankSet, Rarefy: o.rarefy, Seed: o.seed, Threads: o.threads}
+	opts := pipeline.MetricsOptions{Rank: rank, RankIsDefault: !o.rankSet, Rarefy: o.rarefy, Seed: o.seed, Threads: o.threads, LogBase: base}
 	if o.out != "" {
 		opts.Beta = o.beta
 	}

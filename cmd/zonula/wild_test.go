@@ -1,7 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"math"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,5 +80,95 @@ func TestMetricsWildTables(t *testing.T) {
 	code, out, errs = zonula(t, "", "metrics", filepath.Join(wildFixtures, "kraken2", "S1.kreport"))
 	if code != 0 || alphaColumn(t, out, "observed")["S1"] != 8 {
 		t.Errorf("kraken2 custom taxonomy: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestMetricsLogBaseAgainstReferences runs 'zonula metrics --log-base 2|e|10'
+// on a table of the reference count vectors and compares Shannon with
+// scikit-bio 0.5.8 and vegan 2.6-4 and classic Chao1 with scikit-bio
+// (pipeline/metrics/testdata/refvalues.json, scripts/refvalues.sh), 1e-9.
+func TestMetricsLogBaseAgainstReferences(t *testing.T) {
+	data, err := os.ReadFile("../../pipeline/metrics/testdata/refvalues.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type refVector struct {
+		Name         string
+		Counts       []float64
+		Skbio, Vegan map[string]float64 // numeric values only
+	}
+	var raw struct {
+		Alpha []struct {
+			Name         string         `json:"name"`
+			Counts       []float64      `json:"counts"`
+			Skbio, Vegan map[string]any // numbers, or "NaN", "error: …"
+		} `json:"alpha"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	numbers := func(m map[string]any) map[string]float64 {
+		out := map[string]float64{}
+		for k, x := range m {
+			if f, ok := x.(float64); ok {
+				out[k] = f
+			}
+		}
+		return out
+	}
+	use := []string{"uneven5", "gut_like", "large_counts", "rare_mixed", "singleton_doubleton", "no_doubletons"}
+	var ref struct{ Alpha []refVector }
+	for _, r := range raw.Alpha {
+		if slices.Contains(use, r.Name) {
+			ref.Alpha = append(ref.Alpha, refVector{r.Name, r.Counts, numbers(r.Skbio), numbers(r.Vegan)})
+		}
+	}
+	if len(ref.Alpha) != len(use) {
+		t.Fatalf("%d reference vectors", len(ref.Alpha))
+	}
+	// Taxa as rows, one column per vector.
+	width := 0
+	for _, a := range ref.Alpha {
+		width = max(width, len(a.Counts))
+	}
+	var b strings.Builder
+	b.WriteString("#OTU ID")
+	for _, a := range ref.Alpha {
+		b.WriteString("\t" + a.Name)
+	}
+	b.WriteString("\n")
+	for j := range width {
+		b.WriteString("OTU" + strconv.Itoa(j))
+		for _, a := range ref.Alpha {
+			c := 0.0
+			if j < len(a.Counts) {
+				c = a.Counts[j]
+			}
+			b.WriteString("\t" + strconv.FormatFloat(c, 'f', -1, 64))
+		}
+		b.WriteString("\n")
+	}
+	table := filepath.Join(t.TempDir(), "counts.tsv")
+	if err := os.WriteFile(table, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*math.Max(1, math.Abs(want)) }
+	for base, key := range map[string]string{"2": "shannon_base2", "e": "shannon", "10": "shannon_base10"} {
+		code, out, errs := zonula(t, "", "metrics", table, "--rank", "feature", "--log-base", base)
+		if code != 0 {
+			t.Fatalf("--log-base %s: exit %d: %s", base, code, errs)
+		}
+		sh, classic := alphaColumn(t, out, "shannon"), alphaColumn(t, out, "chao1_classic")
+		for _, a := range ref.Alpha {
+			if !near(sh[a.Name], a.Skbio[key]) || !near(sh[a.Name], a.Vegan[key]) {
+				t.Errorf("%s base %s: shannon %.17g, skbio %.17g, vegan %.17g", a.Name, base, sh[a.Name], a.Skbio[key], a.Vegan[key])
+			}
+			if !near(classic[a.Name], a.Skbio["chao1_classic"]) {
+				t.Errorf("%s: classic Chao1 %v, skbio %v", a.Name, classic[a.Name], a.Skbio["chao1_classic"])
+			}
+		}
+	}
+	if code, _, errs := zonula(t, "", "metrics", table, "--log-base", "3"); code != exitUsage || !strings.Contains(errs, "--log-base") {
+		t.Errorf("--log-base 3: exit %d: %s", code, errs)
 	}
 }

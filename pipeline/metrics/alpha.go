@@ -204,8 +204,7 @@ func freqCounts(counts []float64, maxK int) (f []float64, sObs, n float64) {
 // this form, and so does vegan 2.6-4 estimateR()["S.chao1"]: its code keeps a
 // small-sample factor SSC for the second term but sets it to 1, not to the
 // (N−1)/N of Chao's 2005 form (and of EstimateS). zonula agrees with both
-// references and omits the factor. The classic, uncorrected
-// S_obs + F1²/(2 F2) is not provided.
+// references and omits the factor. The classic form is Chao1Classic.
 //
 // Counts must be whole numbers (reads); fractional counts (for example from EM
 // at species rank) have no singletons to speak of and give NaN, as vegan
@@ -218,6 +217,29 @@ func Chao1(counts []float64) float64 {
 	f, sObs, _ := freqCounts(counts, 2)
 	f1, f2 := f[1], f[2]
 	return sObs + f1*(f1-1)/(2*(f2+1))
+}
+
+// Chao1Classic returns the classic Chao1 richness estimate (Chao 1984),
+//
+//	S_chao1 = S_obs + F1² / (2 F2),
+//
+// as scikit-bio 0.5.8 chao1(x, bias_corrected=False) computes it: when
+// there are no doubletons (F2 = 0), where the classic form is undefined,
+// or no singletons, it falls back to the bias-corrected form of Chao1
+// (which then gives S_obs + F1(F1−1)/2, or S_obs). vegan 2.6-4 has only the
+// bias-corrected form (estimateR). It is never below Chao1 and tends to it
+// as F2 grows. Counts must be whole numbers; fractional or invalid counts
+// give NaN; empty sample: 0.
+func Chao1Classic(counts []float64) float64 {
+	if !valid(counts) || !integral(counts) {
+		return math.NaN()
+	}
+	f, sObs, _ := freqCounts(counts, 2)
+	f1, f2 := f[1], f[2]
+	if f1 == 0 || f2 == 0 {
+		return Chao1(counts)
+	}
+	return sObs + f1*f1/(2*f2)
 }
 
 // ACE returns the abundance-based coverage estimator of richness (Chao & Lee

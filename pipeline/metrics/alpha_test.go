@@ -48,7 +48,7 @@ func TestInvalidCountsGiveNaN(t *testing.T) {
 func TestEmptySample(t *testing.T) {
 	for _, counts := range [][]float64{nil, {}, {0, 0}} {
 		want := map[string]float64{
-			"observed": 0, "chao1": 0, "ace": 0,
+			"observed": 0, "chao1": 0, "chao1_classic": 0, "ace": 0,
 			"shannon": math.NaN(), "shannon_base2": math.NaN(), "shannon_base10": math.NaN(),
 			"simpson": math.NaN(), "inverse_simpson": math.NaN(), "pielou": math.NaN(),
 			"goods_coverage": math.NaN(),
@@ -84,6 +84,7 @@ func TestFractionalCounts(t *testing.T) {
 		{"inverse_simpson", InverseSimpson(counts), 1 / d},
 		{"shannon", Shannon(counts), -(0.3125*math.Log(0.3125) + 0.0625*math.Log(0.0625) + 0.125*math.Log(0.125) + 0.5*math.Log(0.5))},
 		{"chao1", Chao1(counts), math.NaN()},
+		{"chao1_classic", Chao1Classic(counts), math.NaN()},
 		{"ace", ACE(counts), math.NaN()},
 		{"goods_coverage", GoodsCoverage(counts), math.NaN()},
 	}

@@ -100,6 +100,8 @@ var nan = math.NaN()
 var alphaConventions = []convention{
 	// Empty sample: scikit-bio's NaN (0/0), not vegan's rowSums-with-na.rm values.
 	{"all_zero", "shannon", nan, "skbio", "empty sample; vegan gives 0"},
+	{"all_zero", "shannon_base2", nan, "skbio", "empty sample; vegan gives 0"},
+	{"all_zero", "shannon_base10", nan, "skbio", "empty sample; vegan gives 0"},
 	{"all_zero", "simpson", nan, "skbio", "empty sample; vegan gives 1"},
 	{"all_zero", "inverse_simpson", nan, "skbio", "empty sample; vegan gives Inf"},
 	{"all_zero", "pielou", nan, "skbio", "empty sample; vegan's 0/log(0) gives -0"},
@@ -137,6 +139,7 @@ var alphaFuncs = map[string]func([]float64) float64{
 	"inverse_simpson": InverseSimpson,
 	"pielou":          Pielou,
 	"chao1":           Chao1,
+	"chao1_classic":   Chao1Classic, // scikit-bio only: vegan has no classic form
 	"ace":             ACE,
 	"goods_coverage":  GoodsCoverage,
 }
