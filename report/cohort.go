@@ -138,6 +138,9 @@ func (c *cohortBuilder) summary() (Section, error) {
 		pairs = append(pairs, [2]string{"Groups", "none given: the samples are described, and no test between groups was run"})
 	}
 	pairs = append(pairs, c.leftOut()...)
+	if r.FeatureLevel {
+		pairs = append(pairs, [2]string{"Level", featureLevelText(len(r.Genus.Taxa))})
+	}
 	pairs = append(pairs, [2]string{"Compared on", metricNames[r.Options.Metric]}, [2]string{"PERMANOVA", c.permanovaText()})
 	if d := r.Differential; d != nil {
 		n := 0
@@ -323,8 +326,11 @@ func (c *cohortBuilder) beta() (Section, error) {
 				pValue(pm.P), strconv.Itoa(pm.Permutations), strconv.FormatUint(r.Options.Seed, 10)}}})
 		text := fmt.Sprintf("PERMANOVA (Anderson 2001) asks whether samples are closer to others of their own group than to the rest: R² = %s means the grouping accounts for %s of the variation in distances. The p-value compares the pseudo-F with that of %d random relabellings of the samples (seed %d, so the same data always give the same p); its precision is about ± %s. PERMANOVA also responds when groups differ in spread rather than position, so look at the plot as well.",
 			num(pm.R2, 3), pct(pm.R2), pm.Permutations, r.Options.Seed, num(math.Sqrt(max(pm.P*(1-pm.P), 1e-12)/float64(max(pm.Permutations, 1))), 3))
-		if splits := distinctSplits(r.GroupSizes); splits < float64(pm.Permutations) {
+		if splits := distinctSplits(r.GroupSizes); splits < float64(pm.Permutations) && !r.PermanovaWithinSubjects {
 			text += fmt.Sprintf(" With these group sizes there are only %.0f distinct ways to split the samples, so no p-value below about %s is possible, however different the groups.", splits, num(1/splits, 3))
+		}
+		if r.PermanovaNote != "" {
+			text += " " + capitalize(r.PermanovaNote) + "."
 		}
 		if slices.Min(r.GroupSizes) < 3 {
 			text += " At least one group has fewer than three samples: the test has little power and its result is fragile."
@@ -400,6 +406,12 @@ func spread(v []float64, prec int) string {
 	return fmt.Sprintf("%s (%s–%s)", num(m, prec), num(f[0], prec), num(f[len(f)-1], prec))
 }
 
+// featureLevelText says that a cohort of tables without lineages was
+// compared on the tables' own features.
+func featureLevelText(n int) string {
+	return fmt.Sprintf("the tables' own %d features: no sample has reads classified to a genus and the tables give no lineages, so their rows (genera, OTUs or ASVs, as the tables name them) are compared as they are; give lineages (for example --taxonomy with zonula profile) for genus level", n)
+}
+
 // leftOut lists the samples not in the statistics, for the summary.
 func (c *cohortBuilder) leftOut() [][2]string {
 	r := c.r
@@ -469,7 +481,8 @@ func (c *cohortBuilder) limitations() (Section, error) {
 		}
 	}
 	blocks = append(blocks, &KeyValues{Pairs: [][2]string{
-		{"Level", "genus; reads not classified to a genus are left out of every statistic but the composition bars"},
+		{"Level", map[bool]string{false: "genus; reads not classified to a genus are left out of every statistic but the composition bars",
+			true: featureLevelText(len(r.Genus.Taxa))}[r.FeatureLevel]},
 		{"Distance", metricNames[r.Options.Metric] + map[string]string{
 			cohort.BrayCurtis: " (Σ|x−y| / Σ(x+y) on shares, so sequencing depth does not enter)",
 			cohort.Jaccard:    " (1 − shared / all genera present)",

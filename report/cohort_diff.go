@@ -29,12 +29,20 @@ func sharePct(f float64) string {
 	return strconv.FormatFloat(v, 'f', prec, 64) + "\u00a0%"
 }
 
-// interval formats an effect's 95 % interval: "0.85 to 2.41".
+// interval formats an effect's 95 % interval: "[0.85, 2.41]".
 func interval(e metrics.PairEffect) string {
 	if math.IsNaN(e.Low) || math.IsNaN(e.High) {
 		return "not defined"
 	}
-	return signed(e.Low) + " to " + signed(e.High)
+	return "[" + signed(e.Low) + ", " + signed(e.High) + "]"
+}
+
+// capitalize returns s with its first letter upper case.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // differential is the section on genera that differ between the groups.
@@ -122,7 +130,7 @@ func (c *cohortBuilder) twoGroupTable() *Table {
 			fmt.Sprintf("%d/%d", x.Present[0], n[0]), fmt.Sprintf("%d/%d", x.Present[1], n[1]),
 			signed(e.Diff), interval(e), pValue(x.TQ), pValue(x.RankQ)})
 	}
-	return &Table{Caption: fmt.Sprintf("%s and %s, %s against %s, ordered by the t-test's q-value%s", d.TTest, d.RankTest, a, b, more),
+	return &Table{Caption: capitalize(fmt.Sprintf("%s and %s, %s against %s, ordered by the t-test's q-value%s", d.TTest, d.RankTest, a, b, more)),
 		Header: []string{"Genus", "Mean share " + a, "Mean share " + b, "Present " + a, "Present " + b,
 			"Effect (log2, " + a + " vs " + b + ")", "95 % interval", "q (" + shortTest(d.TTest) + ")", "q (" + shortTest(d.RankTest) + ")"},
 		Numeric: []bool{false, true, true, true, true, true, true, true, true}, Rows: rows}

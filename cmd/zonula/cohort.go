@@ -152,8 +152,12 @@ func runCohort(ctx context.Context, o cohortOptions, inputs []string, _, stderr 
 		if p := res.Permanova; p != nil {
 			pm = fmt.Sprintf("PERMANOVA F %.3f, R² %.3f, p %s", p.F, p.R2, cohort.Num(p.P))
 		}
-		fmt.Fprintf(stderr, "zonula: cohort of %d samples in %d groups; %s; %d files in %s\n",
-			len(res.Samples), len(res.GroupNames), pm, len(res.Files), o.out)
+		groups := fmt.Sprintf("in %d groups", len(res.GroupNames))
+		if !res.Grouped {
+			groups = "without groups"
+		}
+		fmt.Fprintf(stderr, "zonula: cohort of %d samples %s; %s; %d files in %s\n",
+			len(res.Samples), groups, pm, len(res.Files), o.out)
 		printCohortNotes(stderr, res.Result)
 	}
 	return nil
@@ -170,6 +174,9 @@ func printCohortNotes(w io.Writer, r *cohort.Result) {
 	note("left out (not in the groups file)", r.LeftOut)
 	note("in the groups file but not among the inputs", r.Unlisted)
 	note("left out (no reads classified to a genus)", r.Empty)
+	if r.FeatureLevel {
+		fmt.Fprintf(w, "zonula: no sample has reads classified to a genus and the tables give no lineages: their %d features are compared as they are\n", len(r.Genus.Taxa))
+	}
 	if d := r.Differential; d != nil {
 		fmt.Fprintf(w, "zonula: differential abundance: %d of %d genera tested (%d set aside as rare), %s design; %s\n",
 			len(d.Rows), d.Genera, len(d.SetAside), d.Design, d.Note)

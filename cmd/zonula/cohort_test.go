@@ -275,3 +275,35 @@ func TestCohortFromReads(t *testing.T) {
 		t.Fatalf("compare: %s", stderr)
 	}
 }
+
+// TestCohortWithoutGroups: no --groups gives the descriptive report and says
+// the tests were not run; a groups file of some samples keeps those.
+func TestCohortWithoutGroups(t *testing.T) {
+	batch := filepath.Join(cohortFixture, "batch")
+	out := t.TempDir()
+	code, _, stderr := zonula(t, "", "cohort", batch, "-o", out, "--format", "html")
+	if code != 0 || !strings.Contains(stderr, "cohort of 10 samples without groups; PERMANOVA not run: no groups were given") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	checkHTML := func(dir string, want ...string) {
+		t.Helper()
+		html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(html), w) {
+				t.Errorf("report.html lacks %q", w)
+			}
+		}
+	}
+	checkHTML(out, "10 samples, no groups given", "The differential-abundance test was not run: no groups were given")
+	subset := filepath.Join(t.TempDir(), "some.tsv")
+	os.WriteFile(subset, []byte("akk1\takk\nakk2\takk\nnone1\tnone\nnone2\tnone\n"), 0o644)
+	out2 := t.TempDir()
+	code, _, stderr = zonula(t, "", "cohort", batch, "--groups", subset, "-o", out2, "--format", "html")
+	if code != 0 || !strings.Contains(stderr, "6 samples left out (not in the groups file): akk3, akk4, akk5, none3, none4, none5") {
+		t.Fatalf("subset: exit %d: %s", code, stderr)
+	}
+	checkHTML(out2, "Left out: not in the groups file", "6 samples (akk3, akk4, akk5, none3, none4, none5)")
+}

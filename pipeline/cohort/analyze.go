@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/floats"
@@ -82,6 +83,11 @@ type Result struct {
 	LeftOut, Unlisted, Empty []string
 	// Genus holds genus read counts (classified genera only, names sorted).
 	Genus *metrics.CountMatrix
+	// FeatureLevel is true when no sample has a read classified to a genus
+	// but every one is a table with features (an OTU, ASV or genus table
+	// without lineages): Genus then holds the tables' own features, compared
+	// as they are, and the report says so.
+	FeatureLevel bool
 	// Unclassified is each sample's share of reads not classified to a genus.
 	Unclassified []float64
 	// Databases lists the distinct reference databases named by the
@@ -100,8 +106,12 @@ type Result struct {
 	Ordination *metrics.Ordination
 
 	// Permanova is nil when the test was not run; PermanovaSkipped says why.
-	Permanova        *metrics.PermanovaResult
-	PermanovaSkipped string
+	// PermanovaNote says how subjects were handled: permutations within
+	// subjects sampled in several groups, or a caveat for repeated samples
+	// of one subject in one group; empty without subjects.
+	Permanova                       *metrics.PermanovaResult
+	PermanovaSkipped, PermanovaNote string
+	PermanovaWithinSubjects         bool // permutations were restricted to within subjects
 
 	// Differential is the differential-abundance test between the groups;
 	// nil when not run, and DifferentialSkipped says why.
@@ -138,9 +148,16 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.FeatureLevel = len(kept) > 0 && !slices.ContainsFunc(kept, func(s Sample) bool {
+		return genusReads(s.Profile) > 0 || len(s.Profile.Features) == 0
+	})
+	reads := genusReads
+	if r.FeatureLevel {
+		reads = featureReads
+	}
 	var nonEmpty []Sample
 	for _, s := range kept {
-		if genusReads(s.Profile) > 0 {
+		if reads(s.Profile) > 0 {
 			nonEmpty = append(nonEmpty, s)
 		} else {
 			r.Empty = append(r.Empty, s.Name)
@@ -150,7 +167,7 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 		return nil, r.tooFew(samples, kept)
 	}
 	r.keep(nonEmpty, groups)
-	r.Genus, r.Unclassified = genusMatrix(nonEmpty)
+	r.Genus, r.Unclassified = genusMatrix(nonEmpty, r.FeatureLevel)
 	r.Depth = math.MaxInt
 	for _, row := range r.Genus.Counts {
 		r.Depth = min(r.Depth, int(math.Floor(floats.Sum(row))))
@@ -173,7 +190,8 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 	case len(r.GroupNames) == len(r.Samples):
 		r.PermanovaSkipped = "every group has one sample; PERMANOVA needs a group with at least two samples"
 	default:
-		if r.Permanova, err = metrics.Permanova(r.Distances, r.Groups, opt.Permutations, opt.Seed); err != nil {
+		strata := r.permanovaStrata()
+		if r.Permanova, err = metrics.PermanovaWithin(r.Distances, r.Groups, strata, opt.Permutations, opt.Seed); err != nil {
 			return nil, fmt.Errorf("cohort: PERMANOVA: %w", err)
 		}
 	}
@@ -181,6 +199,47 @@ func Analyze(samples []Sample, groups *Groups, opt Options) (*Result, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// permanovaStrata returns the strata of PERMANOVA's permutations: each
+// sample's subject (or the sample itself when it has none) when some
+// subject was sampled in more than one group, so that labels are shuffled
+// within subjects (vegan adonis2's strata); else nil. It sets
+// PermanovaNote.
+func (r *Result) permanovaStrata() []string {
+	groupsOf, samplesOf := map[string][]string{}, map[string]int{}
+	for i, s := range r.Subjects {
+		if s != "" {
+			if !slices.Contains(groupsOf[s], r.Groups[i]) {
+				groupsOf[s] = append(groupsOf[s], r.Groups[i])
+			}
+			samplesOf[s]++
+		}
+	}
+	crossed, repeated := 0, 0
+	for s, gs := range groupsOf {
+		if len(gs) > 1 {
+			crossed++
+		} else if samplesOf[s] > 1 {
+			repeated++
+		}
+	}
+	switch {
+	case crossed > 0:
+		strata := make([]string, len(r.Samples))
+		for i, s := range r.Subjects {
+			strata[i] = "subject " + s
+			if s == "" {
+				strata[i] = "sample " + r.Samples[i]
+			}
+		}
+		r.PermanovaNote = fmt.Sprintf("%d subjects were sampled in more than one group, so group labels were permuted only among each subject's samples (as vegan's adonis2 with strata = subject)", crossed)
+		r.PermanovaWithinSubjects = true
+		return strata
+	case repeated > 0:
+		r.PermanovaNote = fmt.Sprintf("%d subjects have several samples in one group; PERMANOVA counts those samples as independent, so its p-value may be too small", repeated)
+	}
+	return nil
 }
 
 // tooFew explains why fewer than two samples are left to compare.
@@ -209,9 +268,45 @@ func genusReads(p *tables.Profile) float64 {
 	return n
 }
 
+// featureReads returns the reads of an imported table's features.
+func featureReads(p *tables.Profile) float64 {
+	var n float64
+	for _, f := range p.Features {
+		n += f.Reads
+	}
+	return n
+}
+
 // genusMatrix returns the samples' genus read counts (unclassified left out,
-// genera sorted by name) and each sample's unclassified share at genus rank.
-func genusMatrix(samples []Sample) (*metrics.CountMatrix, []float64) {
+// genera sorted by name) and each sample's unclassified share at genus rank;
+// with features, the tables' own features (sorted by id, nothing
+// unclassified) instead.
+func genusMatrix(samples []Sample, features bool) (*metrics.CountMatrix, []float64) {
+	if features {
+		m := &metrics.CountMatrix{}
+		col := map[string]int{}
+		for _, s := range samples {
+			m.Samples = append(m.Samples, s.Name)
+			for _, f := range s.Profile.Features {
+				if _, ok := col[f.ID]; !ok {
+					col[f.ID] = 0
+					m.Taxa = append(m.Taxa, f.ID)
+				}
+			}
+		}
+		slices.Sort(m.Taxa)
+		for j, id := range m.Taxa {
+			col[id] = j
+		}
+		for _, s := range samples {
+			row := make([]float64, len(m.Taxa))
+			for _, f := range s.Profile.Features {
+				row[col[f.ID]] += f.Reads
+			}
+			m.Counts = append(m.Counts, row)
+		}
+		return m, make([]float64, len(samples))
+	}
 	ps := make([]*tables.Profile, len(samples))
 	m := &metrics.CountMatrix{}
 	unclassified := make([]float64, len(samples))

@@ -103,6 +103,9 @@ func TestDietStudy(t *testing.T) {
 		if tc.subjects && (d.TTest != metrics.TestPairedT || d.Units[0] != ref["diet.paired.subjects"] || !strings.Contains(d.Note, "(P10)")) {
 			t.Errorf("paired: %s, units %v, note %q", d.TTest, d.Units, d.Note)
 		}
+		if tc.subjects != r.PermanovaWithinSubjects || tc.subjects != strings.Contains(r.PermanovaNote, "permuted only among each subject's samples") {
+			t.Errorf("subjects %v: PERMANOVA within subjects %v, note %q", tc.subjects, r.PermanovaWithinSubjects, r.PermanovaNote)
+		}
 	}
 }
 
@@ -164,5 +167,27 @@ func TestThreeGroups(t *testing.T) {
 	e := top.Effects[2]
 	if d.Groups[e.A] != "control" || d.Groups[e.B] != "crohns" || !(e.Low > 0 && e.Low < 2 && e.High > 2) {
 		t.Errorf("control vs crohns: %+v (groups %v)", e, d.Groups)
+	}
+}
+
+// TestPlainGenusTable reads a genus table whose rows are bare names (no
+// lineage): the features are compared as they are, and the result says so.
+func TestPlainGenusTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "genera.tsv")
+	table := "genus\tS1\tS2\tS3\tS4\nBilophila\t10\t0\t3\t4\nBacteroides\t100\t200\t50\t80\nRoseburia\t5\t7\t9\t1\n"
+	if err := os.WriteFile(path, []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	samples, err := Load([]string{path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := ReadGroups(strings.NewReader("S1\ta\nS2\ta\nS3\tb\nS4\tb\n"), "g", "", "")
+	r, err := Analyze(samples, g, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.FeatureLevel || !slices.Equal(r.Genus.Taxa, []string{"Bacteroides", "Bilophila", "Roseburia"}) || r.Alpha[1].Reads != 207 || r.Differential == nil {
+		t.Errorf("feature level %v, taxa %v, alpha %+v, differential skipped: %s", r.FeatureLevel, r.Genus.Taxa, r.Alpha[1], r.DifferentialSkipped)
 	}
 }

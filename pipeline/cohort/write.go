@@ -157,6 +157,8 @@ type PermanovaRecord struct {
 	// Differential says whether the differential-abundance test ran.
 	Differential       bool   `json:"differential_tested"`
 	DifferentialReason string `json:"differential_reason,omitempty"`
+	// Note says how subjects shaped the permutations (Result.PermanovaNote).
+	Note string `json:"note,omitempty"`
 	// LeftOut, Unlisted and Empty are Result's: samples without a group,
 	// groups-file samples that are not inputs, samples without genus reads.
 	LeftOut  []string `json:"left_out,omitempty"`
@@ -171,7 +173,7 @@ func (r *Result) Record() PermanovaRecord {
 		Samples: len(r.Samples), Groups: r.GroupNames, GroupSizes: r.GroupSizes,
 		Permutations: r.Options.Permutations, Seed: r.Options.Seed,
 		Differential: r.Differential != nil, DifferentialReason: r.DifferentialSkipped,
-		LeftOut: r.LeftOut, Unlisted: r.Unlisted, Empty: r.Empty,
+		LeftOut: r.LeftOut, Unlisted: r.Unlisted, Empty: r.Empty, Note: r.PermanovaNote,
 	}
 	finite := func(v float64) *float64 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -41,9 +42,20 @@ type PermanovaResult struct {
 // both references). Errors: label count ≠ n, fewer than 2 groups, as many groups as
 // samples, or an undefined distance.
 func Permanova(d *DistanceMatrix, groups []string, permutations int, seed uint64) (*PermanovaResult, error) {
+	return PermanovaWithin(d, groups, nil, permutations, seed)
+}
+
+// PermanovaWithin is Permanova with the permutations restricted to within
+// strata, as vegan adonis2(d ~ group, strata = strata) (permute's blocks):
+// strata[i] names sample i's block, such as the subject it came from, and
+// labels are shuffled only among the samples of one block, each block in
+// name order (Fisher–Yates from the same stream), so that samples of one
+// subject sampled in several groups are compared with each other. F and R²
+// are Permanova's. nil strata is Permanova.
+func PermanovaWithin(d *DistanceMatrix, groups, strata []string, permutations int, seed uint64) (*PermanovaResult, error) {
 	n := d.Len()
-	if len(groups) != n {
-		return nil, fmt.Errorf("metrics: %d group labels for %d samples", len(groups), n)
+	if len(groups) != n || (strata != nil && len(strata) != n) {
+		return nil, fmt.Errorf("metrics: %d group labels and %d strata for %d samples", len(groups), len(strata), n)
 	}
 	if permutations < 0 {
 		return nil, fmt.Errorf("metrics: negative number of permutations %d", permutations)
@@ -100,8 +112,22 @@ func Permanova(d *DistanceMatrix, groups []string, permutations int, seed uint64
 	perm := slices.Clone(label)
 	hits := 0
 	tol := 1e-12 * max(res.F, -res.F)
+	shuffle := func() { rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] }) }
+	if strata != nil {
+		blocks := map[string][]int{}
+		for i, s := range strata {
+			blocks[s] = append(blocks[s], i)
+		}
+		names := slices.Sorted(maps.Keys(blocks))
+		shuffle = func() {
+			for _, name := range names {
+				b := blocks[name]
+				rng.Shuffle(len(b), func(i, j int) { perm[b[i]], perm[b[j]] = perm[b[j]], perm[b[i]] })
+			}
+		}
+	}
 	for range permutations {
-		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		shuffle()
 		if fstat(within(perm)) >= res.F-tol {
 			hits++
 		}
