@@ -71,12 +71,9 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 		Sample:     in.Sample,
 		Provenance: in.Provenance,
 	}
-	if flags := in.Metadata.RedFlagsFound(); len(flags) > 0 {
-		doc.Alerts = append(doc.Alerts, &Callout{Level: Urgent,
-			Title: "See a clinician first: you reported warning signs",
-			Items: flags,
-			Text:  "These signs need a clinician's assessment whatever this report shows. Do not wait for, or act on, microbiome results instead; if you have six or more bloody stools a day with fever or a fast pulse, seek care the same day.",
-			Refs:  []string{"R-NG12", "R-VAS21"}})
+	lab, _ := kb.Lab("LAB-01")
+	if a := safetyAlert(in.Metadata.safety(lab)); a != nil {
+		doc.Alerts = append(doc.Alerts, a)
 	}
 	findings := b.findings()
 	steps := []func([]*Finding) (Section, error){b.summary, b.quality, b.composition, b.diversity, b.barrier, b.indices}
@@ -118,8 +115,7 @@ type builder struct {
 	genus, family, phylum map[string]float64 // share of all reads, 0–1
 	cited                 map[string]bool
 	measured              map[string]measurement // metric → value, read once
-	noPercentiles         bool                   // percentile tests are unknown while set
-	triggered             []*Finding             // findings whose rule's trigger held
+	triggered             []*Finding             // findings metrics raised, in the knowledge base's order
 }
 
 // shares returns the fraction of all reads per taxon at rank r, the

@@ -129,6 +129,7 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 		}, o.qc.record(), []report.Option{
 			{Name: "page-size", Value: o.report.pageSize},
 			{Name: "reference", Value: o.report.reference},
+			{Name: "reference-method", Value: o.report.referenceMethod},
 		}),
 	}
 	prog := newProgress(stderr, o.quiet)
@@ -147,10 +148,11 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	return nil
 }
 
-// loadReference reads a user's cohort table as a reference set
-// (pipeline.LoadReference); errors name --reference.
-func loadReference(path string) (*metrics.ReferenceSet, error) {
-	ref, err := pipeline.LoadReference(path)
+// loadReference reads a user's cohort table or reference-set file as a
+// reference set made as method says (pipeline.LoadReference); errors name
+// --reference.
+func loadReference(path, method string) (*metrics.ReferenceSet, error) {
+	ref, err := pipeline.LoadReference(path, method)
 	if err != nil {
 		return nil, fmt.Errorf("--reference: %w", err)
 	}
