@@ -67,9 +67,10 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 	}
 	b := newBuilder(in, kb)
 	doc := &Document{
-		Title:      "Gut microbiome report",
-		Sample:     in.Sample,
-		Provenance: in.Provenance,
+		Title:        "Gut microbiome report",
+		Sample:       in.Sample,
+		Provenance:   in.Provenance,
+		ProvenanceIn: "limitations",
 	}
 	lab, _ := kb.Lab("LAB-01")
 	if a := safetyAlert(in.Metadata.safety(lab)); a != nil {

@@ -11,6 +11,10 @@ type Document struct {
 	Title      string
 	Sample     string
 	Provenance Provenance
+	// ProvenanceIn is the ID of the section at whose end the renderers show
+	// the provenance (program, database and checksums, inputs, options),
+	// so that the first page is for the person; "" shows it under the title.
+	ProvenanceIn string
 	// Alerts are shown first, before any section (red flags, "see a clinician").
 	Alerts   []*Callout
 	Sections []Section

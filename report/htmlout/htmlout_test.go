@@ -430,3 +430,23 @@ func TestSunburstAndFullTable(t *testing.T) {
 		}
 	}
 }
+
+// TestProvenanceInMethods checks that a sample report opens with the
+// summary and keeps its provenance (checksums, options) for the methods
+// section at the end, while a document without ProvenanceIn keeps it under
+// the title.
+func TestProvenanceInMethods(t *testing.T) {
+	html := string(renderDoc(t, documents[0].doc(t)))
+	summary, methods := strings.Index(html, `id="summary"`), strings.Index(html, `id="limitations"`)
+	first := strings.Index(html, "sha256")
+	if summary < 0 || methods < 0 || first < methods || !strings.Contains(html[methods:], `id="provenance"`) {
+		t.Errorf("provenance at %d, summary at %d, methods at %d", first, summary, methods)
+	}
+	if toc := strings.Index(html, `class="toc"`); toc < summary {
+		t.Errorf("contents at %d, before the summary at %d", toc, summary)
+	}
+	cohort := string(renderDoc(t, reporttest.CohortDocument(t)))
+	if i := strings.Index(cohort, `<dl class="provenance">`); i < 0 || i > strings.Index(cohort, "</header>") {
+		t.Error("a cohort report lost its provenance under the title")
+	}
+}

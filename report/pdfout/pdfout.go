@@ -149,6 +149,25 @@ func (r *renderer) masthead() {
 	r.font("B", 17)
 	p.MultiCell(0, 8, d.Title+": "+d.Sample, "", "L", false)
 	p.Ln(1)
+	if d.ProvenanceIn != "" {
+		line := strings.TrimSpace(d.Provenance.Program + " " + d.Provenance.Version)
+		if !d.Provenance.Started.IsZero() {
+			line += " · " + d.Provenance.Started.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		r.font("", smallPt)
+		p.SetTextColor(90, 96, 104)
+		p.MultiCell(0, 4, line+" · not a diagnosis · how it was made: see Provenance at the end", "", "L", false)
+		p.SetTextColor(0, 0, 0)
+		p.Ln(2)
+		return
+	}
+	r.provenance()
+}
+
+// provenance lays out the document's provenance: program, database and
+// checksum, run time, inputs with checksums, options.
+func (r *renderer) provenance() {
+	p, d := r.pdf, r.doc
 	prov := d.Provenance
 	var opts []string
 	for _, o := range prov.Options {
@@ -232,6 +251,12 @@ func (r *renderer) section(s report.Section) error {
 		default:
 			return fmt.Errorf("pdfout: unknown block %T", blk)
 		}
+	}
+	if s.ID != "" && s.ID == r.doc.ProvenanceIn {
+		r.ensure(30)
+		r.font("B", 11)
+		p.CellFormat(0, 6, "Provenance", "", 1, "L", false, 0, "")
+		r.provenance()
 	}
 	return nil
 }
