@@ -260,7 +260,7 @@ func (b *builder) frameText(mf metrics.Finding, r knowledge.Finding) string {
 	case strings.HasPrefix(mf.Frame, "RB-"):
 		row, _ := b.kb.BoundRow(mf.Frame, mf.Measure)
 		s = fmt.Sprintf("%s %s, robust bound %s (%s level): beyond what healthy adults showed (%s); not a validated cut-off",
-			side, b.valueText(mf.Measure, mf.Bound), mf.Frame, mf.Level, row.Basis)
+			side, b.valueText(mf.Measure, mf.Bound), mf.Frame, mf.Level, nbspPercent(row.Basis))
 	default:
 		ref := b.reference()
 		s = fmt.Sprintf("Percentile %.0f of %s, made by the same pipeline; %.0f %% of its samples had %s %s (a position in that group, not a clinical range)",

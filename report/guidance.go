@@ -89,7 +89,7 @@ func dietsOf(diet string, kb *knowledge.Knowledge) []knowledge.Diet {
 		for _, w := range d.Words {
 			alts = append(alts, regexp.QuoteMeta(w))
 		}
-		if mentions(diet, regexp.MustCompile(`\b(?:`+strings.Join(alts, "|")+`)\b`), nil) {
+		if mentions(diet, regexp.MustCompile(`\b(?:`+strings.Join(alts, "|")+`)\b`), nil, nil) {
 			out = append(out, d)
 		}
 	}

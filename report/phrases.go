@@ -62,9 +62,14 @@ func affirmed(c string, lo, hi int) bool {
 
 // mentions reports whether a clause of text holds a match of re that is
 // not negated, once phrases matching except are blanked out ("blood test"
-// is not blood in the stool).
-func mentions(text string, re, except *regexp.Regexp) bool {
+// is not blood in the stool), in a clause veto does not match ("lost
+// weight on purpose" is not weight loss to explain); except and veto may be
+// nil.
+func mentions(text string, re, except, veto *regexp.Regexp) bool {
 	for _, c := range clauses(text) {
+		if veto != nil && veto.MatchString(c) {
+			continue
+		}
 		c = blank(c, except)
 		for _, m := range re.FindAllStringIndex(c, -1) {
 			if affirmed(c, m[0], m[1]) {

@@ -22,6 +22,7 @@ type sign struct {
 	says   string         // the sign as the box names it
 	re     *regexp.Regexp // a phrasing of the sign
 	except *regexp.Regexp // phrases blanked before matching; nil for none
+	veto   *regexp.Regexp // a clause matching it does not name the sign; nil for none
 }
 
 // Sign IDs; the NG12 age rules and the same-day rule refer to them.
@@ -42,8 +43,8 @@ var signs = []sign{
 		re:     regexp.MustCompile(`\bblood\b|\bbloody (?:stools?|diarrh(?:o)?ea|poos?|poop|motions?|mucus|discharge)\b|\bbleed(?:s|ing)?\b|\brectal bleed|\b(?:black|tarry|maroon) (?:stools?|poos?|poop)\b|\bmela?ena\b|\bha?ematochezia\b|\bred (?:on|in) the (?:toilet|tissue|paper|bowl|pan)\b`),
 		except: regexp.MustCompile(`\bblood (?:tests?|pressure|sugars?|glucose|work|results?|count|group|type|donor|donation|levels?|thinners?)\b|\bbloodwork\b|\bbleeding gums?\b|\bgums? bleed\w*|\bnose ?bleeds?\b|\bbleeding (?:nose|gums?)\b|\bperiods?\b|\bmenstrua\w*`)},
 	{id: signWeight, says: "weight loss you cannot explain",
-		re:     regexp.MustCompile(`\b(?:lost|losing|lose|dropped|dropping|shed) (?:\S+ ){0,3}?(?:weight|kg|kgs|kilos?|pounds|lbs?|stone)\b|\bweight (?:loss|is dropping|dropping|falling|keeps? dropping|going down|has dropped|has gone down)\b|\b(?:getting|got|become|became) (?:very |much )?(?:thin|thinner|skinny)\b`),
-		except: regexp.MustCompile(`\b(?:trying to|tried to|want to|wanted to|need to|plan to) (?:lose|lost)\b.*|\bon purpose\b.*|\bintentional(?:ly)?\b.*|\bdiet(?:ing)?\b.*|\bweight[- ]loss (?:diet|plan|programme|program|drug|medication|injection|surgery|jabs?)\b`)},
+		re:   regexp.MustCompile(`\b(?:lost|losing|lose|dropped|dropping|shed) (?:\S+ ){0,3}?(?:weight|kg|kgs|kilos?|pounds|lbs?|stone)\b|\bweight (?:loss|is dropping|dropping|falling|keeps? dropping|going down|has dropped|has gone down)\b|\b(?:getting|got|become|became) (?:very |much )?(?:thin|thinner|skinny)\b`),
+		veto: regexp.MustCompile(`\b(?:trying to|tried to|want to|wanted to|need to|plan to|aim to|hoping to) (?:lose|lost)\b|\bon purpose\b|\bintentional(?:ly)?\b|\bdiet(?:ing|ed)?\b|\bweight[- ]loss (?:diet|plan|programme|program|drug|medication|injection|surgery|jabs?)\b|\bozempic|\bwegovy|\bsemaglutide`)},
 	{id: signAnaemia, says: "iron-deficiency anaemia",
 		re: regexp.MustCompile(`\ban(?:a)?emi(?:a|c)\b|\biron[- ]deficien\w*|\blow (?:iron|ferritin|ha?emoglobin|hb|blood count)\b`)},
 	{id: signHabit, says: "a lasting change in bowel habit",
@@ -111,7 +112,7 @@ func recognise(m Metadata) recognised {
 	for i, t := range texts {
 		found := false
 		for _, s := range signs {
-			if mentions(t, s.re, s.except) {
+			if mentionsSign(t, s) {
 				if _, seen := r.signs[s.id]; !seen {
 					r.order = append(r.order, s.id)
 				}
@@ -122,13 +123,16 @@ func recognise(m Metadata) recognised {
 		if !found && i >= len(m.Symptoms) && strings.TrimSpace(t) != "" {
 			r.unrecognised = append(r.unrecognised, t)
 		}
-		r.pain = r.pain || mentions(t, abdominalPain, nil)
-		r.loose = r.loose || mentions(t, diarrhoea, nil)
-		r.pulse = r.pulse || mentions(t, fastPulse, nil)
+		r.pain = r.pain || mentions(t, abdominalPain, nil, nil)
+		r.loose = r.loose || mentions(t, diarrhoea, nil, nil)
+		r.pulse = r.pulse || mentions(t, fastPulse, nil, nil)
 		r.stools = r.stools || sixOrMore(t)
 	}
 	return r
 }
+
+// mentionsSign reports whether text names sign s.
+func mentionsSign(text string, s sign) bool { return mentions(text, s.re, s.except, s.veto) }
 
 // sixOrMore reports whether text says six or more stools a day.
 func sixOrMore(text string) bool {

@@ -127,10 +127,14 @@ func (b *builder) keySentence(f metrics.Finding) string {
 	}
 	s := strings.NewReplacer("{value}", b.valueText(f.Measure, f.Value), "{driver}", f.Driver).Replace(tmpl)
 	if healthy != "" {
-		s += "; " + healthy
+		s += "; " + nbspPercent(healthy)
 	}
 	return s
 }
+
+// nbspPercent keeps numbers and their " %" together in knowledge-base text,
+// as pct does for numbers the report prints.
+func nbspPercent(s string) string { return strings.ReplaceAll(s, " %", "\u00a0%") }
 
 // unnamedWarning warns when more than MaxUnnamedGenus of the reads were not
 // named to a genus, and says what that means.

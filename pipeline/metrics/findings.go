@@ -62,6 +62,11 @@ type FindingRule struct {
 	Grade  string   // evidence grade, for ranking
 	// Guidance are the G- IDs the finding points to.
 	Guidance []string
+	// NotKeyWith are rules whose finding, when it is a key finding,
+	// keeps this one from being key as well: it says the same thing of
+	// mostly the same reads (F-03, Pseudomonadota, beside F-04, their
+	// Enterobacteriaceae). It is still raised.
+	NotKeyWith []string
 }
 
 // percentileTrigger reports whether the rule's When tests percentiles.
@@ -151,17 +156,20 @@ const MaxKeyFindings = 5
 // marked before notice before info, then by evidence grade (A first, by the
 // grade's first letter), then by distance beyond the bound (farthest
 // first), then in the knowledge base's order; and marks the first
-// MaxKeyFindings that are not info as Key. Info items are never key.
-func RankFindings(fs []Finding) {
+// MaxKeyFindings that are not info as Key. Info items are never key, nor is
+// a finding whose rule names an earlier key finding in NotKeyWith (see
+// FindingRule; notKeyWith holds them, by ID, nil for none).
+func RankFindings(fs []Finding, notKeyWith map[string][]string) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Level.rank(), b.Level.rank()), cmp.Compare(gradeRank(a.Grade), gradeRank(b.Grade)),
 			cmp.Compare(b.Distance, a.Distance), cmp.Compare(a.order, b.order))
 	})
-	keys := 0
+	var keys []string
 	for i := range fs {
-		fs[i].Key = fs[i].Level != LevelInfo && keys < MaxKeyFindings
+		shadowed := slices.ContainsFunc(notKeyWith[fs[i].ID], func(id string) bool { return slices.Contains(keys, id) })
+		fs[i].Key = fs[i].Level != LevelInfo && len(keys) < MaxKeyFindings && !shadowed
 		if fs[i].Key {
-			keys++
+			keys = append(keys, fs[i].ID)
 		}
 	}
 }
@@ -178,7 +186,9 @@ func gradeRank(g string) int {
 // matched set, or none), ranked (RankFindings).
 func raiseFindings(m *SampleMeasures, defs IndexDefs, ref *ReferenceSet) []Finding {
 	var out []Finding
+	notKey := map[string][]string{}
 	for i, r := range defs.Findings {
+		notKey[r.ID] = r.NotKeyWith
 		var f Finding
 		var ok bool
 		switch hasWhen := len(r.When.Conditions()) > 0; {
@@ -195,7 +205,7 @@ func raiseFindings(m *SampleMeasures, defs IndexDefs, ref *ReferenceSet) []Findi
 			out = append(out, f)
 		}
 	}
-	RankFindings(out)
+	RankFindings(out, notKey)
 	return out
 }
 

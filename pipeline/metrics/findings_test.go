@@ -245,7 +245,7 @@ func TestRankFindings(t *testing.T) {
 	for i := range fs {
 		fs[i].order = i
 	}
-	RankFindings(fs)
+	RankFindings(fs, nil)
 	var got []string
 	var keys int
 	for _, f := range fs {
@@ -260,6 +260,12 @@ func TestRankFindings(t *testing.T) {
 	}
 	if keys != MaxKeyFindings || !fs[4].Key || fs[5].Key || fs[7].Key {
 		t.Errorf("%d key findings; %+v", keys, fs)
+	}
+	// A finding that says what an earlier key finding says is not key; the
+	// next one is.
+	RankFindings(fs, map[string][]string{"m-C-near": {"m-C-far"}})
+	if fs[1].ID != "m-C-near" || fs[1].Key || !fs[5].Key {
+		t.Errorf("not key with an earlier key finding: %+v", fs)
 	}
 }
 

@@ -152,10 +152,13 @@ type Finding struct {
 	Describe string   `json:"describe"` // meaning as a plain measurement; "" if never shown so
 	Barrier  string   `json:"barrier"`  // link to barrier function; "" when none
 	Guidance []string `json:"guidance"`
-	Rules    []string `json:"rules"` // RULE- IDs whose text goes with it (F-11: RULE-08)
-	Grade    string   `json:"grade"`
-	Refs     []string `json:"refs"`
-	Level    string   `json:"level"` // info, notice or marked when raised by When
+	// NotKeyWith are findings that, when key, keep this one from being key
+	// too (metrics.FindingRule.NotKeyWith).
+	NotKeyWith []string `json:"not_key_with,omitempty"`
+	Rules      []string `json:"rules"` // RULE- IDs whose text goes with it (F-11: RULE-08)
+	Grade      string   `json:"grade"`
+	Refs       []string `json:"refs"`
+	Level      string   `json:"level"` // info, notice or marked when raised by When
 	// Modifiers name metadata that qualifies the finding: "antibiotics"
 	// (recent antibiotics shift the profile), "transit" (warm transit).
 	Modifiers []string `json:"modifiers"`
@@ -372,7 +375,7 @@ func (k *Knowledge) FindingRules() []metrics.FindingRule {
 	var out []metrics.FindingRule
 	for _, f := range k.Findings {
 		out = append(out, metrics.FindingRule{ID: f.ID, Metric: f.Metric, When: f.When, Amber: f.Amber,
-			Level: metrics.Level(f.Level), Bounds: f.Bounds, Grade: f.Grade, Guidance: f.Guidance})
+			Level: metrics.Level(f.Level), Bounds: f.Bounds, Grade: f.Grade, Guidance: f.Guidance, NotKeyWith: f.NotKeyWith})
 	}
 	return out
 }

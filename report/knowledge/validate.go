@@ -12,6 +12,9 @@ import (
 
 var gradeRE = regexp.MustCompile(`^[ABCD]`)
 
+// findingRE matches a finding's ID.
+var findingRE = regexp.MustCompile(`^F-\d\d[ab]?$`)
+
 // boundRE matches a robust bound's ID.
 var boundRE = regexp.MustCompile(`^RB-\d\d$`)
 
@@ -172,6 +175,11 @@ func (v *validator) finding(f Finding, guidance, rules map[string]bool) {
 	for _, g := range f.Guidance {
 		if !guidance[g] {
 			v.errorf("%s: guidance %s is not in guidance.json", f.ID, g)
+		}
+	}
+	for _, id := range f.NotKeyWith {
+		if !findingRE.MatchString(id) || id == f.ID {
+			v.errorf("%s: not_key_with %q is not another finding", f.ID, id)
 		}
 	}
 	for _, r := range f.Rules {
