@@ -75,6 +75,9 @@ func genusAlpha(p *tables.Profile, relative bool) metrics.Alpha {
 			counts = append(counts, row.Reads)
 		}
 	}
+	if whole, ok := metrics.WholeCounts(counts); ok {
+		counts = whole // sums of EM weights or another tool's float noise: whole reads
+	}
 	a := metrics.AlphaOf(counts, taxonomy.Genus.String())
 	if relative {
 		a.Chao1, a.ACE, a.GoodsCoverage = math.NaN(), math.NaN(), math.NaN()

@@ -83,14 +83,10 @@ func (b *builder) percentileGauges() Block {
 // counts are relative or fractional, or too few to draw.
 func (b *builder) rarefaction() Block {
 	g := b.in.Measures.Composition.GenusBasis()
-	counts := g.GenusCounts()
+	counts, integral := metrics.WholeCounts(g.GenusCounts()) // float noise is not a fraction
 	var total float64
-	integral := true
 	for _, c := range counts {
 		total += c
-		if c != math.Trunc(c) {
-			integral = false
-		}
 	}
 	switch {
 	case (b.in.Table != nil && b.in.Table.Relative) || !integral:
