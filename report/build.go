@@ -104,15 +104,17 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 // share it.
 func newBuilder(in Input, kb *knowledge.Knowledge) *builder {
 	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{}}
-	b.genus = shares(in.Profile, taxonomy.Genus)
-	b.family = shares(in.Profile, taxonomy.Family)
-	b.phylum = phylumShares(in.Profile)
+	b.modern = modernProfile(in.Profile)
+	b.genus = shares(b.modern, taxonomy.Genus)
+	b.family = shares(b.modern, taxonomy.Family)
+	b.phylum = shares(b.modern, taxonomy.Phylum)
 	return b
 }
 
 type builder struct {
 	in                    Input
 	kb                    *knowledge.Knowledge
+	modern                *tables.Profile    // in.Profile under current names (modernProfile)
 	genus, family, phylum map[string]float64 // share of all reads, 0–1
 	cited                 map[string]bool
 	measured              map[string]measurement // metric → value, read once
@@ -131,26 +133,39 @@ func shares(p *tables.Profile, r taxonomy.Rank) map[string]float64 {
 	return m
 }
 
-// phylumShares is shares at phylum rank under current phylum names, with
-// the reads of the old class Deltaproteobacteria moved to Desulfobacterota.
-func phylumShares(p *tables.Profile) map[string]float64 {
-	m := map[string]float64{}
-	for name, f := range shares(p, taxonomy.Phylum) {
-		m[taxonomy.CurrentPhylum(name)] += f
-	}
-	for _, row := range p.AtRank(taxonomy.Class) {
-		if row.Taxon != tables.Unclassified && metrics.PhylumOf(row.Lineage) == "Desulfobacterota" {
-			old := taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))
-			if old != "Desulfobacterota" {
-				m[old] -= row.Fraction
-				if m[old] <= 1e-12 {
-					delete(m, old)
-				}
-			}
-			m["Desulfobacterota"] += row.Fraction
+// modernProfile re-tallies a profile under current names (Lineage.Modernize:
+// Firmicutes is Bacillota, the old class Deltaproteobacteria is the phylum
+// Desulfobacterota), so that a taxon sits under the same phylum in every
+// table, chart and the sunburst. Each named row's own reads (its reads less
+// those of its children one rank down) are added under its modernised
+// lineage, the unclassified reads as they are, and the profile is summed
+// again (tables.Builder).
+func modernProfile(p *tables.Profile) *tables.Profile {
+	children := map[string]float64{}
+	for _, row := range p.Rows {
+		if row.Taxon != tables.Unclassified && row.Rank > taxonomy.Domain {
+			children[row.Lineage.Truncate(row.Rank-1).String()] += row.Reads
 		}
 	}
-	return m
+	b := tables.NewBuilder(p.Sample)
+	for _, row := range p.Rows {
+		own := row.Reads
+		switch {
+		case row.Taxon == tables.Unclassified:
+			if row.Rank != taxonomy.Domain {
+				continue
+			}
+			row.Lineage = taxonomy.Lineage{}
+		default:
+			own -= children[row.Lineage.String()]
+		}
+		if own > 1e-9*max(1, row.Reads) {
+			b.Add(row.Lineage.Modernize(), own) // own is finite and > 0
+		}
+	}
+	q := b.Profile()
+	q.Format, q.Relative = p.Format, p.Relative
+	return q
 }
 
 func unclassifiedShare(p *tables.Profile, r taxonomy.Rank) float64 {

@@ -570,7 +570,7 @@ func TestQualitySectionPrimersAndDepth(t *testing.T) {
 	in.QC.Primers = &qc.PrimerSummary{Searched: 1000, Both: 700, ForwardOnly: 100, None: 200, Trimmed: 800, TrimmedBases: 31200, FoundShare: 0.8}
 	in.QC.Reads = &qc.ReadFlags{Inspected: 1000, LowComplexity: 7, LongHomopolymer: 3, MeanExpectedErrorsPerKb: 12.34}
 	text = qualityText(t, in)
-	for _, want := range []string{"800 (80.0\u00a0%; both primers in 70.0\u00a0%)", "31200 from 800 reads", "12.3", "Low-complexity reads (repeats, not 16S)", "7 (0.7\u00a0%)"} {
+	for _, want := range []string{"800 (80.0\u00a0%; both primers in 70.0\u00a0%)", "31,200 from 800 reads", "12.3", "Low-complexity reads (repeats, not 16S)", "7 (0.7\u00a0%)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("quality section lacks %q", want)
 		}

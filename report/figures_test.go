@@ -138,7 +138,7 @@ func TestCommunityTypeFinding(t *testing.T) {
 			if tb, ok := b.(*report.Table); ok && s.ID == "indices" {
 				for _, r := range tb.Rows {
 					if strings.Contains(r[0], "IDX-06") {
-						found = r[1] == "Bact2-like (Bacteroides-dominated, little Faecalibacterium)" && r[2] == "–" && r[5] == "C"
+						found = r[1] == "Bact2-like" && strings.HasPrefix(r[3], "Bact2-like (Bacteroides-dominated, little Faecalibacterium): Bacteroides") && r[2] == "–" && r[5] == "C"
 					}
 				}
 			}

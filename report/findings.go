@@ -55,6 +55,18 @@ func communityTypeLabel(t string) string {
 	return t + "-dominated"
 }
 
+// communityTypeShort names a community type in a word or two, for a table
+// cell that does not wrap.
+func communityTypeShort(t string) string {
+	switch t {
+	case metrics.TypeBact2:
+		return "Bact2-like"
+	case metrics.TypeMixed:
+		return "mixed"
+	}
+	return t
+}
+
 // measure reads a metric named as in metrics.Condition.Metric from the
 // sample's measures: an index or share of the knowledge base's measures,
 // Shannon diversity, or the community type (IDX-06, categorical).

@@ -288,6 +288,7 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 		Cells  []string `json:"cells"`
 	}
 	var shot, phone, printed []byte
+	var wide []string // tables wider than their box at 1,280 px, and the page
 	var audit struct {
 		Passes     int `json:"passes"`
 		Violations []struct {
@@ -316,6 +317,9 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 		chromedp.FullScreenshot(&shot, 100),
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 		chromedp.CaptureScreenshot(&phone),
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll(".table-wrap")).filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector("caption").textContent)
+			.concat(document.documentElement.scrollWidth > document.documentElement.clientWidth ? ["the page"] : [])`, &wide),
 		chromedp.EmulateViewport(1000, 1400),
 		// Printing uses the print style sheet; the PDF is kept for a look.
 		chromedp.ActionFunc(func(ctx context.Context) error {
@@ -354,6 +358,9 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 				break
 			}
 		}
+	}
+	if len(wide) > 0 {
+		t.Errorf("wider than the page at 1,280 px, so they scroll sideways: %q", wide)
 	}
 	if audit.Passes == 0 {
 		t.Error("axe-core ran no checks")
