@@ -68,8 +68,11 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	pdf.SetAutoPageBreak(true, margin)
 	pdf.AliasNbPages("{nb}")
 	pageW, _ := pdf.GetPageSize()
+	g := newGlyphs()
+	doc = g.document(doc)
+	inText := g.replaced
 	r := &renderer{pdf: pdf, doc: doc, numbers: map[string]int{}, width: pageW - 2*margin}
-	r.canvas = newCanvas(pdf)
+	r.canvas = newCanvas(pdf, g)
 	for i, ref := range doc.References {
 		r.numbers[ref.Key] = i + 1
 	}
@@ -83,6 +86,9 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	})
 	pdf.AddPage()
 	r.masthead()
+	if inText > 0 {
+		r.note(replacedNote(inText))
+	}
 	for _, a := range doc.Alerts {
 		r.callout(a)
 	}
@@ -95,10 +101,22 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 			return err
 		}
 	}
+	if n := g.replaced - inText; n > 0 {
+		r.note("In the figures: " + replacedNote(n))
+	}
 	if err := pdf.Error(); err != nil {
 		return err
 	}
 	return pdf.Output(w)
+}
+
+// replacedNote says that n characters could not be drawn.
+func replacedNote(n int) string {
+	what := "character"
+	if n > 1 {
+		what = "characters"
+	}
+	return fmt.Sprintf("%d %s (an emoji or a script the PDF's fonts do not cover) could not be drawn in this PDF and show as %q; the HTML report shows them as written.", n, what, Replacement)
 }
 
 func (r *renderer) font(style string, size float64) { r.canvas.setFont(family, style, size) }

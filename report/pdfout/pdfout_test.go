@@ -268,3 +268,30 @@ func TestFirstPageIsForThePerson(t *testing.T) {
 		t.Error("the provenance is not in the methods section")
 	}
 }
+
+// TestCharactersOutsideTheFonts checks that text the embedded fonts cannot
+// draw (an emoji diet, a script Liberation lacks) never fails the PDF: it is
+// replaced, and the PDF says so.
+func TestCharactersOutsideTheFonts(t *testing.T) {
+	pdftotext := reporttest.Tool(t, "pdftotext", "poppler-utils")
+	kb, err := knowledge.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := reporttest.Input("S🥦1", reporttest.GutGenera())
+	in.Metadata = report.Metadata{Diet: "🥦 and 🍣\ufe0f, 漢字", Symptoms: []string{"bloating 😩"}}
+	doc, err := report.Build(in, kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, write(t, renderDoc(t, doc, "A4")), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"S?1", "“? and ?, ??”", "bloating ?", "could not be drawn in this PDF"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+}
