@@ -247,6 +247,8 @@ func (b *builder) measureName(metric string) string {
 		return fmt.Sprintf("expected genera in %s reads named to a genus", thousands(metrics.RarefiedGeneraDepth))
 	case "shannon":
 		return "Shannon diversity, genus level"
+	case metrics.GroupShannonMetric:
+		return "Shannon diversity of genus-level groups, reads not named to a genus grouped by their deepest named rank"
 	}
 	if v, ok := b.in.Measures.Index(metric); ok {
 		return v.Name

@@ -47,10 +47,10 @@ func TestKeyFindingsOfABloom(t *testing.T) {
 		t.Errorf("key findings %v, want %v", key, wantKey)
 	}
 	items, text := summaryOf(doc)
-	if len(items) != 5 || !strings.HasPrefix(items[0], "About 69.3\u00a0% of your bacteria belong to the E. coli family (Enterobacteriaceae); in healthy adults this family is usually under 1\u00a0% — markedly unusual (F-04).") {
+	if len(items) != 5 || !strings.HasPrefix(items[0], "About 69.4\u00a0% of your bacteria belong to the E. coli family (Enterobacteriaceae); in healthy adults this family is usually under 1\u00a0% — markedly unusual (F-04).") {
 		t.Errorf("key findings:\n%s", strings.Join(items, "\n"))
 	}
-	if !strings.Contains(items[1], "One genus, Escherichia, makes up 59.4\u00a0%") || !strings.Contains(items[3], "Bacteria able to make butyrate make up 0.3\u00a0%") {
+	if !strings.Contains(items[1], "One genus, Escherichia, makes up 59.5\u00a0%") || !strings.Contains(items[3], "Bacteria able to make butyrate make up 0.2\u00a0%") {
 		t.Errorf("key findings:\n%s", strings.Join(items, "\n"))
 	}
 	if !strings.Contains(text, "7 values in this sample are unusual compared with healthy adults (3 of them markedly)") || !strings.Contains(text, "The 5 most important are listed below") {

@@ -341,3 +341,20 @@ func TestReferenceMethodLine(t *testing.T) {
 		t.Errorf("bad #method: %v", err)
 	}
 }
+
+// TestGroupCounts checks the genus-level groups of gutProfile: its seven
+// genera (M. gnavus counted in its genus), the 180 reads named only to the
+// order Clostridiales, and the 40 reads named to nothing.
+func TestGroupCounts(t *testing.T) {
+	p, _ := gutProfile(t, "S1", 1)
+	c := CompositionOf(p)
+	got := GroupCounts(&c)
+	slices.Sort(got)
+	if want := []float64{8, 12, 25, 35, 40, 90, 180, 230, 520}; !slices.Equal(got, want) {
+		t.Errorf("groups %v, want %v", got, want)
+	}
+	m := MeasureSample(p, testDefs, nil, nil)
+	if v, ok := m.Value(GroupShannonMetric); !ok || v != Shannon(GroupCounts(&c)) || !(v > m.ReferenceValues["shannon"]) {
+		t.Errorf("group Shannon %v (%v), named-genus Shannon %v", v, ok, m.ReferenceValues["shannon"])
+	}
+}

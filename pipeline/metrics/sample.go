@@ -62,6 +62,14 @@ type SampleMeasures struct {
 	// ExpectedRichness); NaN with fewer reads or counts that are not whole
 	// (relative abundances). Robust bound RB-09 tests it.
 	RarefiedGenera float64
+	// GroupShannon is Shannon's H′ (natural log) over the sample's
+	// genus-level groups: each named genus, and the reads named to a rank
+	// above genus but not below it as one group per lineage (the
+	// Ruminococcaceae not named to a genus, say), and the reads named to
+	// no rank as one group (GroupShannonOf). It is how a genus-level table
+	// of another tool holds a sample, unnamed rows included, and how the
+	// robust bound on diversity (RB-08) was measured in healthy adults.
+	GroupShannon float64
 	// Findings are the findings raised (science.md §5, §5a), ranked
 	// (RankFindings); nil when IndexDefs gave no rules.
 	Findings []Finding
@@ -82,6 +90,10 @@ const CommunityTypeMetric = "IDX-06"
 // rules and bounds.
 const RarefiedGeneraMetric = "rarefied-genera"
 
+// GroupShannonMetric names SampleMeasures.GroupShannon for findings rules
+// and bounds.
+const GroupShannonMetric = "shannon-groups"
+
 // RarefiedGeneraDepth and MinRarefiedGeneraReads are the depth at which
 // RarefiedGenera is taken and the fewest genus-named reads it is taken at
 // (science.md §5a RB-09: 10,000 reads, or the sample's depth if ≥ 5,000).
@@ -99,8 +111,11 @@ func (m *SampleMeasures) Value(metric string) (float64, bool) {
 	if v, ok := m.Index(metric); ok {
 		return v.Value, v.Computed
 	}
-	if metric == RarefiedGeneraMetric {
+	switch metric {
+	case RarefiedGeneraMetric:
 		return m.RarefiedGenera, !math.IsNaN(m.RarefiedGenera)
+	case GroupShannonMetric:
+		return m.GroupShannon, !math.IsNaN(m.GroupShannon)
 	}
 	v, ok := m.ReferenceValues[metric]
 	return v, ok
@@ -154,6 +169,7 @@ func MeasureSample(p *tables.Profile, defs IndexDefs, cat *Catalogue, ref *Refer
 	if whole, ok := WholeCounts(counts); ok && m.GenusReads >= MinRarefiedGeneraReads {
 		m.RarefiedGenera = ExpectedRichness(whole, min(RarefiedGeneraDepth, int(math.Round(m.GenusReads))))
 	}
+	m.GroupShannon = Shannon(GroupCounts(c))
 	if defs.Bounds != nil {
 		m.BoundsVersion = defs.Bounds.Version
 	}
@@ -162,6 +178,43 @@ func MeasureSample(p *tables.Profile, defs IndexDefs, cat *Catalogue, ref *Refer
 		m.Findings = raiseFindings(m, defs, ref)
 	}
 	return m
+}
+
+// GroupCounts returns the reads of a composition's genus-level groups, as
+// SampleMeasures.GroupShannon counts them: every named genus; for every
+// named taxon above genus, its reads less those of its named children one
+// rank down (the reads named to it and no further), when positive; and the
+// reads named to no rank (all reads less those named at the broadest rank
+// any taxon has). Groups come in lineage order, rank by rank.
+func GroupCounts(c *Composition) []float64 {
+	children := map[string]float64{}
+	for r := taxonomy.Phylum; r <= taxonomy.Genus; r++ {
+		for _, t := range c.At(r) {
+			children[t.Lineage.Truncate(r-1).String()] += t.Reads
+		}
+	}
+	var out []float64
+	named, top := 0.0, false // reads named at the broadest rank any taxon has
+	for r := taxonomy.Domain; r <= taxonomy.Genus; r++ {
+		rows := c.At(r)
+		for _, t := range rows {
+			own := t.Reads
+			if r < taxonomy.Genus {
+				own -= children[t.Lineage.String()]
+			}
+			if !top {
+				named += t.Reads
+			}
+			if own > 1e-9*max(1, t.Reads) {
+				out = append(out, own)
+			}
+		}
+		top = top || len(rows) > 0
+	}
+	if u := c.Reads - named; u > 1e-9*max(1, c.Reads) {
+		out = append(out, u)
+	}
+	return out
 }
 
 // CompositionOf turns a profile into the composition indices are computed

@@ -19,7 +19,7 @@ var findingRE = regexp.MustCompile(`^F-\d\d[ab]?$`)
 var boundRE = regexp.MustCompile(`^RB-\d\d$`)
 
 // metricRE matches the metrics a finding's condition may test.
-var metricRE = regexp.MustCompile(`^(IDX-0[1246]|shannon|sulfide|oral|enterococcus|dominant|rarefied-genera|taxon:T-\d\d)$`)
+var metricRE = regexp.MustCompile(`^(IDX-0[1246]|shannon|sulfide|oral|enterococcus|dominant|rarefied-genera|shannon-groups|taxon:T-\d\d)$`)
 
 // Validate checks that every item has a unique ID, every graded item a grade
 // and at least one reference, that every reference key, guidance ID, rule ID
