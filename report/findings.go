@@ -199,7 +199,7 @@ func (b *builder) findings() []*Finding {
 		mf, raised := b.raised(r.ID)
 		switch {
 		case raised:
-			f.Title, f.Meaning, f.Level = r.Title, r.Meaning, levels[mf.Level]
+			f.Title, f.Meaning, f.Level, f.Frame, f.Status = r.Title, r.Meaning, levels[mf.Level], mf.Frame, statusText(mf.Level)
 			if mf.Measure != r.Metric { // raised by a bound on another measure (F-10: genera at depth)
 				f.Value = b.valueText(mf.Measure, mf.Value) + " (" + b.measureName(mf.Measure) + ")"
 			}
@@ -212,7 +212,7 @@ func (b *builder) findings() []*Finding {
 			}
 			b.triggered = append(b.triggered, f)
 		case r.Describe != "" && m.ok:
-			f.Title, f.Meaning, f.Level = r.Label, r.Describe, Info
+			f.Title, f.Meaning, f.Level, f.Status = r.Label, r.Describe, Info, NoFinding
 			if m.category != "" {
 				// A category other than the rule's (a community type that is
 				// not Bact2-like): its barrier link and guidance do not apply.
@@ -226,6 +226,20 @@ func (b *builder) findings() []*Finding {
 		fs = append(fs, f)
 	}
 	return fs
+}
+
+// NoFinding is the Status of a measurement shown without a verdict.
+const NoFinding = "A measurement shown for context; no finding raised"
+
+// statusText says in words at which level a finding was raised.
+func statusText(l metrics.Level) string {
+	switch l {
+	case metrics.LevelMarked:
+		return "Markedly unusual compared with healthy adults (level: marked)"
+	case metrics.LevelNotice:
+		return "Unusual compared with healthy adults (level: notice)"
+	}
+	return "For information (level: info); never a key finding"
 }
 
 // gmhiDirection says which side of 0 a GMHI-like value lies on (F-12):

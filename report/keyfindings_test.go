@@ -1,12 +1,14 @@
 package report_test
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/htmlout"
 	"github.com/zonula/zonula/report/internal/reporttest"
 )
 
@@ -56,10 +58,21 @@ func TestKeyFindingsOfABloom(t *testing.T) {
 	if !strings.Contains(text, "7 values in this sample are unusual compared with healthy adults (3 of them markedly)") || !strings.Contains(text, "The 5 most important are listed below") {
 		t.Errorf("summary:\n%s", text)
 	}
-	// Each raised finding names its frame.
+	// Each raised finding names its frame, in words and, in the HTML, as
+	// data a script can read.
 	f := findings(doc)["F-04"]
-	if f == nil || f.Level != report.Attention || !strings.Contains(f.Range, "robust bound RB-02 (marked level)") || !strings.Contains(f.Range, "not a validated cut-off") {
+	if f == nil || f.Level != report.Attention || f.Frame != "RB-02" || !strings.Contains(f.Status, "level: marked") ||
+		!strings.Contains(f.Range, "robust bound RB-02 (marked level)") || !strings.Contains(f.Range, "not a validated cut-off") {
 		t.Errorf("F-04: %+v", f)
+	}
+	var b bytes.Buffer
+	if err := htmlout.Render(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="finding-F-04" data-frame="RB-02" data-level="marked"`, `id="finding-F-15" data-frame="RB-03" data-level="notice"`, `id="finding-F-05a" data-frame="profile" data-level="info"`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("HTML lacks %q", want)
+		}
 	}
 }
 

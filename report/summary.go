@@ -64,7 +64,11 @@ func (b *builder) overview(fs []*Finding) Block {
 	}
 	info := len(fs) - raised
 	if raised == 0 {
-		return &Paragraph{Text: fmt.Sprintf("Nothing in this sample is unusual compared with healthy adults: no value is beyond %s. %d further observations are described in the sections below; none of them calls for action.", frame, info),
+		hedge := ""
+		if u := unclassifiedShare(b.in.Profile, taxonomy.Genus); u > MaxUnnamedGenus {
+			hedge = fmt.Sprintf(" This holds for the bacteria that could be named: %s of the reads could not be named to a genus (see below).", pct(u))
+		}
+		return &Paragraph{Text: fmt.Sprintf("Nothing in this sample is unusual compared with healthy adults: no value is beyond %s.%s %d further observations are described in the sections below; none of them calls for action.", frame, hedge, info),
 			Refs: []string{"R-POR25"}}
 	}
 	what := fmt.Sprintf("%d values in this sample are unusual compared with healthy adults", raised)

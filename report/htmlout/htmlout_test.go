@@ -175,7 +175,7 @@ func TestHandmadeBlocks(t *testing.T) {
 	at(`<td class="num">15 042</td>`)
 	at(`<td>Escherichia &lt;script&gt;`)
 	// The finding: a card with its grade badge and references linked to the list.
-	card := page[at(`<article class="finding attention" id="finding-F-05a">`):]
+	card := page[at(`<article class="finding attention" id="finding-F-05a" data-level="none">`):]
 	card = card[:strings.Index(card, "</article>")]
 	for _, want := range []string{`<span class="grade" title="Evidence grade">Grade C/D</span>`, reporttest.FindingMeaning,
 		`href="#ref-R-VIT14"`, `href="#ref-R-MIQ13"`, "[4]", "[5]", "G-01, G-03", "usual: 10–25 %"} {
