@@ -45,7 +45,9 @@ func (t Trigger) Conditions() []Condition { return slices.Concat(t.All, t.Any) }
 //
 //   - a rule whose When tests percentiles is decided by them when the
 //     reference set is method-matched (ReferenceSet.Matched) and places
-//     every metric tested; otherwise by its Bounds;
+//     every metric tested, except that a value beyond one of its Bounds'
+//     marked level is raised at that level in that bound's frame whatever
+//     the percentiles say; otherwise it is decided by its Bounds;
 //   - a rule whose When tests the profile alone (no reads, a category, an
 //     index that could be computed) is decided by it in every frame;
 //   - a rule without When is decided by its Bounds in every frame.
@@ -196,6 +198,12 @@ func raiseFindings(m *SampleMeasures, defs IndexDefs, ref *ReferenceSet) []Findi
 			f, ok = m.byProfile(r)
 		case hasWhen && ref != nil && ref.Matched() && m.placesAll(r):
 			f, ok = m.byPercentile(r, ref)
+			// A robust bound's marked level holds in every frame: a value
+			// that far beyond healthy adults is not silenced, nor left at
+			// notice, by a reference group.
+			if b, marked := m.byBounds(r, defs.Bounds); marked && b.Level == LevelMarked && (!ok || f.Level != LevelMarked) {
+				f, ok = b, true
+			}
 		default:
 			f, ok = m.byBounds(r, defs.Bounds)
 		}

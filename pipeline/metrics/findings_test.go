@@ -121,12 +121,12 @@ func bloom(t *testing.T, name string, n, ecoli, lacto, faecali float64) *tables.
 }
 
 // cohortOf returns a reference set of 20 profiles made by bloom with
-// Escherichia at 1 %, 2 %, … 20 % of 1,000 reads.
+// Escherichia at 0.5 %, 1 %, … 10 % of 1,000 reads.
 func cohortOf(t *testing.T, defs IndexDefs, matched bool) *ReferenceSet {
 	t.Helper()
 	var ps []*tables.Profile
 	for i := range 20 {
-		ps = append(ps, bloom(t, fmt.Sprintf("R%02d", i), 1000, float64(10*(i+1)), 0, 100))
+		ps = append(ps, bloom(t, fmt.Sprintf("R%02d", i), 1000, float64(5*(i+1)), 0, 100))
 	}
 	ref, err := ReferenceFromProfiles("test cohort", "made in a test", ps, defs, matched)
 	if err != nil {
@@ -145,35 +145,48 @@ func findingByID(fs []Finding, id string) (Finding, bool) {
 
 // TestFindingFrames checks RULE-05: without a matched reference set the
 // robust bounds decide; a set made by another method neither raises nor
-// silences; a matched set decides by its percentiles.
+// silences; a matched set decides by its percentiles, except that a value
+// beyond a bound's marked level is marked whatever the set says.
 func TestFindingFrames(t *testing.T) {
 	defs := findingDefs()
-	p := bloom(t, "bloom", 10000, 7000, 5, 30) // 70 % Escherichia, 0.05 % Lactobacillus, 0.3 % Faecalibacterium
 	for _, c := range []struct {
-		name  string
-		ref   *ReferenceSet
-		frame string
-		level Level
+		name   string
+		ecoli  float64 // of 10,000 reads
+		ref    *ReferenceSet
+		frame  string
+		level  Level
+		raised bool
 	}{
-		{"no reference set", nil, "RB-02", LevelMarked},
-		{"set made by another method", cohortOf(t, defs, false), "RB-02", LevelMarked},
-		{"method-matched set", cohortOf(t, defs, true), "reference:test cohort", LevelNotice},
+		{"15 %, no reference set", 1500, nil, "RB-02", LevelNotice, true},
+		{"15 %, set made by another method", 1500, cohortOf(t, defs, false), "RB-02", LevelNotice, true},
+		{"15 %, method-matched set", 1500, cohortOf(t, defs, true), "reference:test cohort", LevelNotice, true},
+		{"70 %, method-matched set", 7000, cohortOf(t, defs, true), "RB-02", LevelMarked, true},
+		{"3 %, method-matched set", 300, cohortOf(t, defs, true), "", "", false},
+		{"3 %, no reference set", 300, nil, "", "", false},
 	} {
+		p := bloom(t, "bloom", 10000, c.ecoli, 5, 30) // 0.05 % Lactobacillus, 0.3 % Faecalibacterium
 		m := MeasureSample(p, defs, nil, c.ref)
 		f, ok := findingByID(m.Findings, "F-04")
-		if !ok || f.Frame != c.frame || f.Level != c.level || !f.Above || !f.Key {
-			t.Errorf("%s: F-04 %+v (%v), want frame %s level %s", c.name, f, ok, c.frame, c.level)
+		if ok != c.raised || ok && (f.Frame != c.frame || f.Level != c.level || !f.Above || !f.Key) {
+			t.Errorf("%s: F-04 %+v (%v), want frame %q level %q", c.name, f, ok, c.frame, c.level)
 			continue
 		}
-		if c.ref == nil || !c.ref.Matched() {
-			if !near(f.Value, 0.7) || f.Bound != 0.2 || !math.IsNaN(f.Percentile) || f.Driver != "Escherichia" || !near(f.Distance, 0.7/0.05) {
+		switch {
+		case !ok:
+		case f.Frame == "RB-02":
+			if !near(f.Value, c.ecoli/10000) || !math.IsNaN(f.Percentile) || f.Driver != "Escherichia" || !near(f.Distance, c.ecoli/10000/0.05) {
 				t.Errorf("%s: F-04 %+v", c.name, f)
 			}
-		} else if f.Percentile != 100 || !near(f.Bound, c.ref.Quantile("taxon:T-10", 0.9)) || f.Distance != 1 {
-			t.Errorf("%s: F-04 %+v, bound want %v", c.name, f, c.ref.Quantile("taxon:T-10", 0.9))
+			if want := map[Level]float64{LevelNotice: 0.05, LevelMarked: 0.2}[f.Level]; f.Bound != want {
+				t.Errorf("%s: bound %v, want %v", c.name, f.Bound, want)
+			}
+		default:
+			if f.Percentile != 100 || f.Cut != 90 || !near(f.Bound, c.ref.Quantile("taxon:T-10", 0.9)) || f.Distance != 1 {
+				t.Errorf("%s: F-04 %+v, bound want %v", c.name, f, c.ref.Quantile("taxon:T-10", 0.9))
+			}
 		}
 		// F-06 has no bound: only a matched set raises it (Bifidobacterium
-		// absent: the lowest percentile, 0 < 10 only when the set has some).
+		// absent everywhere: percentile 50, not below 10).
 		if _, ok := findingByID(m.Findings, "F-06"); ok {
 			t.Errorf("%s: F-06 raised", c.name)
 		}
@@ -189,12 +202,13 @@ func TestFindingFrames(t *testing.T) {
 			t.Errorf("%s: matched %v, bounds %q", c.name, m.Matched, m.BoundsVersion)
 		}
 	}
-	// A matched set in which 70 % is usual silences F-04; a set made by
-	// another method does not.
+	// A matched set in which 15 % is usual silences F-04 at notice level; a
+	// set made by another method does not.
 	var ps []*tables.Profile
 	for i := range 12 {
-		ps = append(ps, bloom(t, fmt.Sprintf("B%02d", i), 1000, float64(600+20*i), 0, 10))
+		ps = append(ps, bloom(t, fmt.Sprintf("B%02d", i), 1000, float64(120+10*i), 0, 10))
 	}
+	p := bloom(t, "bloom", 10000, 1500, 5, 30)
 	for _, matched := range []bool{true, false} {
 		ref, err := ReferenceFromProfiles("blooms", "", ps, defs, matched)
 		if err != nil {
