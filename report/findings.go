@@ -322,17 +322,16 @@ func (b *builder) rangeText(metric string, m measurement) string {
 	if m.category != "" {
 		return CategoryRange
 	}
-	var s string
-	if p, ok := b.placed(metric); ok {
+	s := NoPercentiles
+	p, placed := b.placed(metric)
+	if placed {
 		s = fmt.Sprintf("Percentile %.0f of %s (a position in that group, not a clinical range)", p, b.reference().Name)
-		if b.contextOnly() {
-			s += ". " + b.referenceNote() + " " + ContextOnly
-		}
-	} else {
-		s = NoPercentiles
 	}
 	if m.typical != "" {
 		s += "; literature: " + lowerFirst(m.typical)
+	}
+	if placed && b.contextOnly() {
+		s += ". " + strings.TrimSpace(b.referenceNote()+" "+ContextOnly)
 	}
 	return s
 }
