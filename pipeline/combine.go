@@ -47,8 +47,8 @@ func CombineDirs(outDir string, dirs []string, generatedBy string, format tables
 	return Combine(outDir, samples, generatedBy, format)
 }
 
-// Combine reads the genus rows of each sample's abundance.tsv and its
-// qc.json, one sample at a time, and writes into outDir, committed
+// Combine reads the genus rows of each sample's abundance.tsv, its qc.json
+// and its metrics.json, one sample at a time, and writes into outDir, committed
 // together (safefile.Stage):
 //
 //   - abundance-genus.tsv: tables.WriteCombinedTSV at genus rank, samples
@@ -62,7 +62,9 @@ func CombineDirs(outDir string, dirs []string, generatedBy string, format tables
 //     per-sample input reads, passed reads, % passed, N50, mean Q, %
 //     with primers and % named to genus, the same section and columns as
 //     the samples' own MultiQC files, so `multiqc DIR` shows one set of
-//     General Statistics columns whether it finds either or both.
+//     General Statistics columns whether it finds either or both;
+//   - findings.tsv: the findings each sample's metrics.json records, one
+//     row per sample and a column per finding ID (writeFindingsTable).
 //
 // Only the genus rows of each sample are kept in memory (about a hundred
 // rows a sample). Sample names must be unique. It returns the file names
@@ -108,7 +110,10 @@ func stageCombined(stage *safefile.Stage, samples []CombineInput, generatedBy st
 	if err := stage.Write(CombinedGenusBIOM, func(w io.Writer) error { return tables.WriteCombinedBIOM(w, profiles, taxonomy.Genus, meta) }); err != nil {
 		return err
 	}
-	return stage.Write(CombinedMultiQCTSV, func(w io.Writer) error { return qc.WriteMultiQCTable(w, names, summaries, genusReads) })
+	if err := stage.Write(CombinedMultiQCTSV, func(w io.Writer) error { return qc.WriteMultiQCTable(w, names, summaries, genusReads) }); err != nil {
+		return err
+	}
+	return stageFindingsTable(stage, samples)
 }
 
 // readGenusRows reads the genus rows of a sample's abundance.tsv.

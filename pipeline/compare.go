@@ -18,6 +18,9 @@ type CompareConfig struct {
 	// one-sample table (abundance.tsv or BIOM).
 	Before, After string
 	Seed          uint64 // of the read-sampling simulation
+	// Metadata is what the person reported: warning signs, age and lab
+	// results put the see-a-clinician box first, as in the sample report.
+	Metadata report.Metadata
 	ReportOutput
 }
 
@@ -69,7 +72,7 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 		}
 		return cfg.render(stage, func(kb *knowledge.Knowledge) (*report.Document, error) {
 			defs := kb.IndexDefs()
-			return report.BuildCompare(report.CompareInput{Provenance: prov, Comparison: c,
+			return report.BuildCompare(report.CompareInput{Provenance: prov, Comparison: c, Metadata: cfg.Metadata,
 				Before: report.CompareSample{Name: before.Name, Source: before.Source, Profile: before.Profile, Measures: metrics.MeasureSample(before.Profile, defs, nil, nil)},
 				After:  report.CompareSample{Name: after.Name, Source: after.Source, Profile: after.Profile, Measures: metrics.MeasureSample(after.Profile, defs, nil, nil)}}, kb)
 		})

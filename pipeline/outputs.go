@@ -14,6 +14,7 @@ import (
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/classify"
 )
@@ -32,7 +33,7 @@ func writeSampleOutputs(stage *safefile.Stage, cfg Config, res *Result, prov rep
 		return err
 	}
 	prov.Finished = cfg.Now().UTC()
-	if err := writeTables(stage, cfg, res, prov, ref, table == nil); err != nil {
+	if err := writeTables(stage, cfg, res, prov, ref, m, kb, table == nil); err != nil {
 		return err
 	}
 	if table == nil && !cfg.NoMultiQC {
@@ -74,6 +75,9 @@ func genusAlpha(p *tables.Profile, relative bool) metrics.Alpha {
 			counts = append(counts, row.Reads)
 		}
 	}
+	if whole, ok := metrics.WholeCounts(counts); ok {
+		counts = whole // sums of EM weights or another tool's float noise: whole reads
+	}
 	a := metrics.AlphaOf(counts, taxonomy.Genus.String())
 	if relative {
 		a.Chao1, a.ACE, a.GoodsCoverage = math.NaN(), math.NaN(), math.NaN()
@@ -81,15 +85,22 @@ func genusAlpha(p *tables.Profile, relative bool) metrics.Alpha {
 	return a
 }
 
-// writeTables stages abundance.tsv, profile.biom, metrics.json and, with
-// withQC, qc.json.
-func writeTables(stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet, withQC bool) error {
+// writeTables stages abundance.tsv, profile.biom, metrics.json (with the
+// findings of m and the guidance the report shows, report.GuidanceIDs) and,
+// with withQC, qc.json.
+func writeTables(stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, ref *metrics.ReferenceSet, m *metrics.SampleMeasures, kb *knowledge.Knowledge, withQC bool) error {
 	if err := writeProfileFiles(stage, res.Profile, cfg.Version, cfg.BIOMFormat); err != nil {
 		return err
 	}
-	m := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha},
-		Indices: res.Indices, Percentiles: percentilesRecord{Reference: ref.Name(), N: ref.N(), Source: ref.Source(), Basis: "shares of reads named to a genus (species-defined measures: of all reads)", Values: res.Percentiles}}
-	if err := writeJSON(stage, "metrics.json", m); err != nil {
+	rec := metricsRecord{Sample: cfg.Sample, Version: cfg.Version, Database: prov.Database, Alpha: map[string]metrics.Alpha{"genus": res.Alpha},
+		Indices: res.Indices, Percentiles: percentilesRecord{Reference: ref.Name(), N: ref.N(), Source: ref.Source(), Matched: ref.Matched(),
+			Basis: "shares of reads named to a genus (species-defined measures: of all reads)", Values: res.Percentiles},
+		Frame:    frameRecord{Reference: ref.Name(), Matched: ref.Matched(), BoundsVersion: m.BoundsVersion},
+		Findings: m.Findings, Guidance: report.GuidanceIDs(m, cfg.Metadata, kb)}
+	if rec.Findings == nil {
+		rec.Findings = []metrics.Finding{}
+	}
+	if err := writeJSON(stage, "metrics.json", rec); err != nil {
 		return err
 	}
 	if !withQC {
@@ -117,6 +128,23 @@ type metricsRecord struct {
 	Indices  []metrics.IndexValue     `json:"indices"`
 	// Percentiles of the sample's values in the reference set.
 	Percentiles percentilesRecord `json:"percentiles"`
+	// Frame says what findings were judged against (science.md RULE-05).
+	Frame frameRecord `json:"findings_frame"`
+	// Findings are the findings raised, ranked (metrics.RankFindings): id,
+	// level, key, measure, value, frame, bound, grade, guidance.
+	Findings []metrics.Finding `json:"findings"`
+	// Guidance are the G- IDs the report shows, in its order.
+	Guidance []string `json:"guidance"`
+}
+
+// frameRecord is the "findings_frame" object of metrics.json: the
+// reference set and whether it is method-matched (its percentiles then
+// decide findings), and the version of the robust bounds that decide them
+// otherwise.
+type frameRecord struct {
+	Reference     string `json:"reference_set"`
+	Matched       bool   `json:"reference_method_matched"`
+	BoundsVersion string `json:"robust_bounds_version"`
 }
 
 // percentilesRecord is the "percentiles" object of metrics.json.
@@ -124,8 +152,9 @@ type percentilesRecord struct {
 	Reference string             `json:"reference_set"`
 	N         int                `json:"n"`
 	Source    string             `json:"source"`
-	Basis     string             `json:"basis"`  // what shares are of
-	Values    map[string]float64 `json:"values"` // metric → percentile (0–100)
+	Matched   bool               `json:"method_matched"` // made by the same pipeline: decides findings
+	Basis     string             `json:"basis"`          // what shares are of
+	Values    map[string]float64 `json:"values"`         // metric → percentile (0–100)
 }
 
 // qcRecord is the content of qc.json.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -97,15 +99,18 @@ type ReportConfig struct {
 }
 
 // Report reads every table and writes each sample's outputs with
-// ReportProfile. Samples must be uniquely named; with several samples,
-// names must also be usable as directory names (CheckSampleName), and
-// neither cfg.Sample nor cfg.OneSample may be set (ErrSeveralSamples).
+// ReportProfile, then the findings table of all of them (findings.tsv,
+// writeFindingsTable) into cfg.OutDir. Samples must be uniquely named; with
+// several samples, names must also be usable as directory names
+// (CheckSampleName), and neither cfg.Sample nor cfg.OneSample may be set
+// (ErrSeveralSamples).
 func Report(ctx context.Context, cfg ReportConfig) ([]*Result, error) {
 	jobs, err := readReportTables(cfg)
 	if err != nil {
 		return nil, err
 	}
 	var out []*Result
+	var done []CombineInput
 	for _, j := range jobs {
 		c := cfg.Run
 		c.Inputs, c.OutDir, c.Sample = []string{j.source.Path}, cfg.OutDir, j.profile.Sample
@@ -118,8 +123,16 @@ func Report(ctx context.Context, cfg ReportConfig) ([]*Result, error) {
 			return out, err
 		}
 		out = append(out, res)
+		done = append(done, CombineInput{Sample: res.Sample, Dir: c.OutDir})
 		if cfg.Done != nil {
 			cfg.Done(res, c.OutDir)
+		}
+	}
+	if len(done) > 0 {
+		if _, err := safefile.WriteAll(cfg.OutDir, "", func(stage *safefile.Stage) error {
+			return stageFindingsTable(stage, done)
+		}); err != nil {
+			return out, err
 		}
 	}
 	return out, nil
@@ -189,12 +202,43 @@ func withOption(opts []report.Option, name, value string) []report.Option {
 	return out
 }
 
-// LoadReference reads a user's cohort table (any format tables.ReadTables
-// detects; at least metrics.MinReferenceSamples samples) as the reference
-// set percentiles are taken in, each sample reduced to the values findings
-// compare (metrics.ReferenceValues, with the knowledge base's index
-// definitions).
-func LoadReference(path string) (*metrics.ReferenceSet, error) {
+// LoadReference reads the reference set percentiles are taken in (zonula's
+// --reference): a zonula reference-set file (metrics.WriteReferenceTSV,
+// told by its first line), or a user's cohort table in any format
+// tables.ReadTables detects (at least metrics.MinReferenceSamples samples),
+// each sample reduced to the values findings compare
+// (metrics.ReferenceValues, with the knowledge base's index definitions).
+//
+// method says how the set was made, and so whether its percentiles decide
+// findings (science.md RULE-05): metrics.MethodSame (method-matched: they
+// do), metrics.MethodOther (context only: the robust bounds decide), or ""
+// for the default: a cohort table is the user's own and counts as matched;
+// a reference-set file says so on its "#method" line.
+func LoadReference(path, method string) (*metrics.ReferenceSet, error) {
+	switch method {
+	case "", metrics.MethodSame, metrics.MethodOther:
+	default:
+		return nil, fmt.Errorf("reference method %q: want %s or %s", method, metrics.MethodSame, metrics.MethodOther)
+	}
+	head, err := readHead(path, 64)
+	if err != nil {
+		return nil, &InputError{Path: path, Err: err}
+	}
+	if metrics.IsReferenceTSV(head) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, &InputError{Path: path, Err: err}
+		}
+		defer f.Close()
+		ref, err := metrics.ReadReferenceTSV(f, path)
+		if err != nil {
+			return nil, err
+		}
+		if method != "" {
+			ref = ref.WithMatched(method == metrics.MethodSame)
+		}
+		return ref, nil
+	}
 	profiles, err := readTables([]string{path}, tables.ReadOptions{})
 	if err != nil {
 		return nil, err
@@ -203,9 +247,25 @@ func LoadReference(path string) (*metrics.ReferenceSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, err := metrics.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula", profiles, kb.IndexDefs())
+	ref, err := metrics.ReferenceFromProfiles("your reference cohort "+filepath.Base(path), "samples of "+path+" given with --reference, values computed by zonula",
+		profiles, kb.IndexDefs(), method != metrics.MethodOther)
 	if err != nil {
 		return nil, &InputError{Path: path, Err: err}
 	}
 	return ref, nil
+}
+
+// readHead returns up to n bytes from the start of the file at path.
+func readHead(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	k, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return buf[:k], nil
 }

@@ -67,16 +67,14 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 	}
 	b := newBuilder(in, kb)
 	doc := &Document{
-		Title:      "Gut microbiome report",
-		Sample:     in.Sample,
-		Provenance: in.Provenance,
+		Title:        "Gut microbiome report",
+		Sample:       in.Sample,
+		Provenance:   in.Provenance,
+		ProvenanceIn: "limitations",
 	}
-	if flags := in.Metadata.RedFlagsFound(); len(flags) > 0 {
-		doc.Alerts = append(doc.Alerts, &Callout{Level: Urgent,
-			Title: "See a clinician first: you reported warning signs",
-			Items: flags,
-			Text:  "These signs need a clinician's assessment whatever this report shows. Do not wait for, or act on, microbiome results instead; if you have six or more bloody stools a day with fever or a fast pulse, seek care the same day.",
-			Refs:  []string{"R-NG12", "R-VAS21"}})
+	lab, _ := kb.Lab("LAB-01")
+	if a := safetyAlert(in.Metadata.safety(lab)); a != nil {
+		doc.Alerts = append(doc.Alerts, a)
 	}
 	findings := b.findings()
 	steps := []func([]*Finding) (Section, error){b.summary, b.quality, b.composition, b.diversity, b.barrier, b.indices}
@@ -106,20 +104,21 @@ func Build(in Input, kb *knowledge.Knowledge) (*Document, error) {
 // share it.
 func newBuilder(in Input, kb *knowledge.Knowledge) *builder {
 	b := &builder{in: in, kb: kb, cited: map[string]bool{}, measured: map[string]measurement{}}
-	b.genus = shares(in.Profile, taxonomy.Genus)
-	b.family = shares(in.Profile, taxonomy.Family)
-	b.phylum = phylumShares(in.Profile)
+	b.modern = modernProfile(in.Profile)
+	b.genus = shares(b.modern, taxonomy.Genus)
+	b.family = shares(b.modern, taxonomy.Family)
+	b.phylum = shares(b.modern, taxonomy.Phylum)
 	return b
 }
 
 type builder struct {
 	in                    Input
 	kb                    *knowledge.Knowledge
+	modern                *tables.Profile    // in.Profile under current names (modernProfile)
 	genus, family, phylum map[string]float64 // share of all reads, 0–1
 	cited                 map[string]bool
 	measured              map[string]measurement // metric → value, read once
-	noPercentiles         bool                   // percentile tests are unknown while set
-	triggered             []*Finding             // findings whose rule's trigger held
+	triggered             []*Finding             // findings metrics raised, in the knowledge base's order
 }
 
 // shares returns the fraction of all reads per taxon at rank r, the
@@ -134,26 +133,39 @@ func shares(p *tables.Profile, r taxonomy.Rank) map[string]float64 {
 	return m
 }
 
-// phylumShares is shares at phylum rank under current phylum names, with
-// the reads of the old class Deltaproteobacteria moved to Desulfobacterota.
-func phylumShares(p *tables.Profile) map[string]float64 {
-	m := map[string]float64{}
-	for name, f := range shares(p, taxonomy.Phylum) {
-		m[taxonomy.CurrentPhylum(name)] += f
-	}
-	for _, row := range p.AtRank(taxonomy.Class) {
-		if row.Taxon != tables.Unclassified && metrics.PhylumOf(row.Lineage) == "Desulfobacterota" {
-			old := taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))
-			if old != "Desulfobacterota" {
-				m[old] -= row.Fraction
-				if m[old] <= 1e-12 {
-					delete(m, old)
-				}
-			}
-			m["Desulfobacterota"] += row.Fraction
+// modernProfile re-tallies a profile under current names (Lineage.Modernize:
+// Firmicutes is Bacillota, the old class Deltaproteobacteria is the phylum
+// Desulfobacterota), so that a taxon sits under the same phylum in every
+// table, chart and the sunburst. Each named row's own reads (its reads less
+// those of its children one rank down) are added under its modernised
+// lineage, the unclassified reads as they are, and the profile is summed
+// again (tables.Builder).
+func modernProfile(p *tables.Profile) *tables.Profile {
+	children := map[string]float64{}
+	for _, row := range p.Rows {
+		if row.Taxon != tables.Unclassified && row.Rank > taxonomy.Domain {
+			children[row.Lineage.Truncate(row.Rank-1).String()] += row.Reads
 		}
 	}
-	return m
+	b := tables.NewBuilder(p.Sample)
+	for _, row := range p.Rows {
+		own := row.Reads
+		switch {
+		case row.Taxon == tables.Unclassified:
+			if row.Rank != taxonomy.Domain {
+				continue
+			}
+			row.Lineage = taxonomy.Lineage{}
+		default:
+			own -= children[row.Lineage.String()]
+		}
+		if own > 1e-9*max(1, row.Reads) {
+			b.Add(row.Lineage.Modernize(), own) // own is finite and > 0
+		}
+	}
+	q := b.Profile()
+	q.Format, q.Relative = p.Format, p.Relative
+	return q
 }
 
 func unclassifiedShare(p *tables.Profile, r taxonomy.Rank) float64 {

@@ -221,23 +221,37 @@ func TestFindingsWithoutPercentiles(t *testing.T) {
 	}
 }
 
-// fixed returns in with every reference value of its sample at percentile
-// p of a pretend reference set, "a test reference set", whose note (why its
-// positions are rough) is note.
-func fixed(in report.Input, p float64, note string) report.Input {
-	m := *in.Measures
-	m.Percentiles = map[string]float64{}
-	for k := range m.ReferenceValues {
-		m.Percentiles[k] = p
+// fixed returns in measured against a pretend reference set, "a test
+// reference set" of 100 samples, in which every reference value of the
+// sample sits at percentile p: p samples lie 1 below it, the rest 1 above.
+// matched says the set was made by the same pipeline (its percentiles then
+// decide findings) or by another method (context only).
+func fixed(t *testing.T, in report.Input, p int, matched bool) report.Input {
+	t.Helper()
+	names := make([]string, 100)
+	rows := make([]map[string]float64, 100)
+	for i := range rows {
+		names[i] = fmt.Sprint("R", i)
+		rows[i] = map[string]float64{}
+		for k, v := range in.Measures.ReferenceValues {
+			if i < p {
+				rows[i][k] = v - 1
+			} else {
+				rows[i][k] = v + 1
+			}
+		}
 	}
-	m.Reference = &metrics.ReferenceDescription{Name: "a test reference set", Note: note}
-	in.Measures = &m
+	ref, err := metrics.NewReferenceSet(metrics.ReferenceMeta{Name: "a test reference set", Matched: matched}, names, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Measures = reporttest.Measure(in.Profile, nil, ref)
 	return in
 }
 
 func TestPercentileTriggers(t *testing.T) {
 	in := gutInput(t, adultGut)
-	low := findings(build(t, fixed(in, 5, "")))
+	low := findings(build(t, fixed(t, in, 5, true)))
 	for _, id := range []string{"F-01", "F-02", "F-06", "F-10"} {
 		f, ok := low[id]
 		if !ok || f.Level == report.Info || !strings.Contains(f.Range, "Percentile 5 of a test reference set") {
@@ -247,7 +261,7 @@ func TestPercentileTriggers(t *testing.T) {
 	if f := low["F-03"]; f == nil || f.Title != "Pseudomonadota (Proteobacteria)" || f.Level != report.Info {
 		t.Errorf("F-03 should be a plain measurement at percentile 5: %+v", f)
 	}
-	in = fixed(in, 97, "")
+	in = fixed(t, in, 97, true)
 	high := findings(build(t, in))
 	for _, id := range []string{"F-03", "F-04", "F-07", "F-08", "F-09", "F-11"} {
 		if f, ok := high[id]; !ok || f.Level == report.Info {
@@ -268,7 +282,7 @@ func TestPercentileTriggers(t *testing.T) {
 	if !redFlags {
 		t.Error("F-11 triggered but its RULE-08 text is not in the guidance section")
 	}
-	if f := findings(build(t, fixed(in, 20, "")))["F-10"]; f == nil || f.Level != report.Notice {
+	if f := findings(build(t, fixed(t, in, 20, true)))["F-10"]; f == nil || f.Level != report.Notice {
 		t.Errorf("F-10 amber (below p25) not shown at notice level: %+v", f)
 	}
 }
@@ -377,7 +391,7 @@ func TestNoCausalWording(t *testing.T) {
 	in := gutInput(t, adultGut)
 	months, days := 1.0, 5.0
 	in.Metadata = report.Metadata{AntibioticsMonthsAgo: &months, TransitDays: &days}
-	in = fixed(in, 97, "")
+	in = fixed(t, in, 97, true)
 	for _, doc := range []*report.Document{build(t, gutInput(t, adultGut)), build(t, in)} {
 		for _, s := range texts(doc) {
 			if err := knowledge.CheckWording(s); err != nil {
@@ -411,7 +425,7 @@ func TestSectionContents(t *testing.T) {
 		sec[s.ID] = strings.Join(texts(&report.Document{Sections: doc.Sections[i : i+1]}), "\n")
 	}
 	for id, wants := range map[string][]string{
-		"summary":     {"Reads used", "Bacteroides", "Shannon", "Key findings", "not a diagnosis"},
+		"summary":     {"Reads used", "Bacteroides", "Shannon", "Nothing in this sample is unusual compared with healthy adults", "not a diagnosis", "See a clinician"},
 		"quality":     {"too short", "N50", "Q24.6", "reverse-complemented", "1493", "past the reference genes"},
 		"composition": {"other (10 genera)", "unclassified", "Faecalibacterium"},
 		"diversity":   {"Chao1", "Simpson", "cut-off"},
@@ -448,14 +462,11 @@ func TestSectionContents(t *testing.T) {
 	if strings.Contains(sec["limitations"], "11-base words (the same") {
 		t.Error("limitations speak of k-mer sampling for a whole index")
 	}
-	// Guidance shows exactly the items the findings point to.
-	var want []string
-	for _, f := range findings(doc) {
-		want = append(want, f.Guidance...)
-	}
-	slices.Sort(want)
-	want = slices.Compact(want)
+	// Guidance is chosen: the items of the findings raised (here F-14, at
+	// info level: G-04), then G-01 and G-06 for everyone; the popular
+	// remedies are a table, in every report.
 	var got []string
+	var remedies *report.Table
 	for _, s := range doc.Sections {
 		if s.ID != "guidance" {
 			continue
@@ -464,10 +475,16 @@ func TestSectionContents(t *testing.T) {
 			if c, ok := b.(*report.Callout); ok && strings.HasPrefix(c.Title, "G-") {
 				got = append(got, strings.Fields(c.Title)[0])
 			}
+			if tb, ok := b.(*report.Table); ok && strings.Contains(tb.Caption, "Popular remedies") {
+				remedies = tb
+			}
 		}
 	}
-	if !slices.Equal(got, want) {
+	if want := []string{"G-04", "G-01", "G-06"}; !slices.Equal(got, want) {
 		t.Errorf("guidance items %v, want %v", got, want)
+	}
+	if remedies == nil || len(remedies.Rows) != 8 || remedies.Rows[0][0] != "Sleep" {
+		t.Errorf("popular remedies table: %+v", remedies)
 	}
 	kb, _ := knowledge.Load()
 	for _, l := range kb.Limitations {
@@ -553,7 +570,7 @@ func TestQualitySectionPrimersAndDepth(t *testing.T) {
 	in.QC.Primers = &qc.PrimerSummary{Searched: 1000, Both: 700, ForwardOnly: 100, None: 200, Trimmed: 800, TrimmedBases: 31200, FoundShare: 0.8}
 	in.QC.Reads = &qc.ReadFlags{Inspected: 1000, LowComplexity: 7, LongHomopolymer: 3, MeanExpectedErrorsPerKb: 12.34}
 	text = qualityText(t, in)
-	for _, want := range []string{"800 (80.0\u00a0%; both primers in 70.0\u00a0%)", "31200 from 800 reads", "12.3", "Low-complexity reads (repeats, not 16S)", "7 (0.7\u00a0%)"} {
+	for _, want := range []string{"800 (80.0\u00a0%; both primers in 70.0\u00a0%)", "31,200 from 800 reads", "12.3", "Low-complexity reads (repeats, not 16S)", "7 (0.7\u00a0%)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("quality section lacks %q", want)
 		}

@@ -34,6 +34,10 @@ type CompareInput struct {
 	// Comparison is cohort.Compare of the two profiles: diversity, the
 	// Bray–Curtis dissimilarity and its read-sampling baseline.
 	Comparison *cohort.Comparison
+	// Metadata is what the person reported, for the see-a-clinician box
+	// (warning signs, age rules, calprotectin), as in the sample report;
+	// may be empty.
+	Metadata Metadata
 }
 
 // rankReads is the number of reads counted at genus rank, unclassified
@@ -68,6 +72,10 @@ func BuildCompare(in CompareInput, kb *knowledge.Knowledge) (*Document, error) {
 		Title:      "Before/after comparison",
 		Sample:     in.Before.Name + " → " + in.After.Name,
 		Provenance: in.Provenance,
+	}
+	lab, _ := kb.Lab("LAB-01")
+	if a := safetyAlert(in.Metadata.safety(lab)); a != nil {
+		doc.Alerts = append(doc.Alerts, a)
 	}
 	cb := compareBuilder{in: in, c: c, kb: kb,
 		before: newBuilder(Input{Profile: in.Before.Profile, Alpha: c.AlphaBefore, Measures: in.Before.Measures}, kb),
@@ -130,6 +138,7 @@ func (cb *compareBuilder) summary() (Section, error) {
 		&Callout{Level: Notice, Title: "Changes are shares, and one sample is a snapshot",
 			Text: "A change in a genus's share can come from other genera changing; the community also shifts from day to day with diet. A change between two samples does not show what brought it about. This report is not a diagnosis.",
 			Refs: []string{"R-GLO17", "R-DAV14", "R-POR25"}},
+		safetyBox(),
 	}}, nil
 }
 

@@ -73,3 +73,32 @@ func TestCohortDocument(t *testing.T) {
 		t.Error("group name not escaped")
 	}
 }
+
+// TestCompareSafetyBox checks that the before/after report carries the
+// sample report's see-a-clinician box: the list on its first page always,
+// and, with warning signs in the metadata, the alert before everything.
+func TestCompareSafetyBox(t *testing.T) {
+	has := func(doc *report.Document) bool {
+		for _, b := range doc.Sections[0].Blocks {
+			if c, ok := b.(*report.Callout); ok && strings.HasPrefix(c.Title, "See a clinician, whatever this report shows") {
+				return true
+			}
+		}
+		return false
+	}
+	plain := reporttest.CompareDocument(t)
+	if !has(plain) || len(plain.Alerts) != 0 {
+		t.Errorf("compare report without metadata: box %v, alerts %d", has(plain), len(plain.Alerts))
+	}
+	age, calpro := 57.0, 120.0
+	doc := reporttest.CompareDocumentWith(t, report.Metadata{Age: &age, Symptoms: []string{"blood when I wipe"}, Labs: report.Labs{CalprotectinUgG: &calpro}})
+	if len(doc.Alerts) != 1 || doc.Alerts[0].Level != report.Urgent {
+		t.Fatalf("alerts %+v", doc.Alerts)
+	}
+	items := strings.Join(doc.Alerts[0].Items, "\n")
+	for _, want := range []string{"“blood when I wipe”", "At 57", "NICE NG12", "120 µg/g is above 50 µg/g"} {
+		if !strings.Contains(items, want) {
+			t.Errorf("alert lacks %q:\n%s", want, items)
+		}
+	}
+}

@@ -2,11 +2,11 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
 
-	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report/plots"
 	"github.com/zonula/zonula/taxonomy"
@@ -24,23 +24,23 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 	}
 	phylumOf := map[string]string{}
 	readsOf := map[string]float64{}
-	for _, row := range b.in.Profile.AtRank(taxonomy.Genus) {
-		phylumOf[row.Taxon] = metrics.PhylumOf(row.Lineage)
+	for _, row := range b.modern.AtRank(taxonomy.Genus) {
+		phylumOf[row.Taxon] = row.Lineage.Name(taxonomy.Phylum)
 		readsOf[row.Taxon] = row.Reads
 	}
 	rows := [][]string{}
 	for _, g := range shown {
 		bars = append(bars, plots.Share{Name: g, Percent: 100 * b.genus[g]})
-		rows = append(rows, []string{g, phylumOf[g], num(readsOf[g], 0), pct(b.genus[g])})
+		rows = append(rows, []string{g, phylumOf[g], b.readsText(readsOf[g]), pct(b.genus[g])})
 	}
 	uncl := unclassifiedShare(b.in.Profile, taxonomy.Genus)
 	if other > 0 {
 		name := fmt.Sprintf("other (%d genera)", len(order)-len(shown))
 		bars = append(bars, plots.Share{Name: name, Percent: 100 * other})
-		rows = append(rows, []string{name, "", num(other*b.genusReads(), 0), pct(other)})
+		rows = append(rows, []string{name, "", b.readsText(other * b.genusReads()), pct(other)})
 	}
 	bars = append(bars, plots.Share{Name: "unclassified", Percent: 100 * uncl})
-	rows = append(rows, []string{"unclassified (not named to genus)", "", num(uncl*b.genusReads(), 0), pct(uncl)})
+	rows = append(rows, []string{"unclassified (not named to genus)", "", b.readsText(uncl * b.genusReads()), pct(uncl)})
 	blocks := []Block{&Paragraph{
 		Text: "Shares are of all reads that passed quality control. They are relative: when one group rises, the others fall, so a share says nothing about absolute amounts. Reads not named to a genus matched no reference closely enough (see Limitations and methods).",
 		Refs: []string{"R-GLO17"},
@@ -64,20 +64,43 @@ func (b *builder) composition(_ []*Finding) (Section, error) {
 	blocks = append(blocks, &Hierarchy{
 		Caption: "Composition from domain (centre) to genus (outer ring); hover or tap a segment for its name and share. Grey segments are reads not named at that rank.",
 		Alt:     "Sunburst chart of the composition by rank; the same numbers are in the table of all taxa below.",
-		Root:    hierarchy(b.in.Profile),
+		Root:    hierarchy(b.modern),
 	})
 	var all [][]string
 	for _, r := range []taxonomy.Rank{taxonomy.Phylum, taxonomy.Family, taxonomy.Genus, taxonomy.Species} {
-		for _, row := range b.in.Profile.AtRank(r) {
-			name := row.Taxon
-			if r == taxonomy.Phylum && name != tables.Unclassified {
-				name = taxonomy.CurrentPhylum(name)
-			}
-			all = append(all, []string{r.String(), name, num(row.Reads, 1), pct(row.Fraction), row.Lineage.Modernize().String()})
+		for _, row := range b.modern.AtRank(r) {
+			all = append(all, []string{r.String(), row.Taxon, b.readsText(row.Reads), pct(row.Fraction), lineageText(row.Lineage)})
 		}
 	}
 	blocks = append(blocks, &Table{Caption: "All taxa (click a column to sort)", Header: []string{"Rank", "Taxon", "Reads", "Share", "Lineage"}, Rows: all, Numeric: []bool{false, false, true, true, false}, ScreenOnly: true})
 	return Section{ID: "composition", Title: "Composition", Blocks: blocks}, nil
+}
+
+// readsText is a read count as the report shows it: whole reads with
+// thousands separators; a species' expected reads from the EM, which are
+// fractions, with one decimal; "–" for a table of relative abundances, which
+// has no reads.
+func (b *builder) readsText(v float64) string {
+	if t := b.in.Table; t != nil && t.Relative {
+		return "–"
+	}
+	if r := math.Round(v); math.Abs(v-r) < 0.05 {
+		return thousands(int64(r))
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+// lineageText is a lineage as the all-taxa table shows it: its names from
+// phylum down, separated by "; " so that the column wraps (the rank prefixes
+// are in the Rank column's order).
+func lineageText(l taxonomy.Lineage) string {
+	var names []string
+	for r := taxonomy.Phylum; r < taxonomy.NumRanks; r++ {
+		if n := l.Name(r); n != "" {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, "; ")
 }
 
 // genusReads is the number of reads counted at genus rank, unclassified
@@ -98,7 +121,8 @@ func shareList(s []plots.Share, n int) []string {
 	return out
 }
 
-// hierarchy turns the profile into a tree from domain to genus. Reads named
+// hierarchy turns the profile (under current names, modernProfile) into a
+// tree from domain to genus. Reads named
 // at a rank but not below it become an "unnamed" child, so every ring sums to
 // its parent.
 func hierarchy(p *tables.Profile) *TreeNode {
@@ -116,11 +140,7 @@ func hierarchy(p *tables.Profile) *TreeNode {
 			if parent == nil {
 				continue
 			}
-			name := row.Taxon
-			if r == taxonomy.Phylum {
-				name = taxonomy.CurrentPhylum(name)
-			}
-			n := &TreeNode{Name: name, Rank: r.String(), Share: row.Fraction, Group: taxonomy.CurrentPhylum(row.Lineage.Name(taxonomy.Phylum))}
+			n := &TreeNode{Name: row.Taxon, Rank: r.String(), Share: row.Fraction, Group: row.Lineage.Name(taxonomy.Phylum)}
 			parent.Children = append(parent.Children, n)
 			nodes[row.Lineage.String()] = n
 		}

@@ -64,5 +64,10 @@ func (b *builder) referenceParagraph() Block {
 	}
 	refs = append(refs, ref.Refs...)
 	text += " Shares and diversity are compared among reads named to a genus, as the reference set holds genus counts only."
+	if ref.Matched {
+		text += " The set was made by the same pipeline, so findings are judged against its percentiles."
+	} else {
+		text += " The set was made by another method, so these positions are context only: findings are judged against robust bounds instead, values beyond what healthy adults showed in independent studies (see each finding)."
+	}
 	return &Paragraph{Text: text, Refs: refs}
 }

@@ -11,6 +11,10 @@ type Document struct {
 	Title      string
 	Sample     string
 	Provenance Provenance
+	// ProvenanceIn is the ID of the section at whose end the renderers show
+	// the provenance (program, database and checksums, inputs, options),
+	// so that the first page is for the person; "" shows it under the title.
+	ProvenanceIn string
 	// Alerts are shown first, before any section (red flags, "see a clinician").
 	Alerts   []*Callout
 	Sections []Section
@@ -78,10 +82,17 @@ type Figure struct {
 
 // Finding is one evidence-graded statement tied to the profile.
 type Finding struct {
-	ID       string // science.md ID, e.g. "F-05a"
-	Title    string
-	Value    string   // the measured value as shown, e.g. "0.0 % of reads"
-	Range    string   // reference range or percentile, or "" when none
+	ID    string // science.md ID, e.g. "F-05a"
+	Title string
+	Value string // the measured value as shown, e.g. "0.0 % of reads"
+	Range string // what the value was compared with (its frame), or "" when nothing
+	// Status says whether a finding was raised and at which level, in
+	// words ("Markedly unusual ... (level: marked)"); a measurement shown
+	// without a verdict says so.
+	Status string
+	// Frame is the frame a raised finding was judged in, as metrics.json
+	// names it ("RB-02", "reference:NAME", "profile"); "" when not raised.
+	Frame    string
 	Meaning  string   // plain-language meaning ("associated with", never "causes")
 	Barrier  string   // link to gut-barrier function, "" when none
 	Guidance []string // guidance IDs, e.g. "G-01"

@@ -30,8 +30,8 @@ func shortName(s string) string {
 // percentileGauges is the figure of the sample's percentiles for the
 // diversity measures and the knowledge base's measures that have one, or
 // nil when none has. The caption names the reference set and, when the set
-// carries a note (made by another method), says the positions are
-// descriptive only; the alt text lists every number.
+// was made by another method, says the positions are descriptive only; the
+// alt text lists every number.
 func (b *builder) percentileGauges() Block {
 	type item struct{ metric, name string }
 	items := []item{
@@ -63,7 +63,11 @@ func (b *builder) percentileGauges() Block {
 		return nil // positions are checked above; a figure is not worth failing the report
 	}
 	caption := fmt.Sprintf("Where this sample falls among %s, measure by measure: the dot is the sample, the darker middle of each bar holds the middle half of the reference set.", b.reference().Name)
-	if note := b.referenceNote(); note != "" {
+	if b.contextOnly() {
+		note := b.referenceNote()
+		if note == "" {
+			note = "the set was made by another method."
+		}
 		caption += " These positions are descriptive only: " + note
 	} else {
 		caption += " A position describes this sample within that group; it is not a normal range."
@@ -79,14 +83,10 @@ func (b *builder) percentileGauges() Block {
 // counts are relative or fractional, or too few to draw.
 func (b *builder) rarefaction() Block {
 	g := b.in.Measures.Composition.GenusBasis()
-	counts := g.GenusCounts()
+	counts, integral := metrics.WholeCounts(g.GenusCounts()) // float noise is not a fraction
 	var total float64
-	integral := true
 	for _, c := range counts {
 		total += c
-		if c != math.Trunc(c) {
-			integral = false
-		}
 	}
 	switch {
 	case (b.in.Table != nil && b.in.Table.Relative) || !integral:

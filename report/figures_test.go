@@ -65,7 +65,7 @@ func TestPercentileGaugesFigure(t *testing.T) {
 	}
 
 	// A set without a note: positions described, not called descriptive only.
-	figs, _ = sectionFigures(build(t, fixed(in, 40, "")), "diversity")
+	figs, _ = sectionFigures(build(t, fixed(t, in, 40, true)), "diversity")
 	if g := figs["percentiles"]; g == nil || strings.Contains(g.Caption, "descriptive only") || !strings.Contains(g.Alt, "Shannon diversity: percentile 40") {
 		t.Errorf("gauges for a set without a note: %+v", g)
 	}
@@ -125,7 +125,7 @@ func TestCommunityTypeFinding(t *testing.T) {
 	// Without Faecalibacterium, Bacteroides is 520/1,565 = 33 %: Bact2-like,
 	// still at Info level (descriptive, never graded as abnormal).
 	in = gutInput(t, adultGut, "Faecalibacterium")
-	doc := build(t, fixed(in, 3, "")) // percentiles decide nothing about the type
+	doc := build(t, fixed(t, in, 3, true)) // percentiles decide nothing about the type
 	f = findings(doc)["F-13"]
 	if f == nil || f.Level != report.Info || f.Title != "Community type resembles Bact2" ||
 		!strings.HasPrefix(f.Value, "Bact2-like") || !strings.Contains(f.Value, "Bacteroides 33.2\u00a0%") || !strings.Contains(f.Value, "Faecalibacterium 0\u00a0%") || !strings.Contains(f.Barrier, "cell density") {
@@ -138,7 +138,7 @@ func TestCommunityTypeFinding(t *testing.T) {
 			if tb, ok := b.(*report.Table); ok && s.ID == "indices" {
 				for _, r := range tb.Rows {
 					if strings.Contains(r[0], "IDX-06") {
-						found = r[1] == "Bact2-like (Bacteroides-dominated, little Faecalibacterium)" && r[2] == "–" && r[5] == "C"
+						found = r[1] == "Bact2-like" && strings.HasPrefix(r[3], "Bact2-like (Bacteroides-dominated, little Faecalibacterium): Bacteroides") && r[2] == "–" && r[5] == "C"
 					}
 				}
 			}

@@ -10,8 +10,9 @@ import (
 	"github.com/zonula/zonula/report/knowledge"
 )
 
-// NoPercentiles is the Range of a finding while no reference set is given.
-const NoPercentiles = "No reference percentiles yet"
+// NoPercentiles is the Range of a measurement shown while no reference set
+// places it.
+const NoPercentiles = "No reference percentiles"
 
 // measurement is the value of one metric in this sample.
 type measurement struct {
@@ -38,26 +39,9 @@ func (m measurement) text() string {
 	return num(m.value, 2) + listSuffix(m.drivers)
 }
 
-// tri is a three-valued truth: a percentile test without a reference set
-// is unknown, not false.
-type tri int
-
-const (
-	unknown tri = iota
-	no
-	yes
-)
-
-func truth(b bool) tri {
-	if b {
-		return yes
-	}
-	return no
-}
-
 // communityTypeMetric is the metric key of the community type (IDX-06), a
 // categorical measure (metrics.SampleMeasures.CommunityType).
-const communityTypeMetric = "IDX-06"
+const communityTypeMetric = metrics.CommunityTypeMetric
 
 // communityTypeLabel names a community type (a metrics.Type constant) in
 // the report's words.
@@ -71,7 +55,19 @@ func communityTypeLabel(t string) string {
 	return t + "-dominated"
 }
 
-// measure reads a metric named as in knowledge.Condition.Metric from the
+// communityTypeShort names a community type in a word or two, for a table
+// cell that does not wrap.
+func communityTypeShort(t string) string {
+	switch t {
+	case metrics.TypeBact2:
+		return "Bact2-like"
+	case metrics.TypeMixed:
+		return "mixed"
+	}
+	return t
+}
+
+// measure reads a metric named as in metrics.Condition.Metric from the
 // sample's measures: an index or share of the knowledge base's measures,
 // Shannon diversity, or the community type (IDX-06, categorical).
 func (b *builder) measure(metric string) measurement {
@@ -84,7 +80,7 @@ func (b *builder) measure(metric string) measurement {
 		m.value = b.in.Alpha.Shannon
 		m.ok = !math.IsNaN(m.value) && !math.IsInf(m.value, 0)
 	case ok:
-		m.ok, m.value, m.share = v.Computed, v.Value, v.Kind == metrics.ShareIndex
+		m.ok, m.value, m.share = v.Computed, v.Value, isShare(v.Kind)
 		if m.share {
 			m.drivers = driverText(v.Drivers)
 		}
@@ -105,9 +101,29 @@ func (b *builder) measure(metric string) measurement {
 			m.drivers = []string{"Bacteroides " + pct(ct.Bacteroides), "Prevotella " + pct(ct.Prevotella),
 				"Ruminococcus " + pct(ct.Ruminococcus), "Faecalibacterium " + pct(ct.Faecalibacterium) + " of reads named to a genus"}
 		}
+	default:
+		m.value, m.ok = b.in.Measures.Value(metric)
 	}
 	b.measured[metric] = m
 	return m
+}
+
+// isShare reports whether an index kind's values are shares of reads.
+func isShare(k metrics.IndexKind) bool {
+	return k == metrics.ShareIndex || k == metrics.DominantIndex
+}
+
+// valueText is a finding's value of metric as a key finding quotes it: a
+// share as a percentage, a number of genera whole, other values with two
+// decimals.
+func (b *builder) valueText(metric string, v float64) string {
+	switch {
+	case metric == metrics.RarefiedGeneraMetric:
+		return num(v, 0)
+	case b.measure(metric).share:
+		return pct(v)
+	}
+	return num(v, 2)
 }
 
 // driverText names the drivers with their shares, largest first, at most
@@ -126,43 +142,6 @@ func driverText(ds []metrics.Driver) []string {
 // maxDrivers is how many contributing taxa a value names.
 const maxDrivers = 5
 
-// test decides one condition.
-func (b *builder) test(c knowledge.Condition) tri {
-	m := b.measure(c.Metric)
-	switch {
-	case c.Computed:
-		return truth(m.ok)
-	case !m.ok:
-		return unknown
-	case c.Zero:
-		return truth(m.value == 0)
-	case c.Present:
-		return truth(m.value > 0)
-	case c.Category != "":
-		return truth(m.category == c.Category)
-	}
-	p, ok := b.percentile(c.Metric)
-	if !ok {
-		return unknown
-	}
-	if c.Below != nil {
-		return truth(p < *c.Below)
-	}
-	return truth(p > *c.Above)
-}
-
-// percentile is the sample's place in the reference set for metric, as a
-// finding tests it. The value placed is the genus-basis one
-// (metrics.ReferenceValues), as the reference set holds; it can differ
-// slightly from the share of all reads shown.
-func (b *builder) percentile(metric string) (float64, bool) {
-	m := b.measure(metric)
-	if b.noPercentiles || !m.ok || m.category != "" {
-		return 0, false
-	}
-	return b.placed(metric)
-}
-
 // placed is the sample's percentile of metric in the reference set, false
 // when there is no set or the set does not place the metric.
 func (b *builder) placed(metric string) (float64, bool) {
@@ -176,9 +155,16 @@ func (b *builder) reference() *metrics.ReferenceDescription {
 	return b.in.Measures.Reference
 }
 
-// RoughReference follows the note of a reference set made by another
-// method when a finding's rule is left undecided because of it.
-const RoughReference = "Because of that, this position is shown but not used to raise a finding."
+// contextOnly reports whether the reference set was made by another
+// method, so that its positions are context and decide nothing.
+func (b *builder) contextOnly() bool {
+	r := b.reference()
+	return r != nil && !r.Matched
+}
+
+// ContextOnly follows the position in a reference set made by another
+// method: it is shown, never used to raise or silence a finding (RULE-05).
+const ContextOnly = "That group was made by another method, so this position is context only: it neither raises nor silences a finding."
 
 // referenceNote is the reference set's note on why its positions are rough
 // (metrics.ReferenceSet.Note), "" when none.
@@ -189,75 +175,50 @@ func (b *builder) referenceNote() string {
 	return ""
 }
 
-// holdsWithoutPercentiles reports whether a trigger holds on the profile
-// alone (F-05a: zero reads), not because of a percentile.
-func (b *builder) holdsWithoutPercentiles(t knowledge.Trigger) bool {
-	b.noPercentiles = true
-	defer func() { b.noPercentiles = false }()
-	return b.eval(t) == yes
-}
-
-// eval decides a trigger: all conditions must hold, or any one of them.
-func (b *builder) eval(t knowledge.Trigger) tri {
-	if len(t.All) > 0 {
-		out := yes
-		for _, c := range t.All {
-			switch b.test(c) {
-			case no:
-				return no
-			case unknown:
-				out = unknown
-			}
-		}
-		return out
-	}
-	out := no
-	for _, c := range t.Any {
-		switch b.test(c) {
-		case yes:
-			return yes
-		case unknown:
-			out = unknown
+// raised returns the finding metrics raised under rule id.
+func (b *builder) raised(id string) (metrics.Finding, bool) {
+	for _, f := range b.in.Measures.Findings {
+		if f.ID == id {
+			return f, true
 		}
 	}
-	return out
+	return metrics.Finding{}, false
 }
 
-var levels = map[string]Level{"info": Info, "notice": Notice, "attention": Attention}
+var levels = map[metrics.Level]Level{metrics.LevelInfo: Info, metrics.LevelNotice: Notice, metrics.LevelMarked: Attention}
 
-// findings applies the knowledge base's findings rules in their order. A
-// rule whose trigger holds gives its finding; a rule with a descriptive text
-// whose trigger does not hold, or cannot be decided without percentiles,
-// shows its metric as a plain measurement under the same ID, at Info level.
+// findings words the findings metrics raised, in the knowledge base's
+// order, each with the frame it was raised against. A rule with a
+// descriptive text that was not raised shows its metric as a plain
+// measurement under the same ID, at Info level.
 func (b *builder) findings() []*Finding {
 	var fs []*Finding
 	for _, r := range b.kb.Findings {
-		state, level := b.eval(r.When), levels[r.Level]
-		if state != yes && r.Amber != nil && b.eval(*r.Amber) == yes {
-			state, level = yes, Notice
-		}
 		m := b.measure(r.Metric)
-		f := &Finding{ID: r.ID, Value: m.text(), Range: b.rangeText(r.Metric, m),
-			Barrier: r.Barrier, Guidance: slices.Clone(r.Guidance), Grade: r.Grade, Refs: slices.Clone(r.Refs)}
-		// A reference set made by another method (one with a note) places
-		// the sample but decides nothing: a finding that would hold only
-		// because of a percentile in it is shown as a measurement.
-		note := b.referenceNote()
-		roughOnly := state == yes && note != "" && !b.holdsWithoutPercentiles(r.When)
+		f := &Finding{ID: r.ID, Value: m.text(), Barrier: r.Barrier, Guidance: slices.Clone(r.Guidance), Grade: r.Grade, Refs: slices.Clone(r.Refs)}
+		mf, raised := b.raised(r.ID)
 		switch {
-		case state == yes && !roughOnly:
-			f.Title, f.Meaning, f.Level = r.Title, r.Meaning, level
+		case raised:
+			f.Title, f.Meaning, f.Level, f.Frame, f.Status = r.Title, r.Meaning, levels[mf.Level], mf.Frame, statusText(mf.Level)
+			if mf.Measure != r.Metric { // raised by a bound on another measure (F-10: genera at depth)
+				f.Value = b.valueText(mf.Measure, mf.Value) + " (" + b.measureName(mf.Measure) + ")"
+			}
+			f.Range = b.frameText(mf, r)
+			if row, ok := b.kb.BoundRow(mf.Frame, mf.Measure); ok {
+				f.Refs = dedupe(append(f.Refs, row.Refs...))
+			}
+			if r.ID == "F-12" {
+				f.Meaning += " " + gmhiDirection(mf.Value)
+			}
 			b.triggered = append(b.triggered, f)
 		case r.Describe != "" && m.ok:
-			f.Title, f.Meaning, f.Level = r.Label, r.Describe, Info
+			f.Title, f.Meaning, f.Level, f.Status = r.Label, r.Describe, Info, NoFinding
 			if m.category != "" {
 				// A category other than the rule's (a community type that is
 				// not Bact2-like): its barrier link and guidance do not apply.
 				f.Barrier, f.Guidance = "", nil
 			}
-			if roughOnly {
-				f.Range += ". " + note + " " + RoughReference
-			}
+			f.Range = b.rangeText(r.Metric, m)
 		default:
 			continue
 		}
@@ -267,24 +228,110 @@ func (b *builder) findings() []*Finding {
 	return fs
 }
 
+// NoFinding is the Status of a measurement shown without a verdict.
+const NoFinding = "A measurement shown for context; no finding raised"
+
+// statusText says in words at which level a finding was raised.
+func statusText(l metrics.Level) string {
+	switch l {
+	case metrics.LevelMarked:
+		return "Markedly unusual compared with healthy adults (level: marked)"
+	case metrics.LevelNotice:
+		return "Unusual compared with healthy adults (level: notice)"
+	}
+	return "For information (level: info); never a key finding"
+}
+
+// gmhiDirection says which side of 0 a GMHI-like value lies on (F-12):
+// above 0 the index reads health-like, below 0 not.
+func gmhiDirection(v float64) string {
+	switch {
+	case v > 0:
+		return fmt.Sprintf("This sample's value, %s, is above 0: on the side the index reads as health-like.", num(v, 2))
+	case v < 0:
+		return fmt.Sprintf("This sample's value, %s, is below 0: on the side the index does not read as health-like.", num(v, 2))
+	}
+	return "This sample's value is 0: on neither side of the index."
+}
+
+// measureName names a metric in words for a finding's value.
+func (b *builder) measureName(metric string) string {
+	switch metric {
+	case metrics.RarefiedGeneraMetric:
+		return fmt.Sprintf("expected genera in %s reads named to a genus", thousands(metrics.RarefiedGeneraDepth))
+	case "shannon":
+		return "Shannon diversity, genus level"
+	case metrics.GroupShannonMetric:
+		return "Shannon diversity of genus-level groups, reads not named to a genus grouped by their deepest named rank"
+	}
+	if v, ok := b.in.Measures.Index(metric); ok {
+		return v.Name
+	}
+	return metric
+}
+
+// frameText names what a raised finding was compared with (RULE-05): a
+// robust bound with its basis, the percentiles of a method-matched set, or
+// the profile alone; and, for a set made by another method, the sample's
+// position there as context.
+func (b *builder) frameText(mf metrics.Finding, r knowledge.Finding) string {
+	side, than := "Below", "or more"
+	if mf.Above {
+		side, than = "Above", "or less"
+	}
+	var s string
+	switch {
+	case mf.Frame == metrics.FrameProfile && r.Metric == communityTypeMetric:
+		s = CategoryRange
+	case mf.Frame == metrics.FrameProfile:
+		s = "Decided from this sample's profile alone; no cut-off is involved"
+	case strings.HasPrefix(mf.Frame, "RB-"):
+		row, _ := b.kb.BoundRow(mf.Frame, mf.Measure)
+		s = fmt.Sprintf("%s %s, robust bound %s (%s level): beyond what healthy adults showed (%s); not a validated cut-off",
+			side, b.valueText(mf.Measure, mf.Bound), mf.Frame, mf.Level, nbspPercent(row.Basis))
+	default:
+		ref := b.reference()
+		s = fmt.Sprintf("Percentile %.0f of %s, made by the same pipeline; %.0f %% of its samples had %s %s (a position in that group, not a clinical range)",
+			mf.Percentile, ref.Name, cutShare(mf), b.valueText(mf.Measure, mf.Bound), than)
+	}
+	if p, ok := b.placed(r.Metric); ok && b.contextOnly() {
+		s += fmt.Sprintf(". Context: percentile %.0f of %s. %s", p, b.reference().Name, ContextOnly)
+	}
+	return s
+}
+
+// cutShare is the share (0–100) of a matched set's samples on the usual
+// side of a finding's percentile cut: 90 for "above the 90th percentile",
+// 90 for "below the 10th".
+func cutShare(mf metrics.Finding) float64 {
+	if mf.Above {
+		return mf.Cut
+	}
+	return 100 - mf.Cut
+}
+
 // CategoryRange is the Range of a categorical finding (the community type):
 // it describes and has no normal range.
 const CategoryRange = "A description, not a grade: no type is normal or abnormal"
 
-// rangeText says where the value stands: its percentile in the reference
-// set, or that none is available, with a literature figure when one exists.
+// rangeText says where a measurement that raised no finding stands: its
+// percentile in the reference set (context only for a set made by another
+// method), or that none is available, with a literature figure when one
+// exists.
 func (b *builder) rangeText(metric string, m measurement) string {
 	if m.category != "" {
 		return CategoryRange
 	}
-	var s string
-	if p, ok := b.percentile(metric); ok {
+	s := NoPercentiles
+	p, placed := b.placed(metric)
+	if placed {
 		s = fmt.Sprintf("Percentile %.0f of %s (a position in that group, not a clinical range)", p, b.reference().Name)
-	} else {
-		s = NoPercentiles
 	}
 	if m.typical != "" {
 		s += "; literature: " + lowerFirst(m.typical)
+	}
+	if placed && b.contextOnly() {
+		s += ". " + strings.TrimSpace(b.referenceNote()+" "+ContextOnly)
 	}
 	return s
 }

@@ -50,7 +50,9 @@ func (b *builder) indices(_ []*Finding) (Section, error) {
 		m := b.measure(communityTypeMetric)
 		value, behind := "not computed", "no reads named to a genus"
 		if m.ok {
-			value, behind = communityTypeLabel(m.category), strings.Join(m.drivers, ", ")
+			// The value column does not wrap: the type's short name there,
+			// its description with the shares behind it.
+			value, behind = communityTypeShort(m.category), communityTypeLabel(m.category)+": "+strings.Join(m.drivers, ", ")
 		}
 		rows = append(rows, []string{ix.Name + " (" + ix.ID + ")", value, "–", behind, "–", ix.Grade, strings.Join(ix.Refs, ", ")})
 		cited = append(cited, ix.Refs...)

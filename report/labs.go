@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/zonula/zonula/report/knowledge"
 )
 
 // contextPairs lists what the person reported about themselves.
@@ -51,6 +53,10 @@ func (b *builder) labs(_ []*Finding) (Section, error) {
 	}
 	if v := l.CalprotectinUgG; v != nil {
 		add("LAB-01", fmt.Sprintf("%g µg/g", *v))
+		if lab, ok := b.kb.Lab("LAB-01"); ok && lab.Cutoff > 0 {
+			c := blocks[len(blocks)-1].(*Callout)
+			c.Text = calprotectinReading(*v, lab) + " " + c.Text
+		}
 	}
 	if v := l.Zonulin; v != nil {
 		add("LAB-02", strings.TrimSpace(fmt.Sprintf("%g %s (not interpreted)", *v, l.ZonulinUnit)))
@@ -65,4 +71,41 @@ func (b *builder) labs(_ []*Finding) (Section, error) {
 		add("LAB-05", fmt.Sprintf("%g", *v))
 	}
 	return Section{ID: "labs", Title: "Lab markers", Blocks: blocks}, nil
+}
+
+// labSummary is what the summary says of the lab results given: a
+// calprotectin at or above the usual cut-off that did not already put the
+// see-a-clinician box first.
+func (b *builder) labSummary() []Block {
+	v := b.in.Metadata.Labs.CalprotectinUgG
+	lab, ok := b.kb.Lab("LAB-01")
+	if v == nil || !ok || lab.Cutoff <= 0 || *v < lab.Cutoff || b.in.Metadata.safety(lab).Lab != "" {
+		return nil
+	}
+	return []Block{&Callout{Level: Notice, Title: "Calprotectin above the usual cut-off",
+		Text: calprotectinReading(*v, lab) + " Calprotectin measures inflammation in the bowel; this report does not infer it from the bacteria.", Refs: lab.Refs}}
+}
+
+// calprotectinReading reads a calprotectin value against the usual cut-off
+// (LAB-01), in the person's words.
+func calprotectinReading(v float64, lab knowledge.Lab) string {
+	switch {
+	case v >= lab.High && lab.High > 0:
+		return fmt.Sprintf("Your calprotectin of %g µg/g is high: %g µg/g or more, well above %g µg/g, the usual cut-off. Discuss it soon with the clinician who ordered it.", v, lab.High, lab.Cutoff)
+	case v > lab.Cutoff:
+		return fmt.Sprintf("Your calprotectin of %g µg/g is above %g µg/g, the usual cut-off: discuss it with the clinician who ordered it.", v, lab.Cutoff)
+	case v == lab.Cutoff:
+		return fmt.Sprintf("Your calprotectin of %g µg/g is at %g µg/g, the usual cut-off: discuss it with the clinician who ordered it.", v, lab.Cutoff)
+	}
+	return fmt.Sprintf("Your calprotectin of %g µg/g is below %g µg/g, the usual cut-off; your lab's own range and the clinician who ordered it decide what it means.", v, lab.Cutoff)
+}
+
+// calprotectinSafety is the sentence a calprotectin value adds to the
+// see-a-clinician box, which it puts first: a value at or above lab.High,
+// or any value given with a warning sign (flagged); "" otherwise.
+func calprotectinSafety(v *float64, lab knowledge.Lab, flagged bool) string {
+	if v == nil || lab.Cutoff <= 0 || !(flagged || lab.High > 0 && *v >= lab.High) {
+		return ""
+	}
+	return calprotectinReading(*v, lab)
 }

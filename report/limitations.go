@@ -43,7 +43,7 @@ func (b *builder) limitations(_ []*Finding) (Section, error) {
 		if r == taxonomy.Genus && c.GenusFloorMax > c.GenusFloorMin {
 			floor = fmt.Sprintf("%.1f–%.1f %% by genus", 100*c.GenusFloorMin, 100*c.GenusFloorMax)
 		}
-		rows = append(rows, []string{r.String(), floor, fmt.Sprintf("%d (%s)", c.BelowFloor[r], pct(ratio(float64(c.BelowFloor[r]), float64(c.Reads))))})
+		rows = append(rows, []string{r.String(), floor, fmt.Sprintf("%s (%s)", thousands(c.BelowFloor[r]), pct(ratio(float64(c.BelowFloor[r]), float64(c.Reads))))})
 	}
 	blocks = append(blocks, &Table{Caption: "Identity floors and reads whose best match fell below them (so the database, not the gut, limited how far they were named)",
 		Header: []string{"Rank", "Identity floor", "Reads below the floor"}, Rows: rows, Numeric: []bool{false, true, true}})

@@ -67,22 +67,24 @@ func TestReportWithEmbeddedReference(t *testing.T) {
 	}
 }
 
-func TestRoughReferenceDecidesNothing(t *testing.T) {
+// TestContextReferenceDecidesNothing checks RULE-05: a set made by another
+// method neither raises nor silences a finding; the robust bounds decide.
+func TestContextReferenceDecidesNothing(t *testing.T) {
 	in := gutInput(t, adultGut, "Akkermansia")
-	// A pretend reference set at percentile 97 for every metric, with a
-	// note saying its positions are rough.
-	fs := findings(build(t, fixed(in, 97, "This set was made by another method.")))
-	// A percentile in a set made by another method decides nothing: F-11
-	// is at most a measurement, naming the set's note.
-	if f := fs["F-11"]; f != nil && (f.Level != report.Info || !strings.Contains(f.Range, "another method") || !strings.Contains(f.Range, report.RoughReference)) {
-		t.Errorf("F-11 with a rough reference set: %+v", f)
+	fs := findings(build(t, fixed(t, in, 97, false)))
+	// F-11 has no robust bound: at most a measurement, its position context.
+	if f := fs["F-11"]; f != nil && f.Level != report.Info {
+		t.Errorf("F-11 raised by a set made by another method: %+v", f)
 	}
-	// F-05a holds on zero reads alone: no note.
-	if f := fs["F-05a"]; f == nil || strings.Contains(f.Range, "another method") {
+	if f := fs["F-04"]; f == nil || f.Level != report.Info || !strings.Contains(f.Range, report.ContextOnly) {
+		t.Errorf("F-04 with a context set: %+v", f)
+	}
+	// F-05a holds on zero reads alone.
+	if f := fs["F-05a"]; f == nil || !strings.Contains(f.Range, "profile alone") {
 		t.Errorf("F-05a: %+v", f)
 	}
-	if f := findings(build(t, fixed(in, 97, "")))["F-11"]; f == nil || f.Level != report.Attention {
-		t.Errorf("F-11 with a plain reference set: %+v", f)
+	if f := findings(build(t, fixed(t, in, 97, true)))["F-11"]; f == nil || f.Level != report.Attention || !strings.Contains(f.Range, "made by the same pipeline") {
+		t.Errorf("F-11 with a method-matched reference set: %+v", f)
 	}
 }
 

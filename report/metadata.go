@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -92,39 +90,6 @@ func (m Metadata) validate(name string) error {
 		}
 	}
 	return nil
-}
-
-// redFlagWords map words a person may write to the red flag they signal
-// (RULE-08).
-var redFlagWords = []struct{ words []string }{
-	{[]string{"blood", "bloody", "rectal bleeding", "bleeding"}},
-	{[]string{"weight loss", "losing weight", "lost weight"}},
-	{[]string{"anaemia", "anemia"}},
-	{[]string{"nocturnal", "at night", "wakes me", "night-time"}},
-	{[]string{"fever"}},
-	{[]string{"mass", "lump"}},
-	{[]string{"vomiting", "difficulty swallowing", "trouble swallowing"}},
-	{[]string{"severe pain"}},
-}
-
-// RedFlagsFound returns the warning signs the metadata reports: explicit red
-// flags, symptoms that name one, and new symptoms after age 50 (RULE-08).
-func (m Metadata) RedFlagsFound() []string {
-	var found []string
-	found = append(found, m.RedFlags...)
-	for _, s := range m.Symptoms {
-		low := strings.ToLower(s)
-		for _, f := range redFlagWords {
-			if slices.ContainsFunc(f.words, func(w string) bool { return strings.Contains(low, w) }) {
-				found = append(found, s)
-				break
-			}
-		}
-	}
-	if m.NewSymptoms && m.Age != nil && *m.Age > 50 {
-		found = append(found, "new bowel symptoms after the age of 50")
-	}
-	return dedupe(found)
 }
 
 func (l Labs) any() bool {

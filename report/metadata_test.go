@@ -20,7 +20,7 @@ func TestReadMetadata(t *testing.T) {
 			t.Errorf("%s: %+v", name, m)
 		}
 		flags := m.RedFlagsFound()
-		if len(flags) != 2 || flags[0] != "blood in stool" || !strings.Contains(flags[1], "after the age of 50") {
+		if len(flags) != 2 || !strings.Contains(flags[0], "you wrote: “blood in stool”") || !strings.Contains(flags[1], "after the age of 50") {
 			t.Errorf("%s: red flags %v", name, flags)
 		}
 	}
@@ -43,7 +43,7 @@ func TestMetadataShapesTheReport(t *testing.T) {
 	in.Metadata = report.Metadata{Age: &age, Symptoms: []string{"bloating", "blood in stool"}, AntibioticsMonthsAgo: &months, TransitDays: &transit,
 		Labs: report.Labs{CalprotectinUgG: &calpro, Zonulin: &zon}}
 	doc := build(t, in)
-	if len(doc.Alerts) != 1 || doc.Alerts[0].Level != report.Urgent || doc.Alerts[0].Items[0] != "blood in stool" {
+	if len(doc.Alerts) != 1 || doc.Alerts[0].Level != report.Urgent || !strings.Contains(doc.Alerts[0].Items[0], "“blood in stool”") {
 		t.Fatalf("red-flag alert missing or wrong: %+v", doc.Alerts)
 	}
 	var ids []string

@@ -40,7 +40,7 @@ func (b *builder) tableQuality(t *TableSource) Section {
 	if t.Relative {
 		kv.Pairs = append(kv.Pairs, [2]string{"Values", "relative abundances (read counts not given): richness estimates that need counts are not shown"})
 	} else {
-		kv.Pairs = append(kv.Pairs, [2]string{"Reads in the table", fmt.Sprintf("%.0f", total)})
+		kv.Pairs = append(kv.Pairs, [2]string{"Reads in the table", thousands(int64(math.Round(total)))})
 	}
 	blocks := []Block{&Paragraph{Text: "This report was made from an abundance table produced by another tool, so zonula has not seen the reads: their number, length, quality, the share left unclassified and the database used to name them are those of that tool and are not checked here. Read the composition with that tool's database and settings in mind."}, kv}
 	if !t.Relative && total < MinReliableReads {
@@ -58,10 +58,10 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 	}
 	q, c := b.in.QC, b.in.Classification
 	kv := &KeyValues{Pairs: [][2]string{
-		{"Reads sequenced", fmt.Sprintf("%d (%d bases)", q.InputReads, q.InputBases)},
-		{"Reads passing quality control", fmt.Sprintf("%d (%s)", q.PassedReads, pct(ratio(float64(q.PassedReads), float64(q.InputReads))))},
+		{"Reads sequenced", fmt.Sprintf("%s (%s bases)", thousands(q.InputReads), thousands(q.InputBases))},
+		{"Reads passing quality control", fmt.Sprintf("%s (%s)", thousands(q.PassedReads), pct(ratio(float64(q.PassedReads), float64(q.InputReads))))},
 		{"Length window", fmt.Sprintf("%d–%d bases", q.MinLength, q.MaxLength)},
-		{"Mean read length / N50", fmt.Sprintf("%.0f / %d bases", q.MeanLength, q.N50)},
+		{"Mean read length / N50", fmt.Sprintf("%s / %s bases", thousands(int64(math.Round(q.MeanLength))), thousands(q.N50))},
 	}}
 	if q.HasQualities {
 		kv.Pairs = append(kv.Pairs, [2]string{"Mean read quality", fmt.Sprintf("Q%.1f", q.MeanQuality)})
@@ -73,20 +73,20 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 	}
 	if p := q.Primers; p != nil && p.Searched > 0 {
 		kv.Pairs = append(kv.Pairs,
-			[2]string{"Reads with a 16S primer found", fmt.Sprintf("%d (%s; both primers in %s)", p.Both+p.ForwardOnly+p.ReverseOnly, pct(p.FoundShare), pct(ratio(float64(p.Both), float64(p.Searched))))},
-			[2]string{"Primer and adapter bases trimmed", fmt.Sprintf("%d from %d reads", p.TrimmedBases, p.Trimmed)})
+			[2]string{"Reads with a 16S primer found", fmt.Sprintf("%s (%s; both primers in %s)", thousands(p.Both+p.ForwardOnly+p.ReverseOnly), pct(p.FoundShare), pct(ratio(float64(p.Both), float64(p.Searched))))},
+			[2]string{"Primer and adapter bases trimmed", fmt.Sprintf("%s from %s reads", thousands(p.TrimmedBases), thousands(p.Trimmed))})
 	}
 	if f := q.Reads; f != nil {
 		kv.Pairs = append(kv.Pairs,
-			[2]string{"Low-complexity reads (repeats, not 16S)", fmt.Sprintf("%d (%s)", f.LowComplexity, pct(ratio(float64(f.LowComplexity), float64(f.Inspected))))},
-			[2]string{"Reads with a run of one base longer than 12", fmt.Sprintf("%d (%s)", f.LongHomopolymer, pct(ratio(float64(f.LongHomopolymer), float64(f.Inspected))))})
+			[2]string{"Low-complexity reads (repeats, not 16S)", fmt.Sprintf("%s (%s)", thousands(f.LowComplexity), pct(ratio(float64(f.LowComplexity), float64(f.Inspected))))},
+			[2]string{"Reads with a run of one base longer than 12", fmt.Sprintf("%s (%s)", thousands(f.LongHomopolymer), pct(ratio(float64(f.LongHomopolymer), float64(f.Inspected))))})
 	}
 	kv.Pairs = append(kv.Pairs,
 		[2]string{"Reads reverse-complemented to the 16S strand", pct(ratio(float64(q.ReverseStrand), float64(q.PassedReads)))},
-		[2]string{"Reads matching no reference well enough (unclassified)", fmt.Sprintf("%d (%s)", c.Unclassified, pct(ratio(float64(c.Unclassified), float64(c.Reads))))},
-		[2]string{"Likely chimeras (two-parent reads), left out", fmt.Sprintf("%d (%s)", c.Chimeras, pct(ratio(float64(c.Chimeras), float64(c.Reads))))},
+		[2]string{"Reads matching no reference well enough (unclassified)", fmt.Sprintf("%s (%s)", thousands(c.Unclassified), pct(ratio(float64(c.Unclassified), float64(c.Reads))))},
+		[2]string{"Likely chimeras (two-parent reads), left out", fmt.Sprintf("%s (%s)", thousands(c.Chimeras), pct(ratio(float64(c.Chimeras), float64(c.Reads))))},
 		[2]string{"Mean identity to the best reference", fmt.Sprintf("%.1f %%", 100*c.MeanIdentity)},
-		[2]string{"Reads with ends past the reference genes, clipped (adapters, barcodes or primers left on)", fmt.Sprintf("%d (%s)", c.ClippedReads, pct(ratio(float64(c.ClippedReads), float64(c.Reads))))},
+		[2]string{"Reads with ends past the reference genes, clipped (adapters, barcodes or primers left on)", fmt.Sprintf("%s (%s)", thousands(c.ClippedReads), pct(ratio(float64(c.ClippedReads), float64(c.Reads))))},
 	)
 	reasons := slices.Sorted(func(yield func(string) bool) {
 		for r := range q.Filtered {
@@ -97,7 +97,7 @@ func (b *builder) quality(_ []*Finding) (Section, error) {
 	})
 	rows := [][]string{}
 	for _, r := range reasons {
-		rows = append(rows, []string{strings.ReplaceAll(r, "_", " "), fmt.Sprintf("%d", q.Filtered[r])})
+		rows = append(rows, []string{strings.ReplaceAll(r, "_", " "), thousands(q.Filtered[r])})
 	}
 	blocks := []Block{kv}
 	blocks = append(blocks, b.depthWarnings()...)

@@ -78,4 +78,13 @@ func TestCurrentPhylum(t *testing.T) {
 	if m := l.Modernize(); m[Phylum] != "Bacillota" || m[Class] != "Clostridia" {
 		t.Errorf("Modernize = %v", m)
 	}
+	// Desulfovibrionaceae of an old database: Desulfobacterota, not
+	// Pseudomonadota (Oren & Garrity 2021).
+	d := Lineage{"Bacteria", "Proteobacteria", "Deltaproteobacteria", "Desulfovibrionales", "Desulfovibrionaceae", "Bilophila"}
+	if m := d.Modernize(); m[Phylum] != "Desulfobacterota" || m[Genus] != "Bilophila" {
+		t.Errorf("Modernize = %v", m)
+	}
+	if m := (Lineage{"", "", "Deltaproteobacteria"}).Modernize(); m[Phylum] != "" {
+		t.Errorf("a lineage without a phylum got one: %v", m)
+	}
 }

@@ -45,9 +45,24 @@ func CurrentPhylum(name string) string {
 	return base
 }
 
-// Modernize returns the lineage with phylum names replaced by their current
-// names. Other ranks are left as the database has them.
+// movedClasses are classes of old phyla that are phyla of their own now,
+// whatever phylum an old database files them under: the sulfate and
+// sulfite reducers of the class Deltaproteobacteria (Desulfovibrio,
+// Bilophila) form Desulfobacterota (Waite et al. 2020; Oren & Garrity 2021).
+var movedClasses = map[string]string{
+	"Deltaproteobacteria": "Desulfobacterota",
+}
+
+// Modernize returns the lineage with its phylum under its current name:
+// CurrentPhylum of the phylum, or the phylum its class now forms
+// (Proteobacteria;Deltaproteobacteria gives Desulfobacterota;
+// Deltaproteobacteria), so that a taxon has the same phylum in every table,
+// chart and index. Other ranks are left as the database has them.
 func (l Lineage) Modernize() Lineage {
+	if p, ok := movedClasses[l[Class]]; ok && l[Phylum] != "" {
+		l[Phylum] = p
+		return l
+	}
 	l[Phylum] = CurrentPhylum(l[Phylum])
 	return l
 }

@@ -136,6 +136,7 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 			}, o.qc.record(), []report.Option{
 				{Name: "page-size", Value: o.report.pageSize},
 				{Name: "reference", Value: o.report.reference},
+				{Name: "reference-method", Value: o.report.referenceMethod},
 			}),
 		},
 	}

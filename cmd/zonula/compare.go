@@ -14,9 +14,9 @@ import (
 )
 
 type compareOptions struct {
-	out, formats, pageSize string
-	seed                   uint64
-	quiet                  bool
+	out, formats, pageSize, metadata string
+	seed                             uint64
+	quiet                            bool
 }
 
 func newCompareCommand() *cobra.Command {
@@ -43,6 +43,7 @@ Writes into DIR: report.html, report.pdf and compare.json (the numbers).` + exit
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the read-sampling simulation")
 	f.StringVar(&o.formats, "format", "html,pdf", "report formats: html, pdf, html,pdf (both) or none")
 	f.StringVar(&o.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
+	f.StringVar(&o.metadata, "metadata", "", "YAML or JSON `FILE` of the person (symptoms, red flags, age, labs): warning signs put the see-a-clinician box first")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }
@@ -61,12 +62,17 @@ func runCompare(ctx context.Context, o compareOptions, args []string, _, stderr 
 	if err := safefile.CheckNotInput(o.out, args); err != nil {
 		return usagef("%v", err)
 	}
+	md, err := loadMetadata(o.metadata)
+	if err != nil {
+		return err
+	}
 	ver, commit := buildVersion()
 	res, err := pipeline.Compare(ctx, pipeline.CompareConfig{
-		Before: args[0], After: args[1], Seed: o.seed,
+		Before: args[0], After: args[1], Seed: o.seed, Metadata: md,
 		ReportOutput: pipeline.ReportOutput{OutDir: o.out, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
 			Options: []report.Option{
 				{Name: "format", Value: o.formats},
+				{Name: "metadata", Value: o.metadata},
 				{Name: "page-size", Value: o.pageSize},
 				{Name: "seed", Value: strconv.FormatUint(o.seed, 10)},
 			}},

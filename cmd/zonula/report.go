@@ -91,6 +91,7 @@ func runReport(ctx context.Context, o reportOptions, inputs []string, _, stderr 
 				{Name: "metadata", Value: o.metadata},
 				{Name: "page-size", Value: o.report.pageSize},
 				{Name: "reference", Value: o.report.reference},
+				{Name: "reference-method", Value: o.report.referenceMethod},
 				{Name: "table-format"}, // the format detected, per table
 				{Name: "taxonomy", Value: o.tables.taxonomy},
 			},

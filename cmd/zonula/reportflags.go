@@ -11,13 +11,15 @@ import (
 // workflow init, so that they stay the same everywhere.
 type reportFlags struct {
 	formats, pageSize, reference string
+	referenceMethod              string // "" (default), metrics.MethodSame or metrics.MethodOther
 	biom                         tables.BIOMFormat
 }
 
 func (r *reportFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&r.formats, "format", "html,pdf", "report formats: html, pdf, html,pdf (both) or none")
 	f.StringVar(&r.pageSize, "page-size", "A4", "PDF page size: A4 or Letter")
-	f.StringVar(&r.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples; default: embedded)")
+	f.StringVar(&r.reference, "reference", "", "reference cohort `TABLE` for percentiles (any table format, ≥ 10 samples, or a zonula reference-set file; default: embedded)")
+	f.StringVar(&r.referenceMethod, "reference-method", "", "how the --reference set was made: same-pipeline (its percentiles raise findings) or other (context only; robust bounds decide); default: same-pipeline for a cohort table, a reference-set file's #method line")
 	registerBIOMFormat(f, &r.biom)
 }
 
@@ -47,10 +49,28 @@ func checkPageSize(s string) error {
 	return nil
 }
 
-// referenceSet loads --reference; nil (the embedded set) when not given.
+// referenceSet loads --reference as --reference-method says it was made;
+// nil (the embedded set) when not given.
 func (r *reportFlags) referenceSet() (*metrics.ReferenceSet, error) {
+	if err := r.checkReferenceMethod(); err != nil {
+		return nil, err
+	}
 	if r.reference == "" {
 		return nil, nil
 	}
-	return loadReference(r.reference)
+	return loadReference(r.reference, r.referenceMethod)
+}
+
+// checkReferenceMethod returns a usage error for a bad --reference-method,
+// or one given without --reference.
+func (r *reportFlags) checkReferenceMethod() error {
+	switch r.referenceMethod {
+	case "", metrics.MethodSame, metrics.MethodOther:
+	default:
+		return usagef("--reference-method %q: want %s or %s", r.referenceMethod, metrics.MethodSame, metrics.MethodOther)
+	}
+	if r.referenceMethod != "" && r.reference == "" {
+		return usagef("--reference-method needs --reference (the embedded set is always context only)")
+	}
+	return nil
 }

@@ -46,7 +46,8 @@ the reference database, and write into DIR:
                            (filtered reads: the reason in the last column)
   abundance.tsv            rank, taxon, lineage, reads, fraction at every rank
   profile.biom             genus table, BIOM 1.0 JSON (2.1 HDF5 with --biom-format 2.1)
-  metrics.json             alpha diversity, health indices (value, drivers, coverage), percentiles
+  metrics.json             alpha diversity, health indices (value, drivers, coverage), percentiles,
+                           findings (level, frame, key) and the guidance shown
   qc.json                  read counts per filter, length and quality histograms, classification summary
   run.json                 version, database identity, options, input checksums, times
   SAMPLE.zonula_general_mqc.json, SAMPLE.zonula_lengths_mqc.json
@@ -55,7 +56,11 @@ the reference database, and write into DIR:
 Percentiles are positions in the embedded reference set (61 samples of lean
 women from the Turnbaugh et al. 2009 twin study, genus level), or in your own
 cohort given with --reference: a table of at least 10 samples in any format
-zonula reads (TSV/CSV, BIOM, QIIME 2 .qza, MetaPhlAn, mothur, …).
+zonula reads (TSV/CSV, BIOM, QIIME 2 .qza, MetaPhlAn, mothur, …). Findings are
+judged against the percentiles of a set made by the same pipeline (your cohort,
+unless --reference-method other), otherwise against robust bounds, values
+beyond what healthy adults showed (docs/reports.md); the embedded set, made by
+another method, is context only.
 
 Outputs appear only when all are complete.` + exitStatusHelp,
 		Args: argsBetween(1, -1),
@@ -129,6 +134,7 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 		}, o.qc.record(), []report.Option{
 			{Name: "page-size", Value: o.report.pageSize},
 			{Name: "reference", Value: o.report.reference},
+			{Name: "reference-method", Value: o.report.referenceMethod},
 		}),
 	}
 	prog := newProgress(stderr, o.quiet)
@@ -147,10 +153,11 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	return nil
 }
 
-// loadReference reads a user's cohort table as a reference set
-// (pipeline.LoadReference); errors name --reference.
-func loadReference(path string) (*metrics.ReferenceSet, error) {
-	ref, err := pipeline.LoadReference(path)
+// loadReference reads a user's cohort table or reference-set file as a
+// reference set made as method says (pipeline.LoadReference); errors name
+// --reference.
+func loadReference(path, method string) (*metrics.ReferenceSet, error) {
+	ref, err := pipeline.LoadReference(path, method)
 	if err != nil {
 		return nil, fmt.Errorf("--reference: %w", err)
 	}

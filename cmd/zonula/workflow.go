@@ -105,15 +105,21 @@ func runWorkflowInit(_ context.Context, o workflowOptions, args []string, _, std
 		}
 		flags = append(flags, "--db", shellQuote(db))
 	}
+	if err := o.report.checkReferenceMethod(); err != nil {
+		return err
+	}
 	if o.report.reference != "" {
 		ref, err := filepath.Abs(o.report.reference)
 		if err != nil {
 			return err
 		}
-		if _, err := loadReference(ref); err != nil { // fail now, not in every job
+		if _, err := loadReference(ref, o.report.referenceMethod); err != nil { // fail now, not in every job
 			return err
 		}
 		flags = append(flags, "--reference", shellQuote(ref))
+		if m := o.report.referenceMethod; m != "" {
+			flags = append(flags, "--reference-method", m)
+		}
 	}
 	if err := o.qc.check(); err != nil {
 		return err

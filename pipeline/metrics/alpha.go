@@ -57,6 +57,28 @@ func integral(counts []float64) bool {
 	return true
 }
 
+// WholeTolerance is how far from a whole number a count may be and still
+// count as one (WholeCounts): sums of shares times a total, such as
+// 400.99999999999994, carry rounding errors of a few ulps.
+const WholeTolerance = 1e-6
+
+// WholeCounts returns counts with every value rounded to the nearest whole
+// number, and true, when each lies within WholeTolerance of one; counts
+// that are fractions (relative abundances, expected reads) give false.
+// Rounding before an integral test keeps float noise from turning read
+// counts into "relative" data.
+func WholeCounts(counts []float64) ([]float64, bool) {
+	out := make([]float64, len(counts))
+	for i, c := range counts {
+		r := math.Round(c)
+		if math.IsNaN(c) || math.Abs(c-r) > WholeTolerance {
+			return nil, false
+		}
+		out[i] = r
+	}
+	return out, true
+}
+
 // total returns N = Σ c_i; counts must be valid.
 func total(counts []float64) float64 {
 	if len(counts) == 0 {

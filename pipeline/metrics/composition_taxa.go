@@ -121,10 +121,7 @@ func (c *Composition) GenusBasis() Composition {
 // old class Deltaproteobacteria (Desulfovibrio, Bilophila), a phylum of its own
 // since 2021 although old databases file it under Proteobacteria.
 func PhylumOf(l taxonomy.Lineage) string {
-	if l.Name(taxonomy.Class) == "Deltaproteobacteria" {
-		return "Desulfobacterota"
-	}
-	return taxonomy.CurrentPhylum(l.Name(taxonomy.Phylum))
+	return l.Modernize().Name(taxonomy.Phylum)
 }
 
 // SpeciesKey normalises a species name for matching: "[Ruminococcus]

@@ -68,6 +68,11 @@ const (
 	// GMHIIndex is the Gut Microbiome Health Index of Gupta et al. 2020,
 	// approximated from 16S species calls (see IndexDef.gmhi).
 	GMHIIndex IndexKind = "gmhi"
+	// DominantIndex is the largest share of one genus that is not in Down
+	// (the genera that usually lead a healthy adult's stool community):
+	// I = max_{g∉Down} n_g / N, 0 when there is none. Its driver is that
+	// genus. Robust bound RB-05 (domination, science.md §5a) tests it.
+	DominantIndex IndexKind = "dominant"
 )
 
 // IndexDef defines an index over a composition. Up and Down are its two sides
@@ -156,6 +161,9 @@ func (d IndexDef) Compute(c *Composition, cat *Catalogue) IndexValue {
 		v.Drivers = sortDrivers(append(dUp, dDown...))
 	case GMHIIndex:
 		d.gmhi(c, cat, &v)
+	case DominantIndex:
+		v.Value, v.Drivers = dominant(c, d.Down)
+		v.Computed = true
 	default:
 		v.Reason = fmt.Sprintf("unknown index kind %q", d.Kind)
 	}
@@ -213,6 +221,22 @@ func setShare(c *Composition, s TaxonSet, dir int) (float64, []Driver) {
 		}
 	}
 	return c.share(math.Max(reads, 0)), sortDrivers(drivers)
+}
+
+// dominant is the largest genus share of c outside the genera of usual,
+// with that genus as the driver (ties: the first by lineage).
+func dominant(c *Composition, usual TaxonSet) (float64, []Driver) {
+	skip := toSet(usual.Genera)
+	var best *TaxonReads
+	for i, t := range c.At(taxonomy.Genus) {
+		if !skip[t.Lineage.Name(taxonomy.Genus)] && (best == nil || t.Reads > best.Reads) {
+			best = &c.At(taxonomy.Genus)[i]
+		}
+	}
+	if best == nil {
+		return 0, nil
+	}
+	return c.share(best.Reads), []Driver{{Taxon: best.Lineage.Name(taxonomy.Genus), Rank: taxonomy.Genus.String(), Share: c.share(best.Reads), Direction: +1}}
 }
 
 // toSet holds every name of names, synonyms ("Escherichia|Shigella") split.

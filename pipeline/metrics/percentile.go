@@ -62,9 +62,15 @@ type ReferenceMeta struct {
 	Source string   // where its data come from and how its values were made
 	Refs   []string // knowledge-base reference keys (R- IDs) of its sources
 	// Note, when not empty, says why positions in this set are rough (a
-	// different sequencing method, say); the report shows it with every
-	// finding a percentile of this set triggers, and caps their level.
+	// different sequencing method, say); the report shows it beside the
+	// positions.
 	Note string
+	// Matched says the set was made by the same pipeline (same sequencing
+	// method, classifier and database) as the samples placed in it, or is
+	// a cohort the user supplies as such: its percentiles then raise
+	// findings (science.md RULE-05, frame 1). A set made by another method
+	// is context only and never raises or silences a finding.
+	Matched bool
 }
 
 // NewReferenceSet builds a reference set from per-sample metric values
@@ -108,6 +114,35 @@ func (r *ReferenceSet) Name() string {
 // against it (see ReferenceMeta).
 func (r *ReferenceSet) Note() string { return r.meta.Note }
 
+// Matched says the set is method-matched, so that its percentiles decide
+// findings (see ReferenceMeta).
+func (r *ReferenceSet) Matched() bool { return r.meta.Matched }
+
+// WithMatched returns a copy of the set marked as method-matched or not (a
+// user's statement, e.g. zonula's --reference-method).
+func (r *ReferenceSet) WithMatched(matched bool) *ReferenceSet {
+	c := *r
+	c.meta.Matched = matched
+	return &c
+}
+
+// Quantile returns the q-quantile (0–1) of the set's values of metric,
+// interpolated between order statistics as R's quantile type 7 (the
+// default): h = (n−1)·q, x_⌊h⌋ + (h−⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋). NaN when the set
+// has no value of metric or q is outside 0–1.
+func (r *ReferenceSet) Quantile(metric string, q float64) float64 {
+	vals := r.values[metric]
+	if len(vals) == 0 || !(q >= 0 && q <= 1) {
+		return math.NaN()
+	}
+	h := float64(len(vals)-1) * q
+	lo := int(math.Floor(h))
+	if lo+1 >= len(vals) {
+		return vals[len(vals)-1]
+	}
+	return vals[lo] + (h-float64(lo))*(vals[lo+1]-vals[lo])
+}
+
 // Refs lists the knowledge-base reference keys (R- IDs) of the set's
 // sources, from its "#refs" line; nil when none.
 func (r *ReferenceSet) Refs() []string { return slices.Clone(r.meta.Refs) }
@@ -140,8 +175,15 @@ func (r *ReferenceSet) Percentile(metric string, value float64) (float64, bool) 
 // refHeader prefixes the reference-set TSV's metadata lines.
 const refHeader = "#zonula-reference-set"
 
+// Values of the "#method" line of a reference-set TSV.
+const (
+	MethodSame  = "same-pipeline" // ReferenceMeta.Matched
+	MethodOther = "other"
+)
+
 // WriteReferenceTSV writes a reference set as a TSV: a "#zonula-reference-set" line, "#name",
-// "#source", "#refs" (comma-separated R- keys) and "#note" lines, a header "sample" + metrics, then a row per sample
+// "#source", "#refs" (comma-separated R- keys), "#note" and "#method" (MethodSame
+// or MethodOther) lines, a header "sample" + metrics, then a row per sample
 // with values printed exactly (%.17g) and "NA" where missing. rows[i] holds
 // the values of sample i as given to NewReferenceSet.
 func WriteReferenceTSV(w io.Writer, meta ReferenceMeta, samples []string, rows []map[string]float64) error {
@@ -156,8 +198,12 @@ func WriteReferenceTSV(w io.Writer, meta ReferenceMeta, samples []string, rows [
 	}
 	metrics := slices.Sorted(maps.Keys(keys))
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s\t1\n#name\t%s\n#source\t%s\n#refs\t%s\n#note\t%s\n", refHeader,
-		oneLine(meta.Name), oneLine(meta.Source), oneLine(strings.Join(meta.Refs, ",")), oneLine(meta.Note))
+	method := MethodOther
+	if meta.Matched {
+		method = MethodSame
+	}
+	fmt.Fprintf(bw, "%s\t1\n#name\t%s\n#source\t%s\n#refs\t%s\n#note\t%s\n#method\t%s\n", refHeader,
+		oneLine(meta.Name), oneLine(meta.Source), oneLine(strings.Join(meta.Refs, ",")), oneLine(meta.Note), method)
 	bw.WriteString("sample")
 	for _, m := range metrics {
 		bw.WriteString("\t" + m)
@@ -194,8 +240,18 @@ func (e *RefSetError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e
 // Unwrap returns the underlying error.
 func (e *RefSetError) Unwrap() error { return e.Err }
 
+// InputFile names the reference-set file at fault.
+func (e *RefSetError) InputFile() string { return e.File }
+
+// IsReferenceTSV reports whether data starts like a reference-set TSV
+// (WriteReferenceTSV), not an abundance table.
+func IsReferenceTSV(data []byte) bool {
+	return bytes.HasPrefix(data, []byte(refHeader+"\t")) || bytes.HasPrefix(data, []byte(refHeader+"\n"))
+}
+
 // ReadReferenceTSV reads a reference set written by WriteReferenceTSV; file
-// names it in errors.
+// names it in errors. A set is method-matched only when its "#method" line
+// says MethodSame; without the line it is taken as made by another method.
 func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
@@ -225,6 +281,13 @@ func ReadReferenceTSV(r io.Reader, file string) (*ReferenceSet, error) {
 					meta.Source = f[1]
 				case "#note":
 					meta.Note = f[1]
+				case "#method":
+					switch f[1] {
+					case MethodSame, MethodOther:
+						meta.Matched = f[1] == MethodSame
+					default:
+						return nil, fail("#method %q: want %s or %s", truncateLabel(f[1]), MethodSame, MethodOther)
+					}
 				case "#refs":
 					if f[1] != "" {
 						meta.Refs = strings.Split(f[1], ",")

@@ -76,7 +76,7 @@ func TestReferenceTSVRoundTrip(t *testing.T) {
 	if err := WriteReferenceTSV(&buf, ReferenceMeta{Name: "tiny", Source: "hand-made", Refs: []string{"R-X"}, Note: "made by hand"}, []string{"s1", "s2", "s3"}, rows); err != nil {
 		t.Fatal(err)
 	}
-	want := "#zonula-reference-set\t1\n#name\ttiny\n#source\thand-made\n#refs\tR-X\n#note\tmade by hand\nsample\ta\tb\n" +
+	want := "#zonula-reference-set\t1\n#name\ttiny\n#source\thand-made\n#refs\tR-X\n#note\tmade by hand\n#method\tother\nsample\ta\tb\n" +
 		"s1\t0.10000000000000001\t0.33333333333333331\ns2\t0.20000000000000001\tNA\ns3\tNA\t2\n"
 	if buf.String() != want {
 		t.Errorf("TSV:\n%s\nwant:\n%s", buf.String(), want)

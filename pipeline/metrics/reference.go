@@ -59,8 +59,9 @@ const MinReferenceSamples = 10
 
 // ReferenceFromProfiles makes a reference set from a cohort of profiles (a
 // user's own healthy group, say), each reduced to its ReferenceValues under
-// defs.
-func ReferenceFromProfiles(name, source string, profiles []*tables.Profile, defs IndexDefs) (*ReferenceSet, error) {
+// defs; matched says the cohort was made by the same pipeline as the samples
+// to be placed in it (ReferenceMeta.Matched).
+func ReferenceFromProfiles(name, source string, profiles []*tables.Profile, defs IndexDefs, matched bool) (*ReferenceSet, error) {
 	if len(profiles) < MinReferenceSamples {
 		return nil, fmt.Errorf("a reference set needs at least %d samples, got %d", MinReferenceSamples, len(profiles))
 	}
@@ -74,7 +75,7 @@ func ReferenceFromProfiles(name, source string, profiles []*tables.Profile, defs
 		}
 		rows[i] = ReferenceValues(&c, defs)
 	}
-	return NewReferenceSet(ReferenceMeta{Name: name, Source: source}, names, rows)
+	return NewReferenceSet(ReferenceMeta{Name: name, Source: source, Matched: matched}, names, rows)
 }
 
 // ReferenceDescription says which reference set a sample's percentiles are
@@ -84,9 +85,16 @@ type ReferenceDescription struct {
 	Source string   // where its data come from and how its values were made
 	Note   string   // why positions in it are rough, "" when nothing is known against it
 	Refs   []string // knowledge-base reference keys of its sources; nil when none
+	// Matched says the set is method-matched: its percentiles decide
+	// findings (ReferenceSet.Matched).
+	Matched bool
+	// Frame is the Frame of the findings its percentiles raise
+	// (ReferenceFrame of its name without the size).
+	Frame string
 }
 
 // Description describes the set for a report.
 func (r *ReferenceSet) Description() ReferenceDescription {
-	return ReferenceDescription{Name: r.Name(), Source: r.Source(), Note: r.Note(), Refs: r.Refs()}
+	return ReferenceDescription{Name: r.Name(), Source: r.Source(), Note: r.Note(), Refs: r.Refs(),
+		Matched: r.Matched(), Frame: ReferenceFrame(r.meta.Name)}
 }

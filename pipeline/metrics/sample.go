@@ -1,12 +1,16 @@
 package metrics
 
 import (
+	"math"
+
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy"
 )
 
-// IndexDefs are the index definitions a knowledge base hands metrics
-// (knowledge.Knowledge.IndexDefs): what MeasureSample computes.
+// IndexDefs are the definitions a knowledge base hands metrics
+// (knowledge.Knowledge.IndexDefs): the indices and taxon shares
+// MeasureSample computes, and the findings rules and robust bounds it
+// applies to them.
 type IndexDefs struct {
 	// Measures are the knowledge base's measures in its order (IDX-01
 	// GMHI-like, IDX-02 MDI-g, IDX-04 butyrate producers, the Pseudomonadota,
@@ -17,6 +21,11 @@ type IndexDefs struct {
 	// knowledge base's order; a taxon that is also a measure has the
 	// measure's definition.
 	Taxa []IndexDef
+	// Findings are the findings rules (science.md §5, §5a) in the
+	// knowledge base's order; none raises no finding.
+	Findings []FindingRule
+	// Bounds are the robust bounds (RB-) the rules name.
+	Bounds *BoundSet
 }
 
 // SampleMeasures is everything measured of one sample that its report and
@@ -45,6 +54,71 @@ type SampleMeasures struct {
 	Reference *ReferenceDescription
 	// CommunityType is the sample's community type (IDX-06, CommunityTypeOf).
 	CommunityType CommunityType
+	// GenusReads are the reads named to a genus.
+	GenusReads float64
+	// RarefiedGenera is the expected number of genera in
+	// RarefiedGeneraDepth genus-named reads, or in all of them when there
+	// are fewer but at least MinRarefiedGeneraReads (Hurlbert,
+	// ExpectedRichness); NaN with fewer reads or counts that are not whole
+	// (relative abundances). Robust bound RB-09 tests it.
+	RarefiedGenera float64
+	// GroupShannon is Shannon's H′ (natural log) over the sample's
+	// genus-level groups: each named genus, and the reads named to a rank
+	// above genus but not below it as one group per lineage (the
+	// Ruminococcaceae not named to a genus, say), and the reads named to
+	// no rank as one group (GroupShannonOf). It is how a genus-level table
+	// of another tool holds a sample, unnamed rows included, and how the
+	// robust bound on diversity (RB-08) was measured in healthy adults.
+	GroupShannon float64
+	// Findings are the findings raised (science.md §5, §5a), ranked
+	// (RankFindings); nil when IndexDefs gave no rules.
+	Findings []Finding
+	// Matched says the reference set is method-matched, so that its
+	// percentiles decide findings (ReferenceSet.Matched); without one the
+	// robust bounds do.
+	Matched bool
+	// BoundsVersion is the version of the robust bounds applied, "" when
+	// none were given.
+	BoundsVersion string
+}
+
+// CommunityTypeMetric is the metric name of the community type (IDX-06), a
+// categorical measure.
+const CommunityTypeMetric = "IDX-06"
+
+// RarefiedGeneraMetric names SampleMeasures.RarefiedGenera for findings
+// rules and bounds.
+const RarefiedGeneraMetric = "rarefied-genera"
+
+// GroupShannonMetric names SampleMeasures.GroupShannon for findings rules
+// and bounds.
+const GroupShannonMetric = "shannon-groups"
+
+// RarefiedGeneraDepth and MinRarefiedGeneraReads are the depth at which
+// RarefiedGenera is taken and the fewest genus-named reads it is taken at
+// (science.md §5a RB-09: 10,000 reads, or the sample's depth if ≥ 5,000).
+const (
+	RarefiedGeneraDepth    = 10000
+	MinRarefiedGeneraReads = 5000
+)
+
+// Value returns the sample's value of a metric as findings rules and
+// bounds name it: an index or taxon share (share of all reads counted at a
+// rank), "shannon" (genus level, natural log), RarefiedGeneraMetric, or
+// another reference value ("richness", "simpson"); false when the sample
+// has none (not computed, or categorical).
+func (m *SampleMeasures) Value(metric string) (float64, bool) {
+	if v, ok := m.Index(metric); ok {
+		return v.Value, v.Computed
+	}
+	switch metric {
+	case RarefiedGeneraMetric:
+		return m.RarefiedGenera, !math.IsNaN(m.RarefiedGenera)
+	case GroupShannonMetric:
+		return m.GroupShannon, !math.IsNaN(m.GroupShannon)
+	}
+	v, ok := m.ReferenceValues[metric]
+	return v, ok
 }
 
 // Index returns the value of the index or taxon share with the given ID (a
@@ -64,7 +138,9 @@ func (m *SampleMeasures) Index(id string) (IndexValue, bool) {
 // MeasureSample measures profile p: its composition, the indices and taxon
 // shares of defs (with coverage in cat, which may be nil when the database
 // is not known), its reference values, its percentiles in ref (nil for
-// none) and its community type.
+// none), its community type, and the findings the rules of defs raise —
+// against ref's percentiles when ref is method-matched, else against the
+// robust bounds of defs.
 func MeasureSample(p *tables.Profile, defs IndexDefs, cat *Catalogue, ref *ReferenceSet) *SampleMeasures {
 	m := &SampleMeasures{Composition: CompositionOf(p)}
 	c := &m.Composition
@@ -86,7 +162,59 @@ func MeasureSample(p *tables.Profile, defs IndexDefs, cat *Catalogue, ref *Refer
 		m.Reference = &d
 	}
 	m.CommunityType = CommunityTypeOf(c)
+	g := c.GenusBasis()
+	counts := g.GenusCounts()
+	m.GenusReads = total(counts)
+	m.RarefiedGenera = math.NaN()
+	if whole, ok := WholeCounts(counts); ok && m.GenusReads >= MinRarefiedGeneraReads {
+		m.RarefiedGenera = ExpectedRichness(whole, min(RarefiedGeneraDepth, int(math.Round(m.GenusReads))))
+	}
+	m.GroupShannon = Shannon(GroupCounts(c))
+	if defs.Bounds != nil {
+		m.BoundsVersion = defs.Bounds.Version
+	}
+	m.Matched = ref != nil && ref.Matched()
+	if len(defs.Findings) > 0 {
+		m.Findings = raiseFindings(m, defs, ref)
+	}
 	return m
+}
+
+// GroupCounts returns the reads of a composition's genus-level groups, as
+// SampleMeasures.GroupShannon counts them: every named genus; for every
+// named taxon above genus, its reads less those of its named children one
+// rank down (the reads named to it and no further), when positive; and the
+// reads named to no rank (all reads less those named at the broadest rank
+// any taxon has). Groups come in lineage order, rank by rank.
+func GroupCounts(c *Composition) []float64 {
+	children := map[string]float64{}
+	for r := taxonomy.Phylum; r <= taxonomy.Genus; r++ {
+		for _, t := range c.At(r) {
+			children[t.Lineage.Truncate(r-1).String()] += t.Reads
+		}
+	}
+	var out []float64
+	named, top := 0.0, false // reads named at the broadest rank any taxon has
+	for r := taxonomy.Domain; r <= taxonomy.Genus; r++ {
+		rows := c.At(r)
+		for _, t := range rows {
+			own := t.Reads
+			if r < taxonomy.Genus {
+				own -= children[t.Lineage.String()]
+			}
+			if !top {
+				named += t.Reads
+			}
+			if own > 1e-9*max(1, t.Reads) {
+				out = append(out, own)
+			}
+		}
+		top = top || len(rows) > 0
+	}
+	if u := c.Reads - named; u > 1e-9*max(1, c.Reads) {
+		out = append(out, u)
+	}
+	return out
 }
 
 // CompositionOf turns a profile into the composition indices are computed

@@ -89,7 +89,7 @@ func gutCohort(t *testing.T, n int) []*tables.Profile {
 
 func TestReferenceFromProfiles(t *testing.T) {
 	profiles := gutCohort(t, 11)
-	ref, err := ReferenceFromProfiles("test cohort", "made in a test", profiles, testDefs)
+	ref, err := ReferenceFromProfiles("test cohort", "made in a test", profiles, testDefs, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestReferenceFromProfiles(t *testing.T) {
 			t.Errorf("%s: %d values, want 11", m, len(ref.Values(m)))
 		}
 	}
-	if _, err := ReferenceFromProfiles("tiny", "", profiles[:3], testDefs); err == nil || !strings.Contains(err.Error(), "at least 10") {
+	if _, err := ReferenceFromProfiles("tiny", "", profiles[:3], testDefs, true); err == nil || !strings.Contains(err.Error(), "at least 10") {
 		t.Errorf("3-sample cohort: %v", err)
 	}
 }
@@ -176,7 +176,7 @@ func TestMeasureSample(t *testing.T) {
 		t.Errorf("community type %+v, want %+v", m.CommunityType, want)
 	}
 
-	ref, err := ReferenceFromProfiles("test cohort", "made in a test", gutCohort(t, 11), testDefs)
+	ref, err := ReferenceFromProfiles("test cohort", "made in a test", gutCohort(t, 11), testDefs, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,8 @@ func (b *Builder) Add(l taxonomy.Lineage, reads float64) error {
 // whose Lineage is empty. Fraction is Reads divided by Total, the same
 // denominator at every rank, so each rank's fractions sum to 1.
 //
+// A sum within 1e-6 of a whole number is rounded to it (nearWhole): the
+// fractional weights of the species EM add up to whole reads above species.
 // Taxa with 0 reads get no row. Every rank has an Unclassified row, with 0
 // reads when all reads reached the rank, so that a rank's rows always account
 // for every read. A Builder with no reads gives a Profile with no rows. Rows
@@ -70,6 +72,7 @@ func (b *Builder) Profile() *Profile {
 		open := false
 		flush := func() {
 			if open && n != 0 { // Add(l, 0) names a taxon but gives it no reads
+				n = nearWhole(n)
 				p.Rows = append(p.Rows, Row{Rank: r, Taxon: cur[r], Lineage: cur, Reads: n, Fraction: n / b.total})
 			}
 		}
@@ -89,9 +92,27 @@ func (b *Builder) Profile() *Profile {
 		}
 		flush()
 		sortRows(p.Rows[start:])
+		unclassified = nearWhole(unclassified)
 		p.Rows = append(p.Rows, Row{Rank: r, Taxon: Unclassified, Reads: unclassified, Fraction: unclassified / b.total})
 	}
 	return p
+}
+
+// wholeTolerance is how close to a whole number a sum of reads must be to
+// be rounded to it (nearWhole).
+const wholeTolerance = 1e-6
+
+// nearWhole rounds a sum of reads that lies within wholeTolerance of a
+// whole number to it. The species EM gives reads fractional weights that
+// add up to whole reads per genus, but float addition leaves sums such as
+// 400.99999999999994, which would print so in profile.biom and make a
+// count table look like relative abundances to every integer check
+// downstream.
+func nearWhole(v float64) float64 {
+	if r := math.Round(v); math.Abs(v-r) <= wholeTolerance {
+		return r
+	}
+	return v
 }
 
 // compareLineages orders lineages name by name, broadest rank first.

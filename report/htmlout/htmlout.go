@@ -25,10 +25,11 @@ var styleSheet string
 var sortScript string
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"level": levelClass,
-	"num":   func(t *report.Table, i int) bool { return i < len(t.Numeric) && t.Numeric[i] },
-	"pct":   func(f float64) string { return fmt.Sprintf("%.1f %%", 100*f) },
-	"doi":   func(d string) string { return "https://doi.org/" + d },
+	"level":     levelClass,
+	"levelName": levelName,
+	"num":       func(t *report.Table, i int) bool { return i < len(t.Numeric) && t.Numeric[i] },
+	"pct":       func(f float64) string { return fmt.Sprintf("%.1f %%", 100*f) },
+	"doi":       func(d string) string { return "https://doi.org/" + d },
 }).Parse(pageTemplate))
 
 // view is what the template renders: the document with citations numbered
@@ -196,6 +197,21 @@ func drawSVG(f *report.Figure, fonts *fontSet) (template.HTML, error) {
 		s = s[:k+1] + "<title>" + alt + "</title>" + s[k+1:]
 	}
 	return template.HTML(s), nil // drawn by gonum/plot, whose SVG writer escapes text; the alt text escaped here
+}
+
+// levelName is a finding's level as metrics.json names it (marked, notice,
+// info), "none" for a measurement shown without a verdict.
+func levelName(f *report.Finding) string {
+	if f.Frame == "" {
+		return "none"
+	}
+	switch f.Level {
+	case report.Attention:
+		return "marked"
+	case report.Notice:
+		return "notice"
+	}
+	return "info"
 }
 
 func levelClass(l report.Level) string {

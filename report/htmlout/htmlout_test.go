@@ -175,7 +175,7 @@ func TestHandmadeBlocks(t *testing.T) {
 	at(`<td class="num">15 042</td>`)
 	at(`<td>Escherichia &lt;script&gt;`)
 	// The finding: a card with its grade badge and references linked to the list.
-	card := page[at(`<article class="finding attention" id="finding-F-05a">`):]
+	card := page[at(`<article class="finding attention" id="finding-F-05a" data-level="none">`):]
 	card = card[:strings.Index(card, "</article>")]
 	for _, want := range []string{`<span class="grade" title="Evidence grade">Grade C/D</span>`, reporttest.FindingMeaning,
 		`href="#ref-R-VIT14"`, `href="#ref-R-MIQ13"`, "[4]", "[5]", "G-01, G-03", "usual: 10–25 %"} {
@@ -288,6 +288,7 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 		Cells  []string `json:"cells"`
 	}
 	var shot, phone, printed []byte
+	var wide []string // tables wider than their box at 1,280 px, and the page
 	var audit struct {
 		Passes     int `json:"passes"`
 		Violations []struct {
@@ -316,6 +317,9 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 		chromedp.FullScreenshot(&shot, 100),
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 		chromedp.CaptureScreenshot(&phone),
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll(".table-wrap")).filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector("caption").textContent)
+			.concat(document.documentElement.scrollWidth > document.documentElement.clientWidth ? ["the page"] : [])`, &wide),
 		chromedp.EmulateViewport(1000, 1400),
 		// Printing uses the print style sheet; the PDF is kept for a look.
 		chromedp.ActionFunc(func(ctx context.Context) error {
@@ -354,6 +358,9 @@ func chromiumCheck(t *testing.T, chromium, name string, doc *report.Document) {
 				break
 			}
 		}
+	}
+	if len(wide) > 0 {
+		t.Errorf("wider than the page at 1,280 px, so they scroll sideways: %q", wide)
 	}
 	if audit.Passes == 0 {
 		t.Error("axe-core ran no checks")
@@ -428,5 +435,25 @@ func TestSunburstAndFullTable(t *testing.T) {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+}
+
+// TestProvenanceInMethods checks that a sample report opens with the
+// summary and keeps its provenance (checksums, options) for the methods
+// section at the end, while a document without ProvenanceIn keeps it under
+// the title.
+func TestProvenanceInMethods(t *testing.T) {
+	html := string(renderDoc(t, documents[0].doc(t)))
+	summary, methods := strings.Index(html, `id="summary"`), strings.Index(html, `id="limitations"`)
+	first := strings.Index(html, "sha256")
+	if summary < 0 || methods < 0 || first < methods || !strings.Contains(html[methods:], `id="provenance"`) {
+		t.Errorf("provenance at %d, summary at %d, methods at %d", first, summary, methods)
+	}
+	if toc := strings.Index(html, `class="toc"`); toc < summary {
+		t.Errorf("contents at %d, before the summary at %d", toc, summary)
+	}
+	cohort := string(renderDoc(t, reporttest.CohortDocument(t)))
+	if i := strings.Index(cohort, `<dl class="provenance">`); i < 0 || i > strings.Index(cohort, "</header>") {
+		t.Error("a cohort report lost its provenance under the title")
 	}
 }

@@ -49,6 +49,23 @@ type Guidance struct {
 	Caveats string   `json:"caveats"`
 	Grade   string   `json:"grade"`
 	Refs    []string `json:"refs"`
+	// Remedy names a popular remedy (probiotics, omega-3, …) and Short
+	// says in one line what the evidence shows, for the remedies table
+	// every report carries; "" for other items.
+	Remedy string `json:"remedy,omitempty"`
+	Short  string `json:"short,omitempty"`
+}
+
+// Diet is a diet a person may name in the metadata's free-text diet field,
+// and what the report then says: a paragraph, guidance items it calls for,
+// and notes added to items (G- ID → text).
+type Diet struct {
+	ID       string            `json:"id"`
+	Words    []string          `json:"words"` // phrases that name it, lower case
+	Says     string            `json:"says"`
+	Guidance []string          `json:"guidance"`
+	Notes    map[string]string `json:"notes"`
+	Refs     []string          `json:"refs"`
 }
 
 // Limitation is one limitation the report must show (L- ID).
@@ -68,6 +85,12 @@ type Lab struct {
 	Reading  string   `json:"reading"`
 	Say      string   `json:"say"`
 	Refs     []string `json:"refs"`
+	// Cutoff is the usual cut-off the report reads a value against, and
+	// High the value from which it puts the see-a-clinician box first; 0
+	// when the marker has none (all but LAB-01, calprotectin: 50 and 200
+	// µg/g, conventions of assays and UK pathways, science.md LAB-01).
+	Cutoff float64 `json:"cutoff,omitempty"`
+	High   float64 `json:"high,omitempty"`
 }
 
 // Rule is a rule every report follows (RULE- ID).
@@ -108,58 +131,69 @@ type Measure struct {
 	Refs      []string         `json:"refs"`
 }
 
-// Condition is one test of a finding's trigger on a metric. Exactly one of
-// its tests is set. Percentile tests (Below, Above) need a reference set;
-// the others are decided from the profile alone.
-type Condition struct {
-	// Metric names what is tested: "IDX-04" (butyrate-producer share),
-	// "IDX-02" (MDI-g), "IDX-01" (GMHI-like), "IDX-06" (community type),
-	// "shannon", "sulfide" (T-12 + T-13), "oral" (T-15 + T-16) or
-	// "taxon:T-07" (the share of a barrier-related taxon).
-	Metric string `json:"metric"`
-	// Below and Above are percentiles (0–100) of the reference set: the
-	// test holds when the sample's percentile is below or above them.
-	Below *float64 `json:"below,omitempty"`
-	Above *float64 `json:"above,omitempty"`
-	// Zero holds when the metric has no reads; Present when it has some.
-	Zero    bool `json:"zero,omitempty"`
-	Present bool `json:"present,omitempty"`
-	// Computed holds when the metric could be computed at all.
-	Computed bool `json:"computed,omitempty"`
-	// Category holds when a categorical metric takes this value.
-	Category string `json:"category,omitempty"`
-}
-
-// Trigger combines conditions: all of All must hold, or any of Any.
-type Trigger struct {
-	All []Condition `json:"all,omitempty"`
-	Any []Condition `json:"any,omitempty"`
-}
-
-// Finding is a findings rule (F- ID): when it triggers and what the report
-// then says. A finding with Describe is also shown as a plain measurement
-// when its trigger cannot be decided (no reference percentiles) or does not
-// hold.
+// Finding is a findings rule (F- ID): when it is raised and what the report
+// then says. When tests percentiles of a method-matched reference set, or
+// the profile alone (no reads, a category, an index computed); Bounds name
+// the robust bounds (RB-) that decide it without a matched set
+// (metrics.FindingRule). A finding with Describe is also shown as a plain
+// measurement when it is not raised.
 type Finding struct {
-	ID     string  `json:"id"`
-	Label  string  `json:"label"`  // what is measured, as a heading
-	Metric string  `json:"metric"` // the metric whose value is shown
-	When   Trigger `json:"when"`
-	// Amber, when set, is a weaker trigger shown at notice level.
-	Amber    *Trigger `json:"amber,omitempty"`
+	ID     string          `json:"id"`
+	Label  string          `json:"label"`  // what is measured, as a heading
+	Metric string          `json:"metric"` // the metric whose value is shown
+	When   metrics.Trigger `json:"when"`
+	// Amber, when set, is a weaker percentile trigger raised at notice level.
+	Amber *metrics.Trigger `json:"amber,omitempty"`
+	// Bounds are the RB- IDs of bounds.json that decide the finding
+	// without a method-matched reference set.
+	Bounds   []string `json:"bounds"`
 	Title    string   `json:"title"`    // heading when triggered
 	Meaning  string   `json:"meaning"`  // plain-language meaning when triggered
 	Describe string   `json:"describe"` // meaning as a plain measurement; "" if never shown so
 	Barrier  string   `json:"barrier"`  // link to barrier function; "" when none
 	Guidance []string `json:"guidance"`
-	Rules    []string `json:"rules"` // RULE- IDs whose text goes with it (F-11: RULE-08)
-	Grade    string   `json:"grade"`
-	Refs     []string `json:"refs"`
-	Level    string   `json:"level"` // info, notice or attention when triggered
+	// NotKeyWith are findings that, when key, keep this one from being key
+	// too (metrics.FindingRule.NotKeyWith).
+	NotKeyWith []string `json:"not_key_with,omitempty"`
+	Rules      []string `json:"rules"` // RULE- IDs whose text goes with it (F-11: RULE-08)
+	Grade      string   `json:"grade"`
+	Refs       []string `json:"refs"`
+	Level      string   `json:"level"` // info, notice or marked when raised by When
 	// Modifiers name metadata that qualifies the finding: "antibiotics"
 	// (recent antibiotics shift the profile), "transit" (warm transit).
 	Modifiers []string `json:"modifiers"`
 	Status    string   `json:"status"` // uncertainty kept from the brief (○, ⚠), "" when none
+	// Key is the key-finding sentence's first half, with {value} (the
+	// person's value) and {driver} (the taxon behind it); the report adds
+	// the healthy figure it is compared with. KeyZero replaces it when the
+	// value is 0. Info items have none: they are never key findings.
+	Key     string `json:"key"`
+	KeyZero string `json:"key_zero,omitempty"`
+}
+
+// Bound is one row of the robust bounds (bounds.json, science.md §5a RB-):
+// a threshold beyond what healthy adults showed, its basis, and how the
+// report words the healthy figure. Notice and Marked are written as
+// metrics.ParseThreshold reads them ("> 5 %", "< 1.5", "= 0").
+type Bound struct {
+	ID             string   `json:"id"`
+	Metric         string   `json:"metric"`
+	Notice         string   `json:"notice"`
+	Marked         string   `json:"marked,omitempty"`
+	MarkedMinReads float64  `json:"marked_min_reads,omitempty"`
+	Info           bool     `json:"info,omitempty"`
+	Basis          string   `json:"basis"`         // which healthy adults showed what
+	Healthy        string   `json:"healthy"`       // the healthy figure, as a key finding quotes it
+	Key            string   `json:"key,omitempty"` // replaces the finding's Key sentence for this row
+	Refs           []string `json:"refs"`
+	Status         string   `json:"status"` // how the brief verified the figures (✓, ✓c)
+}
+
+// BoundTable is bounds.json: the robust bounds with their version.
+type BoundTable struct {
+	Version string  `json:"version"`
+	Source  string  `json:"source"`
+	Bounds  []Bound `json:"bounds"`
 }
 
 // Knowledge is the whole knowledge base.
@@ -173,6 +207,8 @@ type Knowledge struct {
 	Limitations []Limitation
 	Labs        []Lab
 	Measures    []Measure
+	Bounds      BoundTable
+	Diets       []Diet
 
 	refs     map[string]Reference
 	guidance map[string]Guidance
@@ -189,6 +225,7 @@ func Load() (*Knowledge, error) {
 		{"rules.json", &k.Rules}, {"indices.json", &k.Indices}, {"references.json", &k.References},
 		{"taxa.json", &k.Taxa}, {"findings.json", &k.Findings}, {"guidance.json", &k.Guidance},
 		{"limitations.json", &k.Limitations}, {"labs.json", &k.Labs}, {"measures.json", &k.Measures},
+		{"bounds.json", &k.Bounds}, {"diets.json", &k.Diets},
 	} {
 		b, err := files.ReadFile(f.name)
 		if err != nil {
@@ -313,11 +350,12 @@ func (k *Knowledge) IndexDef(metric string) (metrics.IndexDef, bool) {
 	return metrics.IndexDef{}, false
 }
 
-// IndexDefs returns the definitions metrics.MeasureSample computes: the
-// measures in the knowledge base's order and the share of every
-// barrier-related taxon, in its order (IndexDef of "taxon:T-07").
+// IndexDefs returns the definitions metrics.MeasureSample computes and
+// applies: the measures in the knowledge base's order, the share of every
+// barrier-related taxon in its order (IndexDef of "taxon:T-07"), the
+// findings rules and the robust bounds (BoundSet).
 func (k *Knowledge) IndexDefs() metrics.IndexDefs {
-	var defs metrics.IndexDefs
+	defs := metrics.IndexDefs{Findings: k.FindingRules(), Bounds: k.BoundSet()}
 	for _, m := range k.Measures {
 		if d, ok := k.IndexDef(m.Metric); ok {
 			defs.Measures = append(defs.Measures, d)
@@ -329,6 +367,67 @@ func (k *Knowledge) IndexDefs() metrics.IndexDefs {
 		}
 	}
 	return defs
+}
+
+// FindingRules returns the findings rules as metrics applies them, in the
+// knowledge base's order.
+func (k *Knowledge) FindingRules() []metrics.FindingRule {
+	var out []metrics.FindingRule
+	for _, f := range k.Findings {
+		out = append(out, metrics.FindingRule{ID: f.ID, Metric: f.Metric, When: f.When, Amber: f.Amber,
+			Level: metrics.Level(f.Level), Bounds: f.Bounds, Grade: f.Grade, Guidance: f.Guidance, NotKeyWith: f.NotKeyWith})
+	}
+	return out
+}
+
+// BoundSet returns the robust bounds as metrics applies them. Thresholds
+// that do not parse are left out (Validate reports them).
+func (k *Knowledge) BoundSet() *metrics.BoundSet {
+	s := &metrics.BoundSet{Version: k.Bounds.Version, Source: k.Bounds.Source}
+	for _, b := range k.Bounds.Bounds {
+		mb, err := b.metricsBound()
+		if err == nil {
+			s.Bounds = append(s.Bounds, mb)
+		}
+	}
+	return s
+}
+
+// metricsBound parses b's thresholds.
+func (b Bound) metricsBound() (metrics.Bound, error) {
+	n, err := metrics.ParseThreshold(b.Notice)
+	if err != nil {
+		return metrics.Bound{}, err
+	}
+	out := metrics.Bound{ID: b.ID, Metric: b.Metric, Notice: n, MarkedMinReads: b.MarkedMinReads, Info: b.Info, Basis: b.Basis}
+	if b.Marked != "" {
+		m, err := metrics.ParseThreshold(b.Marked)
+		if err != nil {
+			return metrics.Bound{}, err
+		}
+		out.Marked = &m
+	}
+	return out, nil
+}
+
+// BoundRow returns the row of bound id that bounds metric.
+func (k *Knowledge) BoundRow(id, metric string) (Bound, bool) {
+	for _, b := range k.Bounds.Bounds {
+		if b.ID == id && b.Metric == metric {
+			return b, true
+		}
+	}
+	return Bound{}, false
+}
+
+// FindingRule returns the findings rule with the given F- ID.
+func (k *Knowledge) FindingRule(id string) (Finding, bool) {
+	for _, f := range k.Findings {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return Finding{}, false
 }
 
 // forbiddenWords returns the word stems the report must never use of microbes,

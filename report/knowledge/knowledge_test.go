@@ -32,7 +32,7 @@ func TestLoadValidates(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	findings := slices.DeleteFunc(ids("F", 14, "F-05a", "F-05b"), func(s string) bool { return s == "F-05" })
+	findings := slices.DeleteFunc(ids("F", 16, "F-05a", "F-05b"), func(s string) bool { return s == "F-05" })
 	slices.Sort(findings)
 	for _, c := range []struct {
 		name      string
@@ -45,12 +45,13 @@ func TestLoadValidates(t *testing.T) {
 		{"guidance", collect(len(k.Guidance), func(i int) string { return k.Guidance[i].ID }), ids("G", 17)},
 		{"limitations", collect(len(k.Limitations), func(i int) string { return k.Limitations[i].ID }), ids("L", 10)},
 		{"labs", collect(len(k.Labs), func(i int) string { return k.Labs[i].ID }), []string{"LAB-01", "LAB-02", "LAB-03", "LAB-04", "LAB-05"}},
+		{"bounds", slices.Compact(collect(len(k.Bounds.Bounds), func(i int) string { return k.Bounds.Bounds[i].ID })), ids("RB", 12)},
 	} {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("%s: IDs %v, want %v", c.name, c.got, c.want)
 		}
 	}
-	if len(k.References) < 93 {
+	if len(k.References) < 99 {
 		t.Errorf("%d references; the science brief lists 93", len(k.References))
 	}
 	// Spot checks against the brief.
@@ -78,15 +79,21 @@ func TestValidateCatchesProblems(t *testing.T) {
 	ten := 10.0
 	bad.Findings = append([]Finding{
 		{ID: "F-99", Label: "x", Metric: "taxon:T-42", Grade: "C", Level: "loud", Guidance: []string{"G-77"},
-			When: Trigger{All: []Condition{{Metric: "IDX-04", Below: &ten, Zero: true}}}},
+			When: metrics.Trigger{All: []metrics.Condition{{Metric: "IDX-04", Below: &ten, Zero: true}}}},
 		{ID: "F-98", Metric: "IDX-04", Grade: "C", Refs: []string{"R-CAN17"}, Level: "info",
-			Meaning: "This heals the gut", When: Trigger{}},
+			Meaning: "This heals the gut", When: metrics.Trigger{}},
 	}, k.Findings...)
 	bad.Measures = append([]Measure{
 		{Metric: "sulfide", Name: "x", Kind: "share", Taxa: []string{"T-77"}, Grade: "C", Refs: []string{"R-CAN17"}},
 		{Metric: "IDX-02", Name: "x", Kind: "log-ratio", Taxa: []string{"T-01"}, Index: "IDX-99", Grade: "C", Refs: []string{"R-CAN17"}},
 		{Metric: "zonulin", Name: "x", Kind: "magic", Grade: "C", Refs: []string{"R-CAN17"}},
 	}, k.Measures...)
+	bad.Bounds.Bounds = append([]Bound{
+		{ID: "RB-99", Metric: "zonulin", Notice: "about 5", Basis: "b", Healthy: "h", Refs: []string{"R-YAT12"}},
+		{ID: "RB-98", Metric: "oral", Notice: "> 5 %", Marked: "> 1 %", Basis: "b", Healthy: "h", Refs: []string{"R-YAT12"}},
+		{ID: "RB-97", Metric: "oral", Notice: "= 0", Refs: []string{"R-YAT12"}},
+	}, k.Bounds.Bounds...)
+	bad.Findings[0].Bounds = []string{"RB-42"}
 	err = bad.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted a bad item")
@@ -97,7 +104,9 @@ func TestValidateCatchesProblems(t *testing.T) {
 		"F-98: a trigger needs conditions", `"heals"`,
 		"measure sulfide: taxon T-77 is not in taxa.json", "measure IDX-02: index IDX-99 is not in indices.json",
 		"measure IDX-02: a log-ratio needs an up and a down side", "measure zonulin: unknown metric", `measure zonulin: unknown kind "magic"`,
-		"measure sulfide: ID used twice"} {
+		"measure sulfide: ID used twice", "RB-99 zonulin: unknown metric", `RB-99 zonulin: threshold "about 5"`,
+		`RB-98 oral: marked threshold "> 1 %" is not beyond notice`, "RB-97 oral: a notice threshold must be",
+		"RB-97 oral: no basis or healthy figure", "F-99: bound RB-42 is not in bounds.json"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate error lacks %q: %v", want, err)
 		}
@@ -106,6 +115,53 @@ func TestValidateCatchesProblems(t *testing.T) {
 	dup.Taxa = append(slices.Clone(k.Taxa), k.Taxa[0])
 	if err := dup.Validate(); err == nil || !strings.Contains(err.Error(), "ID used twice") {
 		t.Errorf("duplicate ID not caught: %v", err)
+	}
+}
+
+// TestBounds checks bounds.json against science.md §5a: thresholds, the
+// finding each feeds and the frames' data.
+func TestBounds(t *testing.T) {
+	k, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Bounds.Version == "" {
+		t.Error("bounds.json has no version")
+	}
+	set := k.BoundSet()
+	if len(set.Bounds) != len(k.Bounds.Bounds) {
+		t.Fatalf("%d of %d bounds parse", len(set.Bounds), len(k.Bounds.Bounds))
+	}
+	want := map[string][3]string{ // metric, notice, marked (science.md §5a)
+		"RB-01": {"taxon:T-11", "> 10 %", "> 25 %"}, "RB-02": {"taxon:T-10", "> 5 %", "> 20 %"},
+		"RB-03": {"enterococcus", "> 1 %", "> 10 %"}, "RB-05": {"dominant", ">= 30 %", ">= 50 %"},
+		"RB-06": {"IDX-04", "< 0.3 %", "< 0.1 %"}, "RB-07": {"taxon:T-01", "< 0.01 %", "= 0"},
+		"RB-08": {"shannon-groups", "< 1.5", "< 1.0"}, "RB-09": {"rarefied-genera", "< 15", "< 8"},
+		"RB-10": {"sulfide", "> 3 %", "> 10 %"}, "RB-11": {"taxon:T-14", "> 5 %", "> 15 %"},
+		"RB-12": {"taxon:T-09", ">= 0.1 %", ""},
+	}
+	for id, w := range want {
+		b, ok := k.BoundRow(id, w[0])
+		if !ok || b.Notice != w[1] || b.Marked != w[2] {
+			t.Errorf("%s: %+v, want %v", id, b, w)
+		}
+	}
+	if r := set.Rows("RB-04"); len(r) != 2 || r[1].Metric != "taxon:T-15" || r[1].Notice.Value != 0.001 || r[1].Marked != nil {
+		t.Errorf("RB-04 rows: %+v", r)
+	}
+	if r := set.Rows("RB-12"); len(r) != 1 || !r[0].Info {
+		t.Errorf("RB-12 must raise info only: %+v", r)
+	}
+	feeds := map[string][]string{"F-01": {"RB-06"}, "F-02": {"RB-07"}, "F-03": {"RB-01"}, "F-04": {"RB-02"}, "F-07": {"RB-10"},
+		"F-08": {"RB-11"}, "F-09": {"RB-04"}, "F-10": {"RB-08", "RB-09"}, "F-14": {"RB-12"}, "F-15": {"RB-03"}, "F-16": {"RB-05"}}
+	for _, f := range k.Findings {
+		if !slices.Equal(f.Bounds, feeds[f.ID]) {
+			t.Errorf("%s fed by %v, want %v", f.ID, f.Bounds, feeds[f.ID])
+		}
+	}
+	rules := k.IndexDefs().Findings
+	if i := slices.IndexFunc(rules, func(r metrics.FindingRule) bool { return r.ID == "F-10" }); len(rules) != len(k.Findings) || i < 0 || rules[i].Level != metrics.LevelMarked {
+		t.Errorf("finding rules handed to metrics: %d rules, F-10 at %d", len(rules), i)
 	}
 }
 

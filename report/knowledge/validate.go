@@ -12,8 +12,14 @@ import (
 
 var gradeRE = regexp.MustCompile(`^[ABCD]`)
 
+// findingRE matches a finding's ID.
+var findingRE = regexp.MustCompile(`^F-\d\d[ab]?$`)
+
+// boundRE matches a robust bound's ID.
+var boundRE = regexp.MustCompile(`^RB-\d\d$`)
+
 // metricRE matches the metrics a finding's condition may test.
-var metricRE = regexp.MustCompile(`^(IDX-0[1246]|shannon|sulfide|oral|taxon:T-\d\d)$`)
+var metricRE = regexp.MustCompile(`^(IDX-0[1246]|shannon|sulfide|oral|enterococcus|dominant|rarefied-genera|shannon-groups|taxon:T-\d\d)$`)
 
 // Validate checks that every item has a unique ID, every graded item a grade
 // and at least one reference, that every reference key, guidance ID, rule ID
@@ -55,6 +61,39 @@ func (k *Knowledge) Validate() error {
 	}
 	for _, l := range k.Labs {
 		v.item(l.ID, "-", l.Refs, l.Name, l.Measures, l.Reading, l.Say)
+	}
+	v.bounds(k.Bounds, k.Findings)
+	for _, g := range k.Guidance {
+		if (g.Remedy == "") != (g.Short == "") {
+			v.errorf("%s: a remedy needs both a name and a short text", g.ID)
+		}
+		if err := CheckWording(g.Short); err != nil {
+			v.errorf("%s: %v", g.ID, err)
+		}
+	}
+	for _, d := range k.Diets {
+		v.item("diet "+d.ID, "-", d.Refs, d.Says)
+		if len(d.Words) == 0 {
+			v.errorf("diet %s: no words", d.ID)
+		}
+		for _, w := range d.Words {
+			if w != strings.ToLower(w) {
+				v.errorf("diet %s: word %q is not lower case", d.ID, w)
+			}
+		}
+		for _, id := range d.Guidance {
+			if !guidance[id] {
+				v.errorf("diet %s: guidance %s is not in guidance.json", d.ID, id)
+			}
+		}
+		for id, note := range d.Notes {
+			if !guidance[id] {
+				v.errorf("diet %s: note on %s, not in guidance.json", d.ID, id)
+			}
+			if err := CheckWording(note); err != nil {
+				v.errorf("diet %s: %v", d.ID, err)
+			}
+		}
 	}
 	return errors.Join(v.errs...)
 }
@@ -138,22 +177,33 @@ func (v *validator) finding(f Finding, guidance, rules map[string]bool) {
 			v.errorf("%s: guidance %s is not in guidance.json", f.ID, g)
 		}
 	}
+	for _, id := range f.NotKeyWith {
+		if !findingRE.MatchString(id) || id == f.ID {
+			v.errorf("%s: not_key_with %q is not another finding", f.ID, id)
+		}
+	}
 	for _, r := range f.Rules {
 		if !rules[r] {
 			v.errorf("%s: rule %s is not in rules.json", f.ID, r)
 		}
 	}
-	switch f.Level {
-	case "info", "notice", "attention":
+	switch metrics.Level(f.Level) {
+	case metrics.LevelInfo, metrics.LevelNotice, metrics.LevelMarked:
 	default:
-		v.errorf("%s: level %q is not info, notice or attention", f.ID, f.Level)
+		v.errorf("%s: level %q is not info, notice or marked", f.ID, f.Level)
+	}
+	if f.Level != string(metrics.LevelInfo) && f.Key == "" {
+		v.errorf("%s: no key-finding sentence", f.ID)
 	}
 	for _, m := range f.Modifiers {
 		if m != "antibiotics" && m != "transit" {
 			v.errorf("%s: unknown modifier %q", f.ID, m)
 		}
 	}
-	triggers := []Trigger{f.When}
+	var triggers []metrics.Trigger
+	if len(f.When.Conditions()) > 0 || len(f.Bounds) == 0 {
+		triggers = append(triggers, f.When) // a rule without bounds needs a trigger
+	}
 	if f.Amber != nil {
 		triggers = append(triggers, *f.Amber)
 	}
@@ -173,7 +223,7 @@ func (v *validator) finding(f Finding, guidance, rules map[string]bool) {
 // trigger checks that tr has conditions in exactly one of all or any, that
 // each condition sets exactly one test and that percentiles lie inside
 // 0–100; it returns the metrics the conditions name.
-func (v *validator) trigger(id string, tr Trigger) []string {
+func (v *validator) trigger(id string, tr metrics.Trigger) []string {
 	if (len(tr.All) == 0) == (len(tr.Any) == 0) {
 		v.errorf("%s: a trigger needs conditions in exactly one of all or any", id)
 	}
@@ -223,7 +273,54 @@ func (v *validator) measure(m Measure, indices map[string]bool) {
 		if len(m.Taxa) > 0 || m.Up.Len() == 0 || m.Down.Len() == 0 {
 			v.errorf("measure %s: a %s needs an up and a down side", m.Metric, m.Kind)
 		}
+	case metrics.DominantIndex:
+		if sides > 0 || len(m.Down.Genera) == 0 {
+			v.errorf("measure %s: a dominant-genus index needs the usual leading genera as its down side, and no up side", m.Metric)
+		}
 	default:
 		v.errorf("measure %s: unknown kind %q", m.Metric, m.Kind)
+	}
+}
+
+// bounds checks the robust bounds: a version, each row an item (its ID may
+// repeat across rows of one bound, never with the same metric) with a known
+// metric, thresholds that parse, a marked threshold beyond the notice one
+// and a healthy figure; and that every bound a finding names exists.
+func (v *validator) bounds(t BoundTable, findings []Finding) {
+	if t.Version == "" {
+		v.errorf("bounds.json: no version")
+	}
+	ids := map[string]bool{}
+	for _, b := range t.Bounds {
+		row := b.ID + " " + b.Metric
+		v.item(row, "-", b.Refs, b.Basis, b.Healthy, b.Key)
+		ids[b.ID] = true
+		if !boundRE.MatchString(b.ID) {
+			v.errorf("%s: bound ID is not RB-nn", row)
+		}
+		if !metricRE.MatchString(b.Metric) {
+			v.errorf("%s: unknown metric", row)
+		}
+		mb, err := b.metricsBound()
+		if err != nil {
+			v.errorf("%s: %v", row, err)
+			continue
+		}
+		if mb.Notice.Op == "=" {
+			v.errorf("%s: a notice threshold must be <, <=, > or >=", row)
+		}
+		if m := mb.Marked; m != nil && m.Op != "=" && (m.Above() != mb.Notice.Above() || !mb.Notice.Holds(m.Value)) {
+			v.errorf("%s: marked threshold %q is not beyond notice %q", row, b.Marked, b.Notice)
+		}
+		if b.Healthy == "" || b.Basis == "" {
+			v.errorf("%s: no basis or healthy figure", row)
+		}
+	}
+	for _, f := range findings {
+		for _, id := range f.Bounds {
+			if !ids[id] {
+				v.errorf("%s: bound %s is not in bounds.json", f.ID, id)
+			}
+		}
 	}
 }

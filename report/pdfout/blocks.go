@@ -148,9 +148,13 @@ func levelColours(l report.Level) (bar, shade [3]int) {
 }
 
 func (r *renderer) finding(f *report.Finding) {
-	lines := [][2]string{{"B", f.ID + "  " + f.Title + "   (" + report.GradeLabel(f.Grade) + ")"}, {"", "Value: " + f.Value}}
+	lines := [][2]string{{"B", f.ID + "  " + f.Title + "   (" + report.GradeLabel(f.Grade) + ")"}}
+	if f.Status != "" {
+		lines = append(lines, [2]string{"", "Finding: " + f.Status})
+	}
+	lines = append(lines, [2]string{"", "Value: " + f.Value})
 	if f.Range != "" {
-		lines = append(lines, [2]string{"", "Reference: " + f.Range})
+		lines = append(lines, [2]string{"", "Compared with: " + f.Range})
 	}
 	lines = append(lines, [2]string{"", f.Meaning})
 	if f.Barrier != "" {

@@ -33,6 +33,7 @@ import (
 // up, as gonum/plot draws) is set by begin.
 type canvas struct {
 	pdf    *fpdf.Fpdf
+	glyphs *glyphs         // fits figure text to the face
 	fonts  map[string]bool // font family+style registered on pdf
 	widths []float64
 	images int
@@ -49,8 +50,8 @@ var faces = map[string]map[string][]byte{
 }
 
 // newCanvas returns a canvas on pdf.
-func newCanvas(pdf *fpdf.Fpdf) *canvas {
-	return &canvas{pdf: pdf, fonts: map[string]bool{}}
+func newCanvas(pdf *fpdf.Fpdf, g *glyphs) *canvas {
+	return &canvas{pdf: pdf, glyphs: g, fonts: map[string]bool{}}
 }
 
 // setFont selects a face of one of the Liberation families at size points,
@@ -239,7 +240,7 @@ func (c *canvas) FillString(f stdfnt.Face, pt vg.Point, text string) {
 	c.Scale(1, -1) // text upright again
 	c.pdf.SetXY(0, 0)
 	c.pdf.SetCellMargin(0)
-	c.pdf.Text(0, 0, text)
+	c.pdf.Text(0, 0, c.glyphs.fit(text))
 }
 
 // DrawImage places a raster image (gonum/plot uses it for heat maps only).

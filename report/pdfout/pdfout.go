@@ -68,8 +68,11 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	pdf.SetAutoPageBreak(true, margin)
 	pdf.AliasNbPages("{nb}")
 	pageW, _ := pdf.GetPageSize()
+	g := newGlyphs()
+	doc = g.document(doc)
+	inText := g.replaced
 	r := &renderer{pdf: pdf, doc: doc, numbers: map[string]int{}, width: pageW - 2*margin}
-	r.canvas = newCanvas(pdf)
+	r.canvas = newCanvas(pdf, g)
 	for i, ref := range doc.References {
 		r.numbers[ref.Key] = i + 1
 	}
@@ -83,6 +86,9 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 	})
 	pdf.AddPage()
 	r.masthead()
+	if inText > 0 {
+		r.note(replacedNote(inText))
+	}
 	for _, a := range doc.Alerts {
 		r.callout(a)
 	}
@@ -95,10 +101,22 @@ func Render(w io.Writer, doc *report.Document, opts Options) error {
 			return err
 		}
 	}
+	if n := g.replaced - inText; n > 0 {
+		r.note("In the figures: " + replacedNote(n))
+	}
 	if err := pdf.Error(); err != nil {
 		return err
 	}
 	return pdf.Output(w)
+}
+
+// replacedNote says that n characters could not be drawn.
+func replacedNote(n int) string {
+	what := "character"
+	if n > 1 {
+		what = "characters"
+	}
+	return fmt.Sprintf("%d %s (an emoji or a script the PDF's fonts do not cover) could not be drawn in this PDF and show as %q; the HTML report shows them as written.", n, what, Replacement)
 }
 
 func (r *renderer) font(style string, size float64) { r.canvas.setFont(family, style, size) }
@@ -149,6 +167,25 @@ func (r *renderer) masthead() {
 	r.font("B", 17)
 	p.MultiCell(0, 8, d.Title+": "+d.Sample, "", "L", false)
 	p.Ln(1)
+	if d.ProvenanceIn != "" {
+		line := strings.TrimSpace(d.Provenance.Program + " " + d.Provenance.Version)
+		if !d.Provenance.Started.IsZero() {
+			line += " · " + d.Provenance.Started.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		r.font("", smallPt)
+		p.SetTextColor(90, 96, 104)
+		p.MultiCell(0, 4, line+" · not a diagnosis · how it was made: see Provenance at the end", "", "L", false)
+		p.SetTextColor(0, 0, 0)
+		p.Ln(2)
+		return
+	}
+	r.provenance()
+}
+
+// provenance lays out the document's provenance: program, database and
+// checksum, run time, inputs with checksums, options.
+func (r *renderer) provenance() {
+	p, d := r.pdf, r.doc
 	prov := d.Provenance
 	var opts []string
 	for _, o := range prov.Options {
@@ -232,6 +269,12 @@ func (r *renderer) section(s report.Section) error {
 		default:
 			return fmt.Errorf("pdfout: unknown block %T", blk)
 		}
+	}
+	if s.ID != "" && s.ID == r.doc.ProvenanceIn {
+		r.ensure(30)
+		r.font("B", 11)
+		p.CellFormat(0, 6, "Provenance", "", 1, "L", false, 0, "")
+		r.provenance()
 	}
 	return nil
 }

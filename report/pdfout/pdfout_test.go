@@ -229,3 +229,69 @@ func BenchmarkRenderPDF(b *testing.B) {
 		}
 	}
 }
+
+// TestFirstPageIsForThePerson checks the sample report's first page as
+// pdftotext reads it: the summary, the key findings and the
+// see-a-clinician box, and no provenance (checksums, options), which is at
+// the end, in the methods section.
+func TestFirstPageIsForThePerson(t *testing.T) {
+	pdftotext := reporttest.Tool(t, "pdftotext", "poppler-utils")
+	kb, err := knowledge.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := reporttest.Input("S1", reporttest.Bloom())
+	doc, err := report.Build(in, kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := write(t, renderDoc(t, doc, "A4"))
+	page := func(first, last string) string {
+		out, err := exec.Command(pdftotext, "-f", first, "-l", last, p, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	one := page("1", "1")
+	for _, want := range []string{"Summary", "unusual compared with healthy adults", "Key findings", "E. coli family", "See a clinician, whatever this report shows", "how it was made: see Provenance at the end"} {
+		if !strings.Contains(one, want) {
+			t.Errorf("first page lacks %q:\n%s", want, one)
+		}
+	}
+	for _, not := range []string{"sha256", "--min-length", "Sequencing quality"} {
+		if strings.Contains(one, not) {
+			t.Errorf("first page holds %q:\n%s", not, one)
+		}
+	}
+	if all := page("2", "99"); !strings.Contains(all, "Provenance") || !strings.Contains(all, "sha256 0e8c375eea9296c9") || !strings.Contains(all, "--min-length=1000") {
+		t.Error("the provenance is not in the methods section")
+	}
+}
+
+// TestCharactersOutsideTheFonts checks that text the embedded fonts cannot
+// draw (an emoji diet, a script Liberation lacks) never fails the PDF: it is
+// replaced, and the PDF says so.
+func TestCharactersOutsideTheFonts(t *testing.T) {
+	pdftotext := reporttest.Tool(t, "pdftotext", "poppler-utils")
+	kb, err := knowledge.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := reporttest.Input("S🥦1", reporttest.GutGenera())
+	in.Metadata = report.Metadata{Diet: "🥦 and 🍣\ufe0f, 漢字", Symptoms: []string{"bloating 😩"}}
+	doc, err := report.Build(in, kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, write(t, renderDoc(t, doc, "A4")), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"S?1", "“? and ?, ??”", "bloating ?", "could not be drawn in this PDF"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+}

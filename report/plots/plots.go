@@ -28,12 +28,14 @@ var (
 
 // newPlot returns a plot whose text is all in Liberation Sans, the face the
 // PDF report embeds, so that text measured while laying out the figure is the
-// text drawn.
+// text drawn, and whose axis ticks carry no needless decimals ("5", not
+// "5.0"; distinctTicks).
 func newPlot() *plot.Plot {
 	p := plot.New()
 	for _, t := range []*text.Style{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
 		t.Font.Variant = "Sans"
 	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = distinctTicks{}, distinctTicks{}
 	return p
 }
 

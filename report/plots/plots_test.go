@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -170,5 +171,25 @@ func TestPercentileGaugesAndRarefactionRejectBadData(t *testing.T) {
 	i, j := bytes.Index(out, []byte("Shannon")), bytes.Index(out, []byte("Mucus-layer taxa"))
 	if i < 0 || j < 0 {
 		t.Fatalf("measure names missing from the gauge SVG")
+	}
+}
+
+// TestNoNeedlessDecimals checks every figure's numeric axes: tick labels
+// carry no decimals that add nothing ("5", not "5.0").
+func TestNoNeedlessDecimals(t *testing.T) {
+	p, err := Rarefaction([]int{0, 1000, 2000, 3000, 4000}, []float64{0, 5.2, 6.6, 7.4, 8}, "Expected genera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bars, err := TopGenera([]Share{{"Escherichia", 52}, {"Bacteroides", 12.5}, {"unclassified", 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ax := range map[string]plot.Axis{"rarefaction x": p.X, "rarefaction y": p.Y, "genera x": bars.X} {
+		for _, tk := range ax.Tick.Marker.Ticks(ax.Min, ax.Max) {
+			if strings.HasSuffix(tk.Label, ".0") || strings.Contains(tk.Label, ".00") {
+				t.Errorf("%s: tick label %q", name, tk.Label)
+			}
+		}
 	}
 }

@@ -82,6 +82,12 @@ func compareSample(name, source string, p *tables.Profile) report.CompareSample 
 // the first named Evil, the second with ten times the Faecalibacterium.
 func CompareDocument(t testing.TB) *report.Document {
 	t.Helper()
+	return CompareDocumentWith(t, report.Metadata{})
+}
+
+// CompareDocumentWith is CompareDocument with the person's metadata md.
+func CompareDocumentWith(t testing.TB, md report.Metadata) *report.Document {
+	t.Helper()
 	kb, err := knowledge.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +102,7 @@ func CompareDocument(t testing.TB) *report.Document {
 		Before:     compareSample(Evil, "before/abundance.tsv", before),
 		After:      compareSample("after "+Unicode, "after.tsv", after),
 		Comparison: c,
+		Metadata:   md,
 	}, kb)
 	if err != nil {
 		t.Fatal(err)
