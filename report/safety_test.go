@@ -69,7 +69,7 @@ func TestGuidanceIsChosen(t *testing.T) {
 		phrases []string // in the section
 	}{
 		{"bloom", reporttest.Input("b", reporttest.Bloom()), report.Metadata{},
-			[]string{"G-01", "G-17", "G-06", "G-07", "G-08", "G-12", "G-02", "G-03", "G-04"},
+			[]string{"G-01", "G-17", "G-06", "G-07", "G-08", "G-02", "G-03", "G-12", "G-04"},
 			[]string{"Why: F-04 (enterobacteriaceae); F-03", "Popular remedies"}},
 		{"healthy, antibiotics, NSAIDs, PPI", gutInput(t, adultGut), report.Metadata{AntibioticsMonthsAgo: &months, NSAIDs: true, ProtonPumpInhibitors: true},
 			[]string{"G-04", "G-12", "G-17", "G-01", "G-06"},

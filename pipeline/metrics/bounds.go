@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/zonula/zonula/taxonomy"
 )
 
 // Level is how strongly a finding is raised (science.md §5a): "marked"
@@ -119,6 +121,13 @@ type Bound struct {
 	MarkedMinReads float64
 	// Info raises the finding at info level only (RB-12).
 	Info bool
+	// UnnamedIn lists families whose reads not named to a genus may belong
+	// to the bounded taxa (butyrate producers, RB-06; Faecalibacterium,
+	// RB-07). A lower bound is then tested on the value with those reads'
+	// share added: a low share that reads the sample (or the method that
+	// made an imported table) could not name may hide does not raise the
+	// finding, and a value that stays beyond the bound with them does.
+	UnnamedIn []string
 	// Basis says which healthy adults the bound is set beyond, and where
 	// the figures come from.
 	Basis string
@@ -143,6 +152,27 @@ func (s *BoundSet) Rows(id string) []Bound {
 		}
 	}
 	return out
+}
+
+// unnamedShare is the share of c's reads classified to one of families but
+// not to a genus: each family's reads less those of its named genera.
+func unnamedShare(c *Composition, families []string) float64 {
+	if len(families) == 0 {
+		return 0
+	}
+	want := toSet(families)
+	var reads float64
+	for _, t := range c.At(taxonomy.Family) {
+		if want[t.Lineage.Name(taxonomy.Family)] {
+			reads += t.Reads
+		}
+	}
+	for _, t := range c.At(taxonomy.Genus) {
+		if want[t.Lineage.Name(taxonomy.Family)] {
+			reads -= t.Reads
+		}
+	}
+	return c.share(max(reads, 0))
 }
 
 // test checks value v (with namedReads reads named to a genus) against b:

@@ -106,7 +106,11 @@ type Finding struct {
 	// for a percentile, 0 for the profile frame. It ranks findings of the
 	// same level and grade.
 	Distance float64
-	order    int // the rule's place in the knowledge base, the last tie-break
+	// Unnamed is the share of reads not named to a genus in the families a
+	// lower bound names (Bound.UnnamedIn), which may belong to the measure:
+	// the value with them added was beyond the bound too.
+	Unnamed float64
+	order   int // the rule's place in the knowledge base, the last tie-break
 }
 
 // findingJSON is a Finding as metrics.json writes it.
@@ -122,6 +126,7 @@ type findingJSON struct {
 	Cut        *float64 `json:"percentile_cut,omitempty"`
 	Direction  string   `json:"direction,omitempty"`
 	Driver     string   `json:"driver,omitempty"`
+	Unnamed    float64  `json:"unnamed_share,omitempty"`
 	Grade      string   `json:"grade"`
 	Guidance   []string `json:"guidance"`
 }
@@ -130,7 +135,7 @@ type findingJSON struct {
 // null, direction "above" or "below" (none in the profile frame).
 func (f Finding) MarshalJSON() ([]byte, error) {
 	j := findingJSON{ID: f.ID, Level: f.Level, Key: f.Key, Measure: f.Measure, Value: FiniteOrNil(f.Value),
-		Frame: f.Frame, Bound: FiniteOrNil(f.Bound), Percentile: FiniteOrNil(f.Percentile), Cut: FiniteOrNil(f.Cut), Driver: f.Driver,
+		Frame: f.Frame, Bound: FiniteOrNil(f.Bound), Percentile: FiniteOrNil(f.Percentile), Cut: FiniteOrNil(f.Cut), Driver: f.Driver, Unnamed: f.Unnamed,
 		Grade: f.Grade, Guidance: slices.Clone(f.Guidance)}
 	if j.Guidance == nil {
 		j.Guidance = []string{}
@@ -317,12 +322,16 @@ func (m *SampleMeasures) byBounds(r FindingRule, bounds *BoundSet) (Finding, boo
 			if !ok {
 				continue
 			}
-			lvl, th, dist, ok := b.test(v, m.GenusReads)
+			unnamed := 0.0
+			if !b.Notice.Above() {
+				unnamed = unnamedShare(&m.Composition, b.UnnamedIn)
+			}
+			lvl, th, dist, ok := b.test(v+unnamed, m.GenusReads)
 			if !ok {
 				continue
 			}
 			f := Finding{Level: lvl, Measure: b.Metric, Value: v, Frame: b.ID, Bound: th.Value, Percentile: math.NaN(), Cut: math.NaN(),
-				Above: th.Above(), Driver: m.driver(b.Metric), Distance: dist}
+				Above: th.Above(), Driver: m.driver(b.Metric), Distance: dist, Unnamed: unnamed}
 			if !found || cmp.Or(cmp.Compare(f.Level.rank(), best.Level.rank()), cmp.Compare(best.Distance, f.Distance)) < 0 {
 				best, found = f, true
 			}

@@ -182,9 +182,10 @@ type Bound struct {
 	Marked         string   `json:"marked,omitempty"`
 	MarkedMinReads float64  `json:"marked_min_reads,omitempty"`
 	Info           bool     `json:"info,omitempty"`
-	Basis          string   `json:"basis"`         // which healthy adults showed what
-	Healthy        string   `json:"healthy"`       // the healthy figure, as a key finding quotes it
-	Key            string   `json:"key,omitempty"` // replaces the finding's Key sentence for this row
+	UnnamedIn      []string `json:"unnamed_in,omitempty"` // families whose unnamed reads may hide the taxa (metrics.Bound.UnnamedIn)
+	Basis          string   `json:"basis"`                // which healthy adults showed what
+	Healthy        string   `json:"healthy"`              // the healthy figure, as a key finding quotes it
+	Key            string   `json:"key,omitempty"`        // replaces the finding's Key sentence for this row
 	Refs           []string `json:"refs"`
 	Status         string   `json:"status"` // how the brief verified the figures (✓, ✓c)
 }
@@ -399,7 +400,7 @@ func (b Bound) metricsBound() (metrics.Bound, error) {
 	if err != nil {
 		return metrics.Bound{}, err
 	}
-	out := metrics.Bound{ID: b.ID, Metric: b.Metric, Notice: n, MarkedMinReads: b.MarkedMinReads, Info: b.Info, Basis: b.Basis}
+	out := metrics.Bound{ID: b.ID, Metric: b.Metric, Notice: n, MarkedMinReads: b.MarkedMinReads, Info: b.Info, Basis: b.Basis, UnnamedIn: b.UnnamedIn}
 	if b.Marked != "" {
 		m, err := metrics.ParseThreshold(b.Marked)
 		if err != nil {

@@ -135,7 +135,7 @@ func TestBounds(t *testing.T) {
 	want := map[string][3]string{ // metric, notice, marked (science.md §5a)
 		"RB-01": {"taxon:T-11", "> 10 %", "> 25 %"}, "RB-02": {"taxon:T-10", "> 5 %", "> 20 %"},
 		"RB-03": {"enterococcus", "> 1 %", "> 10 %"}, "RB-05": {"dominant", ">= 30 %", ">= 50 %"},
-		"RB-06": {"IDX-04", "< 0.3 %", "< 0.1 %"}, "RB-07": {"taxon:T-01", "< 0.01 %", "= 0"},
+		"RB-06": {"IDX-04", "< 1 %", "< 0.2 %"}, "RB-07": {"taxon:T-01", "< 0.2 %", "= 0"},
 		"RB-08": {"shannon-groups", "< 1.5", "< 1.0"}, "RB-09": {"rarefied-genera", "< 15", "< 8"},
 		"RB-10": {"sulfide", "> 3 %", "> 10 %"}, "RB-11": {"taxon:T-14", "> 5 %", "> 15 %"},
 		"RB-12": {"taxon:T-09", ">= 0.1 %", ""},
