@@ -45,15 +45,20 @@ type Config struct {
 	// are classified at; 0 estimates it from the first of them
 	// (classify.Worker.EstimateErrorRate).
 	NoQualityErrorRate float64
-	Classify           classify.Options
-	Metadata           report.Metadata // what the person or clinician reported
-	HTML               bool            // write report.html
-	PDF                bool            // write report.pdf
-	PageSize           string
-	Version            string
-	Commit             string
-	Options            []report.Option // the options as the user gave them, for provenance
-	Now                func() time.Time
+	// MaxReadLength is the longest read, in bases, accepted at all: a
+	// longer one (or a line longer than it plus 64 KiB) stops the run with
+	// a *seqio.ParseError, so memory stays bounded whatever the input.
+	// ≤ 0 means seqio.DefaultMaxReadLength.
+	MaxReadLength int
+	Classify      classify.Options
+	Metadata      report.Metadata // what the person or clinician reported
+	HTML          bool            // write report.html
+	PDF           bool            // write report.pdf
+	PageSize      string
+	Version       string
+	Commit        string
+	Options       []report.Option // the options as the user gave them, for provenance
+	Now           func() time.Time
 
 	// Classifier, when set, is used instead of indexing DB with Classify
 	// (classify.New) on every call, so a batch indexes its database once;
@@ -97,7 +102,7 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	tally, inputFiles, err := runReads(ctx, cfg, clf, threads, stage.Path("reads.tsv.gz"), prog)
+	tally, inputFiles, err := runReads(withMaxReadLength(ctx, cfg.MaxReadLength), cfg, clf, threads, stage.Path("reads.tsv.gz"), prog)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +131,7 @@ func Classify(ctx context.Context, cfg Config, out string, prog Progress) (*Resu
 	if err != nil {
 		return nil, err
 	}
-	tally, _, err := runReads(ctx, cfg, clf, threads, out, prog)
+	tally, _, err := runReads(withMaxReadLength(ctx, cfg.MaxReadLength), cfg, clf, threads, out, prog)
 	if err != nil {
 		return nil, err
 	}

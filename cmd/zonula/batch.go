@@ -117,7 +117,7 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 		Sheet: sheet, OutDir: o.out, Jobs: o.jobs, Threads: o.threads, Force: o.force,
 		Run: pipeline.Config{
 			DB: db, DBName: dbName, BIOMFormat: o.report.biom,
-			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate,
+			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength,
 			Classify: classify.DefaultOptions(),
 			HTML:     html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit,
 			Reference: ref,

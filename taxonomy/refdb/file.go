@@ -138,13 +138,28 @@ func ReadHeader(r io.Reader) (Header, error) {
 	return readHeader(br)
 }
 
+// maxHeaderLine bounds the header line (a SILVA-sized database's, with
+// its genus cohesion table, is under a megabyte).
+const maxHeaderLine = 16 << 20
+
 func readHeader(br *bufio.Reader) (Header, error) {
 	var h Header
-	line, err := br.ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return h, err
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > maxHeaderLine || len(line) >= len(magic) && !strings.HasPrefix(string(line[:len(magic)]), magic) {
+			return h, fmt.Errorf("%w: not a zonula database (no %q header line of at most %d MiB)", ErrCorrupt, magic, maxHeaderLine>>20)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return h, err
+		}
+		break
 	}
-	rest, ok := strings.CutPrefix(line, magic+" ")
+	rest, ok := strings.CutPrefix(string(line), magic+" ")
 	if !ok {
 		return h, fmt.Errorf("%w: not a zonula database (no %q header)", ErrCorrupt, magic)
 	}

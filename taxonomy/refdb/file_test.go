@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -99,4 +100,17 @@ func FuzzBuildFrom(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHeaderLimit: a file that does not open with the magic, or whose
+// header line never ends (/dev/zero, a huge line), fails at once.
+func TestHeaderLimit(t *testing.T) {
+	for name, r := range map[string]io.Reader{
+		"zeros":     bytes.NewReader(make([]byte, 1<<20)),
+		"long line": io.MultiReader(strings.NewReader("zonula-db {"), bytes.NewReader(bytes.Repeat([]byte(" "), maxHeaderLine+1))),
+	} {
+		if _, err := ReadHeader(r); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "header line of at most 16 MiB") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }
