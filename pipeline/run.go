@@ -98,7 +98,7 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	}
 	defer stage.Discard()
 
-	clf, err := classifierOf(cfg)
+	clf, err := classifierOf(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		Database: DatabaseOf(cfg.DB, cfg.DBName),
 		Options:  cfg.Options, Inputs: inputFiles, Started: started.UTC(),
 	}
-	if err := writeSampleOutputs(stage, cfg, res, prov, nil, prog); err != nil {
+	if err := writeSampleOutputs(ctx, stage, cfg, res, prov, nil, prog); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -127,7 +127,7 @@ func Classify(ctx context.Context, cfg Config, out string, prog Progress) (*Resu
 	if err != nil {
 		return nil, err
 	}
-	clf, err := classifierOf(cfg)
+	clf, err := classifierOf(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -171,12 +171,38 @@ func prepare(cfg Config, prog Progress) (Config, Progress, int, error) {
 	return cfg, prog, threads, nil
 }
 
-// classifierOf returns cfg.Classifier, or indexes cfg.DB.
-func classifierOf(cfg Config) (*classify.Classifier, error) {
+// classifierOf returns cfg.Classifier, or indexes cfg.DB; cancelled, it
+// returns at once (cancellable).
+func classifierOf(ctx context.Context, cfg Config) (*classify.Classifier, error) {
 	if cfg.Classifier != nil {
 		return cfg.Classifier, nil
 	}
-	return classify.New(cfg.DB, cfg.Classify)
+	return cancellable(ctx, func() (*classify.Classifier, error) { return classify.New(cfg.DB, cfg.Classify) })
+}
+
+// cancellable runs fn, a step that does not watch ctx (indexing a
+// database takes seconds to minutes), on its own goroutine and returns its
+// result, or ctx's error as soon as ctx is done: an interrupted command
+// then stops, removing its staging, instead of finishing the step first.
+// The abandoned step runs on until the process exits; its result is
+// dropped.
+func cancellable[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
 }
 
 // SampleName derives a sample name from a reads path: the base name without
