@@ -3,10 +3,15 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/profile"
@@ -153,6 +158,9 @@ func prepare(cfg Config, prog Progress) (Config, Progress, int, error) {
 	if cfg.Sample == "" {
 		cfg.Sample = SampleName(cfg.Inputs[0])
 	}
+	if err := CheckRunSampleName(cfg.Sample); err != nil {
+		return cfg, prog, 0, err
+	}
 	inputs, err := ExpandInputs(cfg.Inputs)
 	if err != nil {
 		return cfg, prog, 0, err
@@ -203,6 +211,54 @@ func cancellable[T any](ctx context.Context, fn func() (T, error)) (T, error) {
 		var zero T
 		return zero, ctx.Err()
 	}
+}
+
+// MaxSampleName is the longest sample name Run accepts, in characters: the
+// name begins the MultiQC files' names (SAMPLE.zonula_lengths_mqc.json,
+// staged as a hidden temporary file first), which must fit in the 255
+// bytes a file name may have.
+const MaxSampleName = 200
+
+// ErrSampleName is wrapped by the errors of CheckRunSampleName.
+var ErrSampleName = errors.New("sample name")
+
+// CheckRunSampleName checks a sample name before any work is done, so that
+// it cannot fail once the reads are classified: at most MaxSampleName
+// characters, valid UTF-8, no control characters (it names files and is
+// printed in tables and reports). Batch sample names are checked more
+// strictly (CheckSampleName): they name directories.
+func CheckRunSampleName(name string) error {
+	switch n := utf8.RuneCountInString(name); {
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w %q is not valid UTF-8", ErrSampleName, name)
+	case n > MaxSampleName:
+		return fmt.Errorf("%w of %d characters: at most %d (it names output files); give a shorter --sample", ErrSampleName, n, MaxSampleName)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w %q holds a control character (a tab, a line end…)", ErrSampleName, name)
+	}
+	return nil
+}
+
+// SpaceWarning says, when the file system of outDir has less room than
+// outputs of samples samples from inputs are likely to take (8 MiB of
+// reports and tables a sample, and a tenth of the inputs' size for the
+// per-read tables; staging holds the new set beside the old), how much is
+// free and how much is wanted; "" when there is room or it cannot be told.
+func SpaceWarning(outDir string, inputs []string, samples int) string {
+	free, ok := safefile.FreeBytes(outDir)
+	if !ok {
+		return ""
+	}
+	need := int64(samples) * 8 << 20
+	for _, in := range inputs {
+		if st, err := os.Stat(in); err == nil && st.Mode().IsRegular() {
+			need += st.Size() / 10
+		}
+	}
+	if free >= need {
+		return ""
+	}
+	return fmt.Sprintf("only %d MiB free for %s; its outputs may need about %d MiB", free>>20, outDir, (need+1<<20-1)>>20)
 }
 
 // SampleName derives a sample name from a reads path: the base name without

@@ -146,3 +146,17 @@ func TestRunReadsUnalignedBAM(t *testing.T) {
 		t.Errorf("qc.json does not count the BAM's %d reads:\n%.300s", want, b)
 	}
 }
+
+// TestLongSampleNameFailsAtOnce: a sample name too long for the output file
+// names is a usage error before the database is even loaded (it used to
+// fail on the MultiQC file after classification).
+func TestLongSampleNameFailsAtOnce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs := zonula(t, "", "run", demoReads, "--sample", strings.Repeat("S", 240), "-o", out, "--format", "none", "-q")
+	if code != exitUsage || !strings.Contains(errs, "sample name of 240 characters: at most 200") {
+		t.Errorf("exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was created", out)
+	}
+}

@@ -144,6 +144,13 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 		jobs, each := pipeline.BatchShares(o.threads, o.jobs, len(sheet.Samples))
 		fmt.Fprintf(stderr, "zonula: batch of %d samples from %s into %s, %d at a time with %d thread(s) each\n",
 			len(sheet.Samples), sheetPath, o.out, jobs, each)
+		var reads []string
+		for _, s := range sheet.Samples {
+			reads = append(reads, s.Reads...)
+		}
+		if w := pipeline.SpaceWarning(o.out, reads, len(sheet.Samples)); w != "" {
+			fmt.Fprintf(stderr, "zonula: warning: %s\n", w)
+		}
 	}
 	start := time.Now()
 	res, err := pipeline.Batch(ctx, cfg, &batchLog{w: stderr, quiet: o.quiet})

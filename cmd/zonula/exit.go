@@ -147,7 +147,7 @@ func exitCode(err error) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, pipeline.ErrSampleName):
 		return exitUsage
 	case errors.As(err, &be):
 		return exitPartial

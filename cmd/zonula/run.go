@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -86,6 +87,10 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	if err := o.qc.check(); err != nil {
 		return err
 	}
+	// What could fail once the reads are classified fails now.
+	if err := pipeline.CheckRunSampleName(cmp.Or(o.sample, pipeline.SampleName(inputs[0]))); err != nil {
+		return err
+	}
 	for _, in := range inputs {
 		if in == "-" {
 			continue
@@ -134,6 +139,9 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	prog := newProgress(stderr, o.quiet)
 	if c, ok := prog.(interface{ Close() }); ok {
 		defer c.Close() // also on an error, which leaves the bar unfinished
+	}
+	if w := pipeline.SpaceWarning(o.out, inputs, 1); w != "" && !o.quiet {
+		fmt.Fprintf(stderr, "zonula: warning: %s\n", w)
 	}
 	start := time.Now()
 	res, err := pipeline.Run(ctx, cfg, prog)
