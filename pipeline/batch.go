@@ -307,7 +307,16 @@ func runSample(ctx context.Context, c Config, index func() (*classify.Classifier
 		return o
 	}
 	if !force {
-		if ok, _ := UpToDate(c, dbSHA); ok {
+		// Under the sample's lock, which also clears what a run killed
+		// while committing it left (its old set, beside it).
+		lock, err := safefile.LockDir(c.OutDir)
+		if err != nil {
+			o.Status, o.Err = SampleFailed, err
+			return o
+		}
+		ok, _ := UpToDate(c, dbSHA)
+		lock.Unlock()
+		if ok {
 			o.Status = SampleSkipped
 			if q, err := readQCRecord(filepath.Join(c.OutDir, "qc.json")); err == nil {
 				o.InputReads, o.PassedReads, o.GenusReads = q.Summary.InputReads, q.Summary.PassedReads, q.Classification.AssignedAt[taxonomy.Genus]

@@ -23,11 +23,13 @@ import (
 //
 // Otherwise (files zonula did not write are in the directory, it is the
 // working directory, or the file system cannot exchange) the files are
-// moved in one by one: the old marker and manifest are removed first, then
-// the files are renamed in name order, files of the old set that the new
-// one lacks removed, last renamed, and the manifest renamed after it. Killed
-// in between, the directory lacks its manifest and marker, which is how
-// VerifyManifest and readers tell an incomplete set.
+// moved in one by one: the old marker is removed first, the files renamed
+// in name order, files the old manifest lists that the new set lacks
+// removed, then the new manifest renamed over the old one, and last
+// strictly last. Killed in between, the directory lacks its marker and its
+// manifest does not verify, which is how readers and VerifyManifest tell
+// an incomplete set; the old manifest, kept to the end, still names the
+// old files for the next commit to clear.
 //
 // Either way the directory is synced and the staging directory removed.
 func (s *Stage) Commit(last string) ([]string, error) {
@@ -129,17 +131,14 @@ func (s *Stage) swap() error {
 // (see Commit); old lists the previous set, whose files the new set lacks
 // are removed.
 func (s *Stage) moveEach(names []string, last string, old []string) error {
-	for _, n := range []string{ManifestFile, last} {
-		if n == "" {
-			continue
-		}
+	if last != "" {
 		crashpoint("remove")
-		if err := os.Remove(filepath.Join(s.dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(filepath.Join(s.dir, last)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
-	}
-	if err := syncDir(s.dir); err != nil {
-		return err
+		if err := syncDir(s.dir); err != nil {
+			return err
+		}
 	}
 	body := names
 	if last != "" {
@@ -154,13 +153,13 @@ func (s *Stage) moveEach(names []string, last string, old []string) error {
 			os.Remove(filepath.Join(s.dir, n))
 		}
 	}
+	if err := s.move([]string{ManifestFile}); err != nil {
+		return err
+	}
 	if last != "" {
 		if err := s.move([]string{last}); err != nil {
 			return err
 		}
-	}
-	if err := s.move([]string{ManifestFile}); err != nil {
-		return err
 	}
 	return syncDir(s.dir)
 }
