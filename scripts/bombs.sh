@@ -54,6 +54,14 @@ for i in range(64):
     sys.stdout.write(">r%d\n%s\n" % (i, seq))' | gzip -1 > "$b/big64.gz"
   repeat 16 "$b/big64.gz" > "$b/bigreads.fa.gz"
 fi
+# One real read repeated 300,000 times (900 MB of valid FASTQ in 5 MB).
+if [ ! -s "$b/onerep.fq.gz" ]; then
+  python3 -c '
+import gzip, sys
+with gzip.open(sys.argv[1], "rt") as f:
+    one = "".join(f.readline() for _ in range(4))
+sys.stdout.write(one * 300000)' testdata/demo/demo.fastq.gz | gzip -6 > "$b/onerep.fq.gz"
+fi
 # BAM whose header text claims 2 GiB, then zeros.
 if [ ! -s "$b/header.bam" ]; then
   { printf 'BAM\001\377\377\377\177'; head -c 64M /dev/zero; } | gzip -1 > "$b/bamhead.gz"
@@ -163,6 +171,7 @@ check reads-1g-line 3 "$z" run "$b/longline.fq.gz" --format none -q -o "$(o read
 check reads-1g-fasta-record 3 "$z" run "$b/longrecord.fa.gz" --format none -q -o "$(o reads-1g-fasta-record)"
 check reads-1g-header 3 "$z" run "$b/longheader.fq.gz" --format none -q -o "$(o reads-1g-header)"
 check reads-1mbp-reads-1g 3 "$z" run "$b/bigreads.fa.gz" --format none -q -o "$(o reads-1mbp-reads-1g)"
+check reads-one-read-900mb 3 "$z" run "$b/onerep.fq.gz" --format none -q -o "$(o reads-one-read-900mb)"
 check reads-stdin-zeros-1g 3 sh -c "exec \"$z\" run - --format none -q -o \"$(o reads-stdin-zeros-1g)\" < \"$b/zeros1g.fq.gz\""
 check bam-header-2g 3 "$z" run "$b/header.bam" --format none -q -o "$(o bam-header-2g)"
 check bam-record-1g 3 "$z" run "$b/record.bam" --format none -q -o "$(o bam-record-1g)"

@@ -20,13 +20,15 @@ const (
 	// with its tags.
 	lineSlack = 64 << 10
 	// MaxRatio is how many times its compressed size a gzip, zstd or bzip2
-	// input may decompress to, once more than minRatioCheck bytes have come
-	// out. Sequencing data compresses about 3 to 10 times (HiFi FASTQ.gz:
+	// input may decompress to, once more than minRatioCheck (4 MiB) have
+	// come out. Sequencing data compresses about 3 to 10 times (HiFi FASTQ.gz:
 	// 3; zonula's reads.tsv.gz: 8); a gigabyte of zeros gzips 1,000 to 1.
 	MaxRatio = 100
 	// minRatioCheck is how much any input may decompress to before its
-	// ratio is checked, so that small files are never refused.
-	minRatioCheck = 64 << 20
+	// ratio is checked, so that small files are never refused; small
+	// enough that a bomb of valid reads (one read repeated) is refused
+	// after about a thousand reads, within a second.
+	minRatioCheck = 4 << 20
 )
 
 // Errors about input that breaks a limit; a *ParseError wraps them.

@@ -68,7 +68,7 @@ var (
 // NewReader returns a reader of r's decompressed content: gzip (every member
 // of a multi-member or bgzip file, decompressed in parallel), zstd, bzip2, or
 // r itself when it is not compressed. Compressed input that inflates more
-// than MaxRatio times (after its first 64 MiB) fails with ErrBomb, and a
+// than MaxRatio times (after its first 4 MiB) fails with ErrBomb, and a
 // zstd frame may ask for at most a 128 MiB window. For BAM input (BGZF or uncompressed)
 // it returns a reader that NewRecordReader decodes as records and that, read
 // directly, fails with ErrBAM.
