@@ -116,22 +116,7 @@ fi
 # BIOM 2.1 (HDF5) whose deflated data datasets hold 1 GiB of zeros each, in
 # 2 MB (needs Debian's python3-h5py, which the tests install).
 if [ ! -s "$b/bomb.biom" ] && /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
-  /usr/bin/python3 - "$b/bomb.biom" <<'EOF'
-import sys, h5py, numpy as np
-with h5py.File(sys.argv[1], "w") as f:
-    for k, v in {"id": "x", "type": "OTU table", "format-url": "http://biom-format.org", "generated-by": "x", "creation-date": "2020"}.items():
-        f.attrs[k] = v
-    f.attrs["format-version"] = np.array([2, 1]); f.attrs["shape"] = np.array([2, 1]); f.attrs["nnz"] = 2
-    for g in ("observation", "sample"):
-        grp = f.create_group(g); grp.create_group("metadata"); grp.create_group("group-metadata")
-        m = grp.create_group("matrix")
-        d = m.create_dataset("data", shape=(1 << 27,), dtype="f8", chunks=(1 << 20,), compression="gzip", compression_opts=9)
-        for i in range(0, 1 << 27, 1 << 20):
-            d[i:i + (1 << 20)] = np.zeros(1 << 20)
-        m.create_dataset("indices", data=np.zeros(2, dtype="i4"))
-        m.create_dataset("indptr", data=np.array([0, 1, 2] if g == "observation" else [0, 2], dtype="i4"))
-        grp.create_dataset("ids", data=np.array([b"a", b"b"] if g == "observation" else [b"s"]))
-EOF
+  /usr/bin/python3 testdata/tables/biom-bomb.py 27 "$b/bomb.biom"
 fi
 # Samplesheet with a 1 GiB line (gzip is not read: plain, so /dev/zero and a
 # long line are the bombs).

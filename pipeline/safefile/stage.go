@@ -166,29 +166,27 @@ func (s *Stage) removeRoot() error {
 // see Commit), or leaves dir as it was when write fails. It returns the
 // names committed.
 func WriteAll(dir, marker string, write func(*Stage) error) ([]string, error) {
-	s, err := NewStage(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Discard()
-	if err := write(s); err != nil {
-		return nil, err
-	}
-	return s.Commit(marker)
+	return writeAll(NewStage(dir))(marker, write)
 }
 
 // WriteAll is the package's WriteAll for a directory whose lock the caller
 // holds.
 func (l *Lock) WriteAll(marker string, write func(*Stage) error) ([]string, error) {
-	s, err := l.Stage()
-	if err != nil {
-		return nil, err
+	return writeAll(l.Stage())(marker, write)
+}
+
+// writeAll is WriteAll on a stage just made (or its error).
+func writeAll(s *Stage, err error) func(string, func(*Stage) error) ([]string, error) {
+	return func(marker string, write func(*Stage) error) ([]string, error) {
+		if err != nil {
+			return nil, err
+		}
+		defer s.Discard()
+		if err := write(s); err != nil {
+			return nil, err
+		}
+		return s.Commit(marker)
 	}
-	defer s.Discard()
-	if err := write(s); err != nil {
-		return nil, err
-	}
-	return s.Commit(marker)
 }
 
 // removeStale removes what killed commands left of their staging for dir:

@@ -96,26 +96,6 @@ func TestQZAMemberInflation(t *testing.T) {
 	}
 }
 
-// biomBomb writes a BIOM 2.1 file of 0.5 MB whose data datasets inflate to
-// 256 MiB of zeros each (deflated chunks, as h5py writes them).
-const biomBomb = `
-import sys, h5py, numpy as np
-with h5py.File(sys.argv[1], "w") as f:
-    for k, v in {"id": "x", "type": "OTU table", "format-url": "http://biom-format.org", "generated-by": "x", "creation-date": "2020"}.items():
-        f.attrs[k] = v
-    f.attrs["format-version"] = np.array([2, 1]); f.attrs["shape"] = np.array([2, 1]); f.attrs["nnz"] = 2
-    for g in ("observation", "sample"):
-        grp = f.create_group(g); grp.create_group("metadata"); grp.create_group("group-metadata")
-        m = grp.create_group("matrix")
-        d = m.create_dataset("data", shape=(1 << 25,), dtype="f8", chunks=(1 << 20,), compression="gzip", compression_opts=9)
-        z = np.zeros(1 << 20)
-        for i in range(0, 1 << 25, 1 << 20):
-            d[i:i + (1 << 20)] = z
-        m.create_dataset("indices", data=np.zeros(2, dtype="i4"))
-        m.create_dataset("indptr", data=np.array([0, 1, 2] if g == "observation" else [0, 2], dtype="i4"))
-        grp.create_dataset("ids", data=np.array([b"a", b"b"] if g == "observation" else [b"s"]))
-`
-
 // TestBIOM2Bomb: the datasets of a BIOM 2.1 file may decode to at most 20
 // times the file (past 16 MiB) in all, checked before they are allocated.
 func TestBIOM2Bomb(t *testing.T) {
@@ -124,7 +104,8 @@ func TestBIOM2Bomb(t *testing.T) {
 		t.Skipf("%s cannot import h5py (%v): apt-get install -y python3-h5py", py, err)
 	}
 	path := filepath.Join(t.TempDir(), "bomb.biom")
-	if out, err := exec.Command(py, "-c", biomBomb, path).CombinedOutput(); err != nil {
+	// 256 MiB of zeros in each data dataset, in 0.5 MB.
+	if out, err := exec.Command(py, fixture("biom-bomb.py"), "25", path).CombinedOutput(); err != nil {
 		t.Fatalf("h5py: %v\n%s", err, out)
 	}
 	_, err := ReadTables(path, ReadOptions{})
