@@ -133,18 +133,23 @@ func Batch(ctx context.Context, cfg BatchConfig, prog BatchProgress) (*BatchResu
 	n := len(cfg.Sheet.Samples)
 	jobs, perSample := BatchShares(cfg.Threads, cfg.Jobs, n)
 	res := &BatchResult{Samples: make([]SampleOutcome, n), Jobs: jobs, ThreadsPerSample: perSample}
-	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
+	// One batch per directory: a second one (or a run into it) stops here
+	// and touches nothing. The lock also clears what a killed batch left.
+	lock, err := safefile.LockDir(cfg.OutDir)
+	if err != nil {
+		return nil, err
 	}
-	// Temporary files of a batch killed while writing its own outputs.
+	defer lock.Unlock()
+	// Temporary files an older zonula killed while writing its own outputs
+	// left beside them (this one stages them).
 	for _, name := range []string{BatchSummaryFile, CombinedGenusTSV, CombinedGenusBIOM, CombinedMultiQCTSV} {
-		stale, _ := filepath.Glob(filepath.Join(cfg.OutDir, "."+name+".tmp-*"))
+		stale, _ := filepath.Glob(filepath.Join(lock.Dir(), "."+name+".tmp-*"))
 		for _, f := range stale {
 			os.Remove(f)
 		}
 	}
 	runSamples(ctx, cfg, res, prog)
-	if err := writeBatchOutputs(ctx, cfg, res); err != nil {
+	if err := writeBatchOutputs(ctx, cfg, lock, res); err != nil {
 		return res, err
 	}
 	writeBatchCohort(ctx, cfg, res)
@@ -231,14 +236,14 @@ func batchSample(ctx context.Context, cfg BatchConfig, i, threads int, index fun
 	c.Sample, c.Metadata = s.Name, s.Metadata
 	c.Threads = threads
 	c.Options = sampleOptions(cfg.Run.Options, s.Metadata)
-	return runSample(ctx, c, index, cfg.Run.DB.Header.SHA256, cfg.Force)
+	return runSample(ctx, c, index, cfg.Run.DB.SHA256, cfg.Force)
 }
 
-// writeBatchOutputs counts the outcomes and commits batch-summary.tsv, then,
-// from the samples done or up to date, the combined tables (Combine, one
-// set committed together) into the batch's directory; a cancelled batch
-// writes the summary only.
-func writeBatchOutputs(ctx context.Context, cfg BatchConfig, res *BatchResult) error {
+// writeBatchOutputs counts the outcomes and commits batch-summary.tsv and,
+// from the samples done or up to date, the combined tables (Combine's) into
+// the batch's directory, as one set; a cancelled batch writes the summary
+// only.
+func writeBatchOutputs(ctx context.Context, cfg BatchConfig, lock *safefile.Lock, res *BatchResult) error {
 	var combine []CombineInput
 	for _, o := range res.Samples {
 		switch o.Status {
@@ -254,18 +259,19 @@ func writeBatchOutputs(ctx context.Context, cfg BatchConfig, res *BatchResult) e
 		}
 	}
 	var err error
-	res.Files, err = safefile.WriteAll(cfg.OutDir, "", func(stage *safefile.Stage) error {
-		return stage.Write(BatchSummaryFile, func(w io.Writer) error { return WriteBatchSummary(w, res.Samples) })
+	res.Files, err = lock.WriteAll(BatchSummaryFile, func(stage *safefile.Stage) error {
+		if err := stage.Write(BatchSummaryFile, func(w io.Writer) error { return WriteBatchSummary(w, res.Samples) }); err != nil {
+			return err
+		}
+		if ctx.Err() != nil || len(combine) == 0 {
+			return nil
+		}
+		return stageCombined(stage, combine, "zonula "+cfg.Run.Version, cfg.Run.BIOMFormat)
 	})
 	if err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil || len(combine) == 0 {
-		return err
-	}
-	files, err := Combine(cfg.OutDir, combine, "zonula "+cfg.Run.Version, cfg.Run.BIOMFormat)
-	res.Files = append(res.Files, files...)
-	return err
+	return ctx.Err()
 }
 
 // sampleOptions returns the run options for one sample: the batch's, with
@@ -307,7 +313,16 @@ func runSample(ctx context.Context, c Config, index func() (*classify.Classifier
 		return o
 	}
 	if !force {
-		if ok, _ := UpToDate(c, dbSHA); ok {
+		// Under the sample's lock, which also clears what a run killed
+		// while committing it left (its old set, beside it).
+		lock, err := safefile.LockDir(c.OutDir)
+		if err != nil {
+			o.Status, o.Err = SampleFailed, err
+			return o
+		}
+		ok, _ := UpToDate(c, dbSHA)
+		lock.Unlock()
+		if ok {
 			o.Status = SampleSkipped
 			if q, err := readQCRecord(filepath.Join(c.OutDir, "qc.json")); err == nil {
 				o.InputReads, o.PassedReads, o.GenusReads = q.Summary.InputReads, q.Summary.PassedReads, q.Classification.AssignedAt[taxonomy.Genus]
@@ -315,18 +330,11 @@ func runSample(ctx context.Context, c Config, index func() (*classify.Classifier
 			return o
 		}
 	}
-	// A run.json left from an earlier run must not vouch for the outputs
-	// this run replaces; partial directories of a killed run go too.
-	if err := os.Remove(filepath.Join(c.OutDir, "run.json")); err != nil && !errors.Is(err, os.ErrNotExist) {
-		o.Status, o.Err = SampleFailed, err
+	clf, err := cancellable(ctx, index)
+	if err != nil && ctx.Err() != nil {
+		o.Status = SampleInterrupted
 		return o
 	}
-	if stale, _ := filepath.Glob(filepath.Join(c.OutDir, ".zonula-partial-*")); len(stale) > 0 {
-		for _, d := range stale {
-			os.RemoveAll(d)
-		}
-	}
-	clf, err := index()
 	if err != nil {
 		o.Status, o.Err = SampleFailed, err
 		return o
@@ -347,9 +355,12 @@ func runSample(ctx context.Context, c Config, index func() (*classify.Classifier
 }
 
 // UpToDate reports whether c.OutDir holds complete outputs of a run with the
-// same sample name, zonula version, database checksum (dbSHA), options and
-// inputs (compared by SHA-256, in order) as c; the error says what differs.
-// The inputs are hashed only when everything else matches.
+// same sample name, zonula version, database checksum (dbSHA, over header
+// and sequences), options and inputs (compared by SHA-256, in order) as c;
+// the error says what differs. Complete means the set the directory's
+// manifest lists, every file with its checksum (safefile.VerifyManifest),
+// holding the files the options ask for. The inputs and outputs are hashed
+// only when everything else matches.
 func UpToDate(c Config, dbSHA string) (bool, error) {
 	data, err := os.ReadFile(filepath.Join(c.OutDir, "run.json"))
 	if err != nil {
@@ -382,6 +393,9 @@ func UpToDate(c Config, dbSHA string) (bool, error) {
 		if _, err := os.Stat(filepath.Join(c.OutDir, f)); err != nil {
 			return false, err
 		}
+	}
+	if err := safefile.VerifyManifest(c.OutDir); err != nil {
+		return false, err
 	}
 	for i, path := range c.Inputs {
 		in, err := HashFile(path)

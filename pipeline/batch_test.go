@@ -211,6 +211,22 @@ func TestBatchMatchesRun(t *testing.T) {
 	if err != nil || res.Done != 3 {
 		t.Fatalf("after changing an option: %v, %d done, want 3", err, res.Done)
 	}
+	// An output changed or damaged since: that sample runs again (its
+	// manifest no longer matches), the others are up to date.
+	os.WriteFile(filepath.Join(out, "S2", "abundance.tsv"), []byte("edited"), 0o644)
+	res, err = Batch(context.Background(), BatchConfig{Sheet: sheet, OutDir: out, Jobs: 2, Threads: 2, Run: base}, nil)
+	if got := []string{res.Samples[0].Status, res.Samples[1].Status, res.Samples[2].Status}; err != nil || strings.Join(got, ",") != "up-to-date,done,up-to-date" {
+		t.Errorf("after editing S2's abundance.tsv: %v %v, want up-to-date,done,up-to-date", got, err)
+	}
+	// A database whose header differs (a format 2 file with edited genus
+	// floors keeps its header checksum): everything runs again.
+	edited := *db
+	edited.SHA256 = strings.Repeat("e", 64)
+	base.DB = &edited
+	res, err = Batch(context.Background(), BatchConfig{Sheet: sheet, OutDir: out, Jobs: 2, Threads: 2, Run: base}, nil)
+	if err != nil || res.Done != 3 {
+		t.Fatalf("with another database of the same header checksum: %v, %d done, want 3", err, res.Done)
+	}
 }
 
 // checkCombined checks the combined tables against the samples' own

@@ -47,10 +47,19 @@ func ExpandInputs(inputs []string) ([]string, error) {
 	return out, nil
 }
 
-// readInput streams one file in batches of batchSize reads, hashing its raw
-// bytes as they are read and adding their number to consumed.
+// maxBatchBytes bounds the bytes of reads in one batch (as batchSize
+// bounds their number), so that the batches in flight hold a few MiB each
+// whatever the read lengths.
+const maxBatchBytes = 4 << 20
+
+// readInput streams one file in batches of at most batchSize reads and
+// maxBatchBytes bytes, hashing its raw bytes as they are read and adding
+// their number to consumed. Reads longer than the run's read-length limit
+// (withMaxReadLength) stop it with a *seqio.ParseError. Opening and reading
+// return as soon as ctx is done, even while blocked on a pipe or FIFO that
+// nobody writes to.
 func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atomic.Int64, send func(*batch) error) (report.InputFile, error) {
-	raw, closeRaw, err := openRaw(path, stdin)
+	raw, closeRaw, err := openRaw(ctx, path, stdin)
 	if err != nil {
 		return report.InputFile{Path: path}, err
 	}
@@ -63,13 +72,17 @@ func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atom
 	// Close stops the decompressor's goroutines, also on an early return.
 	defer dec.Close()
 	sc := seqio.NewRecordReader(dec, path) // FASTQ, FASTA or unaligned BAM
+	sc.SetMaxReadLength(maxReadLengthOf(ctx))
 	for {
 		if err := ctx.Err(); err != nil {
 			return h.file(), err
 		}
 		b := &batch{done: make(chan struct{})}
-		for len(b.recs) < batchSize && sc.Scan() {
-			b.recs = append(b.recs, sc.Record().Clone())
+		size := 0
+		for len(b.recs) < batchSize && size < maxBatchBytes && sc.Scan() {
+			r := sc.Record().Clone()
+			b.recs = append(b.recs, r)
+			size += len(r.ID) + len(r.Desc) + len(r.Seq) + len(r.Qual)
 		}
 		if len(b.recs) > 0 {
 			b.results = make([]profile.Read, len(b.recs))
@@ -77,7 +90,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atom
 				return h.file(), err
 			}
 		}
-		if len(b.recs) < batchSize {
+		if len(b.recs) < batchSize && size < maxBatchBytes {
 			break
 		}
 	}
@@ -86,24 +99,102 @@ func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atom
 	}
 	// Hash whatever the decoder left unread (e.g. trailing padding).
 	if _, err := io.Copy(h, raw); err != nil {
-		return h.file(), &InputError{Path: path, Err: err}
+		return h.file(), wrapInput(path, err)
 	}
 	return h.file(), nil
 }
 
-// openRaw opens a reads input as it is on disk; "-" is stdin.
-func openRaw(path string, stdin io.Reader) (io.Reader, func(), error) {
+// maxReadLengthKey carries Config.MaxReadLength from Run and Classify to
+// readInput, which the classification stream calls with its context.
+type maxReadLengthKey struct{}
+
+// withMaxReadLength returns ctx carrying n as the longest read accepted.
+func withMaxReadLength(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, maxReadLengthKey{}, n)
+}
+
+// maxReadLengthOf returns the limit withMaxReadLength set; 0 (the seqio
+// default) when none was.
+func maxReadLengthOf(ctx context.Context) int {
+	n, _ := ctx.Value(maxReadLengthKey{}).(int)
+	return n
+}
+
+// openRaw opens a reads input as it is on disk; "-" is stdin. The reader
+// returned gives up with ctx's error once ctx is done (cancelReader), and so
+// does the open itself, which blocks on a FIFO until a writer opens it.
+func openRaw(ctx context.Context, path string, stdin io.Reader) (io.Reader, func(), error) {
 	if path == "-" {
 		if stdin == nil {
 			return nil, nil, &InputError{Path: path, Err: errors.New("standard input is not available")}
 		}
-		return stdin, func() {}, nil
+		return &cancelReader{ctx: ctx, r: stdin}, func() {}, nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, &InputError{Path: path, Err: err}
+	type opened struct {
+		f   *os.File
+		err error
 	}
-	return f, func() { f.Close() }, nil
+	ch := make(chan opened, 1)
+	abandon := make(chan struct{})
+	go func() {
+		f, err := os.Open(path)
+		select {
+		case ch <- opened{f, err}:
+		case <-abandon:
+			if f != nil {
+				f.Close()
+			}
+		}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return nil, nil, &InputError{Path: path, Err: o.err}
+		}
+		return &cancelReader{ctx: ctx, r: o.f}, func() { o.f.Close() }, nil
+	case <-ctx.Done():
+		close(abandon)
+		return nil, nil, ctx.Err()
+	}
+}
+
+// cancelReader reads r on another goroutine, into its own buffer, so that
+// a Read blocked in the system (a pipe without a writer, a FIFO, a hung
+// network mount) returns ctx's error as soon as ctx is done. After that
+// the reader is spent: the abandoned read may still complete, into a
+// buffer nobody reads.
+type cancelReader struct {
+	ctx   context.Context
+	r     io.Reader
+	buf   []byte
+	spent bool
+}
+
+func (c *cancelReader) Read(p []byte) (int, error) {
+	if c.spent || c.ctx.Err() != nil {
+		c.spent = true
+		return 0, c.ctx.Err()
+	}
+	if len(p) > cap(c.buf) {
+		c.buf = make([]byte, max(len(p), 64<<10))
+	}
+	buf := c.buf[:len(p)]
+	type result struct {
+		n   int
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		n, err := c.r.Read(buf)
+		ch <- result{n, err}
+	}()
+	select {
+	case r := <-ch:
+		return copy(p, buf[:r.n]), r.err
+	case <-c.ctx.Done():
+		c.spent, c.buf = true, nil
+		return 0, c.ctx.Err()
+	}
 }
 
 // InputError is a problem with an input file that is not a parse error at a

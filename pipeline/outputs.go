@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,8 +25,9 @@ import (
 // profile.biom, metrics.json, qc.json and the MultiQC files (for reads
 // only), the report, and run.json; all are staged and then committed into
 // cfg.OutDir, run.json last. table is nil for a run from reads and
-// describes the imported table otherwise.
-func writeSampleOutputs(stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, table *report.TableSource, prog Progress) error {
+// describes the imported table otherwise. Cancelled (ctx) before the
+// commit, it commits nothing and returns ctx's error.
+func writeSampleOutputs(ctx context.Context, stage *safefile.Stage, cfg Config, res *Result, prov report.Provenance, table *report.TableSource, prog Progress) error {
 	prog.Stage("metrics")
 	res.Alpha = genusAlpha(res.Profile, table != nil && table.Relative)
 	kb, ref, m, err := measureSample(cfg, res)
@@ -58,6 +60,9 @@ func writeSampleOutputs(stage *safefile.Stage, cfg Config, res *Result, prov rep
 	// run.json last: its presence says the outputs beside it are complete.
 	prov.Finished = cfg.Now().UTC()
 	if err := writeJSON(stage, "run.json", runRecord{Sample: cfg.Sample, Provenance: prov}); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	res.Files, err = stage.Commit("run.json")

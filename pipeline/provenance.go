@@ -15,13 +15,18 @@ import (
 	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
-// DatabaseOf describes db for provenance.
+// DatabaseOf describes db for provenance. Its SHA256 is the checksum of
+// what the classifier used, header and sequences (refdb.DB.SHA256): for a
+// format 3 file its header's checksum; for an older file, whose header
+// checksum leaves the header out, the one computed on load, so that two
+// files differing only in their headers (genus identity floors) are never
+// recorded as one.
 func DatabaseOf(db *refdb.DB, name string) report.Database {
 	h := db.Header
 	if name == "" {
 		name = h.Name
 	}
-	return report.Database{Name: name + " (" + h.Name + ")", Version: h.Version, Source: h.Source, Sequences: h.Sequences, SHA256: h.SHA256}
+	return report.Database{Name: name + " (" + h.Name + ")", Version: h.Version, Source: h.Source, Sequences: h.Sequences, SHA256: db.SHA256}
 }
 
 // inputHash hashes and counts the raw bytes of one input as they stream

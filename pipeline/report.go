@@ -62,7 +62,7 @@ func ReportProfile(ctx context.Context, cfg Config, p *tables.Profile, table rep
 		Options: cfg.Options, Inputs: inputs, Started: started.UTC(),
 	}
 	res := &Result{Sample: cfg.Sample, Result: profile.Result{Profile: p}}
-	if err := writeSampleOutputs(stage, cfg, res, prov, &table, NoProgress{}); err != nil {
+	if err := writeSampleOutputs(ctx, stage, cfg, res, prov, &table, NoProgress{}); err != nil {
 		return nil, err
 	}
 	return res, nil

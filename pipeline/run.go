@@ -3,10 +3,15 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/profile"
@@ -45,15 +50,20 @@ type Config struct {
 	// are classified at; 0 estimates it from the first of them
 	// (classify.Worker.EstimateErrorRate).
 	NoQualityErrorRate float64
-	Classify           classify.Options
-	Metadata           report.Metadata // what the person or clinician reported
-	HTML               bool            // write report.html
-	PDF                bool            // write report.pdf
-	PageSize           string
-	Version            string
-	Commit             string
-	Options            []report.Option // the options as the user gave them, for provenance
-	Now                func() time.Time
+	// MaxReadLength is the longest read, in bases, accepted at all: a
+	// longer one (or a line longer than it plus 64 KiB) stops the run with
+	// a *seqio.ParseError, so memory stays bounded whatever the input.
+	// ≤ 0 means seqio.DefaultMaxReadLength.
+	MaxReadLength int
+	Classify      classify.Options
+	Metadata      report.Metadata // what the person or clinician reported
+	HTML          bool            // write report.html
+	PDF           bool            // write report.pdf
+	PageSize      string
+	Version       string
+	Commit        string
+	Options       []report.Option // the options as the user gave them, for provenance
+	Now           func() time.Time
 
 	// Classifier, when set, is used instead of indexing DB with Classify
 	// (classify.New) on every call, so a batch indexes its database once;
@@ -93,11 +103,11 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	}
 	defer stage.Discard()
 
-	clf, err := classifierOf(cfg)
+	clf, err := classifierOf(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	tally, inputFiles, err := runReads(ctx, cfg, clf, threads, stage.Path("reads.tsv.gz"), prog)
+	tally, inputFiles, err := runReads(withMaxReadLength(ctx, cfg.MaxReadLength), cfg, clf, threads, stage.Path("reads.tsv.gz"), prog)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +117,7 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 		Database: DatabaseOf(cfg.DB, cfg.DBName),
 		Options:  cfg.Options, Inputs: inputFiles, Started: started.UTC(),
 	}
-	if err := writeSampleOutputs(stage, cfg, res, prov, nil, prog); err != nil {
+	if err := writeSampleOutputs(ctx, stage, cfg, res, prov, nil, prog); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -122,11 +132,11 @@ func Classify(ctx context.Context, cfg Config, out string, prog Progress) (*Resu
 	if err != nil {
 		return nil, err
 	}
-	clf, err := classifierOf(cfg)
+	clf, err := classifierOf(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	tally, _, err := runReads(ctx, cfg, clf, threads, out, prog)
+	tally, _, err := runReads(withMaxReadLength(ctx, cfg.MaxReadLength), cfg, clf, threads, out, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +158,9 @@ func prepare(cfg Config, prog Progress) (Config, Progress, int, error) {
 	if cfg.Sample == "" {
 		cfg.Sample = SampleName(cfg.Inputs[0])
 	}
+	if err := CheckRunSampleName(cfg.Sample); err != nil {
+		return cfg, prog, 0, err
+	}
 	inputs, err := ExpandInputs(cfg.Inputs)
 	if err != nil {
 		return cfg, prog, 0, err
@@ -166,12 +179,86 @@ func prepare(cfg Config, prog Progress) (Config, Progress, int, error) {
 	return cfg, prog, threads, nil
 }
 
-// classifierOf returns cfg.Classifier, or indexes cfg.DB.
-func classifierOf(cfg Config) (*classify.Classifier, error) {
+// classifierOf returns cfg.Classifier, or indexes cfg.DB; cancelled, it
+// returns at once (cancellable).
+func classifierOf(ctx context.Context, cfg Config) (*classify.Classifier, error) {
 	if cfg.Classifier != nil {
 		return cfg.Classifier, nil
 	}
-	return classify.New(cfg.DB, cfg.Classify)
+	return cancellable(ctx, func() (*classify.Classifier, error) { return classify.New(cfg.DB, cfg.Classify) })
+}
+
+// cancellable runs fn, a step that does not watch ctx (indexing a
+// database takes seconds to minutes), on its own goroutine and returns its
+// result, or ctx's error as soon as ctx is done: an interrupted command
+// then stops, removing its staging, instead of finishing the step first.
+// The abandoned step runs on until the process exits; its result is
+// dropped.
+func cancellable[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// MaxSampleName is the longest sample name Run accepts, in characters: the
+// name begins the MultiQC files' names (SAMPLE.zonula_lengths_mqc.json,
+// staged as a hidden temporary file first), which must fit in the 255
+// bytes a file name may have.
+const MaxSampleName = 200
+
+// ErrSampleName is wrapped by the errors of CheckRunSampleName.
+var ErrSampleName = errors.New("sample name")
+
+// CheckRunSampleName checks a sample name before any work is done, so that
+// it cannot fail once the reads are classified: at most MaxSampleName
+// characters, valid UTF-8, no control characters (it names files and is
+// printed in tables and reports). Batch sample names are checked more
+// strictly (CheckSampleName): they name directories.
+func CheckRunSampleName(name string) error {
+	switch n := utf8.RuneCountInString(name); {
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w %q is not valid UTF-8", ErrSampleName, name)
+	case n > MaxSampleName:
+		return fmt.Errorf("%w of %d characters: at most %d (it names output files); give a shorter --sample", ErrSampleName, n, MaxSampleName)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w %q holds a control character (a tab, a line end…)", ErrSampleName, name)
+	}
+	return nil
+}
+
+// SpaceWarning says, when the file system of outDir has less room than
+// outputs of samples samples from inputs are likely to take (8 MiB of
+// reports and tables a sample, and a tenth of the inputs' size for the
+// per-read tables; staging holds the new set beside the old), how much is
+// free and how much is wanted; "" when there is room or it cannot be told.
+func SpaceWarning(outDir string, inputs []string, samples int) string {
+	free, ok := safefile.FreeBytes(outDir)
+	if !ok {
+		return ""
+	}
+	need := int64(samples) * 8 << 20
+	for _, in := range inputs {
+		if st, err := os.Stat(in); err == nil && st.Mode().IsRegular() {
+			need += st.Size() / 10
+		}
+	}
+	if free >= need {
+		return ""
+	}
+	return fmt.Sprintf("only %d MiB free for %s; its outputs may need about %d MiB", free>>20, outDir, (need+1<<20-1)>>20)
 }
 
 // SampleName derives a sample name from a reads path: the base name without

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/report"
 )
@@ -188,13 +189,18 @@ func SamplesheetFromBarcodes(dir string) (*Samplesheet, error) {
 // read files in it). A reads file that is missing or unreadable does not
 // reject the sheet: it is listed in the sample's Unreadable, with its line,
 // for the caller to report (batch fails that sample and runs the others).
-// A UTF-8 byte-order mark,
+// A sheet is at most 64 MiB with lines of at most 1 MiB, and a metadata
+// cell at most report.MaxMetadataText bytes. A UTF-8 byte-order mark,
 // CRLF line ends, blank lines and lines starting with '#' are accepted; rows
 // with a different number of cells than the header are not. Every problem
 // found is returned in one *SheetError naming the line and column.
 func ReadSamplesheet(r io.Reader, name, baseDir string) (*Samplesheet, error) {
-	data, err := io.ReadAll(r)
+	data, err := safefile.ReadBounded(r, safefile.Bounds{MaxBytes: maxSheetBytes, MaxLine: maxSheetLine, Text: true})
 	if err != nil {
+		var be *safefile.BoundsError
+		if errors.As(err, &be) {
+			return nil, &SheetError{File: name, Line: be.Line, Err: err}
+		}
 		return nil, &SheetError{File: name, Err: err}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -430,7 +436,16 @@ func readFilesIn(dir string) ([]string, error) {
 	return files, nil // os.ReadDir sorts by name
 }
 
+// Limits of a samplesheet: a sheet of 100,000 samples is about 20 MB.
+const (
+	maxSheetBytes = 64 << 20
+	maxSheetLine  = 1 << 20
+)
+
 func setSheetMeta(s *SheetSample, key, v string) error {
+	if len(v) > report.MaxMetadataText {
+		return fmt.Errorf("%d bytes, more than the %d a metadata cell may hold", len(v), report.MaxMetadataText)
+	}
 	num := func(dst **float64) error {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 0 || f != f || f > 1e12 {

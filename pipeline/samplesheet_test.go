@@ -103,6 +103,9 @@ func TestReadSamplesheetErrors(t *testing.T) {
 		{"bad flag", "sample,reads,nsaids\nS1,a.fastq,maybe\n", []string{`sheet.csv:2: column "nsaids"`, "want yes or no"}},
 		{"bare quote", "sample,reads\nS1,a\"b.fastq\n", []string{"sheet.csv:2:", "quote"}},
 		{"several problems", "sample,reads\nS 1,a.fastq\nS/2,a.fastq\nS 3,a.fastq\n", []string{"sheet.csv:2:", "and 2 more problem(s)", "sheet.csv:3:", "sheet.csv:4:"}},
+		{"binary", "sample,reads\nS1,a.fastq\n\x00\x00", []string{"sheet.csv:3: binary data"}},
+		{"long line", "sample,reads\nS1," + strings.Repeat("x", maxSheetLine+1) + "\n", []string{"sheet.csv:2: line longer than the limit of 1 MiB"}},
+		{"long metadata cell", "sample,reads,diet\nS1,a.fastq," + strings.Repeat("x", 1001) + "\n", []string{`sheet.csv:2: column "diet": 1001 bytes, more than the 1000`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadSamplesheet(strings.NewReader(c.sheet), "sheet.csv", dir)

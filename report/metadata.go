@@ -42,23 +42,52 @@ type Labs struct {
 	IFABP             *float64 `json:"i_fabp,omitempty" yaml:"i_fabp"`
 }
 
+// Limits of a metadata file, which may come from an untrusted upload:
+// real metadata is a few hundred bytes.
+const (
+	// MaxMetadataBytes is the largest metadata file read.
+	MaxMetadataBytes = 256 << 10
+	// MaxMetadataText is the longest text value (a symptom, a diet, a
+	// unit), in bytes.
+	MaxMetadataText = 1000
+	// maxMetadataValues bounds the values and list items of one file.
+	maxMetadataValues = 1000
+)
+
 // ReadMetadata reads metadata as JSON or YAML (JSON when the first non-blank
 // byte is '{'). Unknown keys are errors, so a misspelt field is not silently
-// dropped; errors name the file.
+// dropped; errors name the file. An untrusted file cannot make it costly:
+// it reads at most MaxMetadataBytes, refuses YAML aliases ("*name", which
+// could expand a small file into gigabytes) and text values longer than
+// MaxMetadataText, and at most maxMetadataValues values.
 func ReadMetadata(r io.Reader, name string) (Metadata, error) {
 	var m Metadata
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxMetadataBytes+1))
 	if err != nil {
 		return m, fmt.Errorf("%s: %w", name, err)
 	}
+	if len(data) > MaxMetadataBytes {
+		return m, fmt.Errorf("%s: metadata larger than %d KiB", name, MaxMetadataBytes>>10)
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
+		if err := checkMetadataJSON(data); err != nil {
+			return m, fmt.Errorf("%s: metadata JSON: %w", name, err)
+		}
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&m); err != nil {
 			return m, fmt.Errorf("%s: metadata JSON: %w", name, err)
 		}
 	} else {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return m, fmt.Errorf("%s: metadata YAML: %w", name, err)
+		}
+		n := 0
+		if err := checkMetadataYAML(&doc, &n); err != nil {
+			return m, fmt.Errorf("%s: metadata YAML: %w", name, err)
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&m); err != nil && err != io.EOF {
@@ -66,6 +95,45 @@ func ReadMetadata(r io.Reader, name string) (Metadata, error) {
 		}
 	}
 	return m, m.validate(name)
+}
+
+// checkMetadataYAML refuses aliases, text values longer than
+// MaxMetadataText and more than maxMetadataValues nodes in all (counted in
+// n) in a YAML tree parsed into nodes, which holds each alias once.
+func checkMetadataYAML(node *yaml.Node, n *int) error {
+	if *n++; *n > maxMetadataValues {
+		return fmt.Errorf("line %d: more than %d values", node.Line, maxMetadataValues)
+	}
+	switch {
+	case node.Kind == yaml.AliasNode:
+		return fmt.Errorf("line %d: YAML aliases (*%s) are not accepted in metadata; write the value out", node.Line, node.Value)
+	case node.Kind == yaml.ScalarNode && len(node.Value) > MaxMetadataText:
+		return fmt.Errorf("line %d: a value of %d bytes, more than the %d metadata text may hold", node.Line, len(node.Value), MaxMetadataText)
+	}
+	for _, c := range node.Content {
+		if err := checkMetadataYAML(c, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkMetadataJSON refuses strings longer than MaxMetadataText and more
+// than maxMetadataValues tokens; syntax errors are left to the decoder.
+func checkMetadataJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for n := 0; ; n++ {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		if n > maxMetadataValues {
+			return fmt.Errorf("offset %d: more than %d values", dec.InputOffset(), maxMetadataValues)
+		}
+		if s, ok := tok.(string); ok && len(s) > MaxMetadataText {
+			return fmt.Errorf("offset %d: a value of %d bytes, more than the %d metadata text may hold", dec.InputOffset(), len(s), MaxMetadataText)
+		}
+	}
 }
 
 func (m Metadata) validate(name string) error {

@@ -5,6 +5,8 @@
 # listed, or a package not listed, fails. Outside the module: only cmd/zonula
 # imports cobra and pflag, and only taxonomy/refdb (db fetch) imports net/http.
 # A new package or edge is a design decision: add it here in the same change.
+# pipeline/tables and pipeline/metrics import pipeline/safefile for
+# ReadBounded: every reader of a user's file reads it within bounds (issue 16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mod=$(go list -m)
@@ -14,13 +16,13 @@ allowed() {
   cmd/zonula) echo "pipeline pipeline/cohort pipeline/metrics pipeline/qc pipeline/safefile pipeline/seqio pipeline/simulate pipeline/tables report taxonomy taxonomy/classify taxonomy/refdb" ;;
   pipeline) echo "pipeline/cohort pipeline/metrics pipeline/profile pipeline/qc pipeline/safefile pipeline/seqio pipeline/simulate pipeline/tables report report/htmlout report/knowledge report/pdfout taxonomy taxonomy/classify taxonomy/refdb" ;;
   pipeline/cohort) echo "pipeline/metrics pipeline/safefile pipeline/tables taxonomy" ;;
-  pipeline/metrics) echo "pipeline/tables taxonomy" ;;
+  pipeline/metrics) echo "pipeline/safefile pipeline/tables taxonomy" ;;
   pipeline/profile) echo "pipeline/qc pipeline/seqio pipeline/tables taxonomy taxonomy/classify" ;;
   pipeline/qc) echo "pipeline/safefile pipeline/seqio taxonomy/dna" ;;
   pipeline/safefile) echo "" ;;
   pipeline/seqio) echo "taxonomy/dna" ;;
   pipeline/simulate) echo "taxonomy taxonomy/dna taxonomy/refdb" ;;
-  pipeline/tables) echo "pipeline/tables/internal/hdf5 taxonomy" ;;
+  pipeline/tables) echo "pipeline/safefile pipeline/tables/internal/hdf5 taxonomy" ;;
   pipeline/tables/internal/hdf5) echo "" ;;
   report) echo "pipeline/cohort pipeline/metrics pipeline/qc pipeline/tables report/knowledge report/plots taxonomy taxonomy/classify" ;;
   report/htmlout | report/pdfout) echo "report" ;;

@@ -5,7 +5,9 @@
 # library; the table import benchmark writes a BIOM 2.1 file with it),
 # snakemake (the workflow test runs the Snakemake workflow 'zonula workflow
 # init' writes), multiqc (batch's MultiQC file and pipeline/qc's files must load in it)
-# and axe-core from npm (accessibility check of the HTML report).
+# time, zstd and bzip2 (scripts/bombs.sh measures peak memory with
+# /usr/bin/time and makes zstd and bzip2 bombs) and axe-core from npm
+# (accessibility check of the HTML report).
 # Does nothing when they are already there. Needs root or sudo on Debian.
 set -euo pipefail
 need=()
@@ -15,6 +17,9 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v snakemake >/dev/null 2>&1 || need+=(snakemake)
 command -v multiqc >/dev/null 2>&1 || need+=(multiqc)
+[ -x /usr/bin/time ] || need+=(time)
+command -v zstd >/dev/null 2>&1 || need+=(zstd)
+command -v bzip2 >/dev/null 2>&1 || need+=(bzip2)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

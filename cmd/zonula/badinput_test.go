@@ -54,6 +54,9 @@ func TestBadInputTable(t *testing.T) {
 		{name: "iupac.fq", content: iupac(fq("clean", 1200, "ACGGTCA")), code: 0, qc: map[string]bool{`"reads": 1,`: true, `"bases": 2`: true}},
 		{name: "zero.fq", content: good + "@zero\n\n+\n\n", code: 0, qc: map[string]bool{`"empty": 1`: true}},
 		{name: "long.fq", content: good + long, code: 0, qc: map[string]bool{`"too_long": 1`: true}},
+		{name: "huge.fq", content: good + fq("huge", 2_000_000, "ACGT"), code: exitBadInput, stderr: ":82: record 21 (huge): line longer than the read-length limit allows"},
+		{name: "huge.fa", content: ">r\n" + strings.Repeat("ACGTACGTAC\n", 110_000), code: exitBadInput, stderr: "record 1 (r): read longer than the read-length limit: more than 1048576 bases"},
+		{name: "zeros.fq.gz", content: gzipBytes(make([]byte, 4<<20)), code: exitBadInput, stderr: ":1: not FASTA or FASTQ"},
 		{name: "dups.fq", content: good + good, code: 0, qc: map[string]bool{`"repeated": 20`: true}},
 		{name: "latin1.fq", content: strings.Replace(good, "@", "@r\xe9ad\xff ", 1), code: 0},
 		{name: "nodir", dir: true, code: exitBadInput, stderr: "directory"},
@@ -97,6 +100,32 @@ func TestBadInputTable(t *testing.T) {
 	}
 }
 
+// gzipBytes compresses data with gzip.
+func gzipBytes(data []byte) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	zw.Close()
+	return b.String()
+}
+
+// TestMaxReadLength: --max-read-length lowers (or raises) the longest read
+// accepted; a longer one is bad input naming file, line and record.
+func TestMaxReadLength(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "reads.fq")
+	if err := os.WriteFile(in, []byte(realReads(t, 3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := zonula(t, "", "run", in, "--max-read-length", "1000", "-o", filepath.Join(dir, "out"), "--format", "none", "-q")
+	if code != exitBadInput || !strings.Contains(errs, in+":2: record 1 (") || !strings.Contains(errs, "the limit is 1000 bases; zonula's --max-read-length raises it") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if code, _, errs := zonula(t, "", "run", in, "--max-read-length", "0", "-o", filepath.Join(dir, "out"), "-q"); code != exitUsage {
+		t.Errorf("--max-read-length 0: exit %d, %q", code, errs)
+	}
+}
+
 // iupac puts two ambiguity codes at the start of the first read's sequence.
 func iupac(fastq string) string {
 	lines := strings.SplitN(fastq, "\n", 3)
@@ -115,5 +144,19 @@ func TestRunReadsUnalignedBAM(t *testing.T) {
 	want := strings.Count(string(fastq), "\n+\n")
 	if !strings.Contains(string(b), fmt.Sprintf(`"input_reads": %d,`, want)) {
 		t.Errorf("qc.json does not count the BAM's %d reads:\n%.300s", want, b)
+	}
+}
+
+// TestLongSampleNameFailsAtOnce: a sample name too long for the output file
+// names is a usage error before the database is even loaded (it used to
+// fail on the MultiQC file after classification).
+func TestLongSampleNameFailsAtOnce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs := zonula(t, "", "run", demoReads, "--sample", strings.Repeat("S", 240), "-o", out, "--format", "none", "-q")
+	if code != exitUsage || !strings.Contains(errs, "sample name of 240 characters: at most 200") {
+		t.Errorf("exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was created", out)
 	}
 }

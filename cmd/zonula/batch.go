@@ -122,7 +122,7 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 		Sheet: sheet, OutDir: o.out, Jobs: o.jobs, Threads: o.threads, Force: o.force,
 		Run: pipeline.Config{
 			DB: db, DBName: dbName, BIOMFormat: o.report.biom,
-			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate,
+			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength,
 			Classify: classify.DefaultOptions(),
 			HTML:     html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit,
 			Reference: ref,
@@ -150,6 +150,13 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 		jobs, each := pipeline.BatchShares(o.threads, o.jobs, len(sheet.Samples))
 		fmt.Fprintf(stderr, "zonula: batch of %d samples from %s into %s, %d at a time with %d thread(s) each\n",
 			len(sheet.Samples), sheetPath, o.out, jobs, each)
+		var reads []string
+		for _, s := range sheet.Samples {
+			reads = append(reads, s.Reads...)
+		}
+		if w := pipeline.SpaceWarning(o.out, reads, len(sheet.Samples)); w != "" {
+			fmt.Fprintf(stderr, "zonula: warning: %s\n", w)
+		}
 	}
 	start := time.Now()
 	res, err := pipeline.Batch(ctx, cfg, &batchLog{w: stderr, quiet: o.quiet})

@@ -239,7 +239,7 @@ func TestBatchInterruptAndResume(t *testing.T) {
 		entries, _ := os.ReadDir(sdir)
 		_, err := os.Stat(filepath.Join(sdir, "run.json"))
 		switch {
-		case err == nil && len(entries) == 9: // 7 outputs and the 2 MultiQC files
+		case err == nil && len(entries) == 10: // 7 outputs, the 2 MultiQC files and the manifest
 			complete++
 		case len(entries) != 0:
 			var names []string

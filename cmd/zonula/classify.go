@@ -72,7 +72,7 @@ func runClassify(ctx context.Context, o classifyOptions, inputs []string, _, std
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: o.stdin, DB: db, Threads: o.threads,
-		QC: qopts, Primers: primers, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
+		QC: qopts, Primers: primers, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength, Classify: classify.DefaultOptions(),
 	}
 	start := time.Now()
 	res, err := pipeline.Classify(ctx, cfg, o.out, newProgress(stderr, o.quiet))

@@ -33,7 +33,7 @@ func TestDBBuildEveryFormat(t *testing.T) {
 			t.Errorf("%v: exit %d: %s", args, code, stderr)
 			continue
 		}
-		for _, want := range []string{"sequences\t4\n", "input_sequences\t" + c.inputs + "\n", "built\t2026-01-02\n", "format\t2\n"} {
+		for _, want := range []string{"sequences\t4\n", "input_sequences\t" + c.inputs + "\n", "built\t2026-01-02\n", "format\t3\n"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("%s %s: output lacks %q:\n%s", c.format, c.fasta, want, stdout)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,5 +63,30 @@ func TestDBDirDefaults(t *testing.T) {
 	}
 	if d, _ := dbDir(flag); d != flag {
 		t.Errorf("flag: %s", d)
+	}
+}
+
+// TestDBInfoEditedHeader: the checksum of a database file covers its header,
+// so a file whose genus identity floors were edited fails with exit 4, and
+// runs record that checksum.
+func TestDBInfoEditedHeader(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tiny.zdb")
+	if code, _, stderr := zonula(t, "", "db", "build", "--format", "sintax", filepath.Join(refdbFixtures, "sintax.fa.zst"), "-o", db); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	code, stdout, _ := zonula(t, "", "db", "info", db)
+	if code != 0 || !strings.Contains(stdout, "format\t3\n") || !strings.Contains(stdout, "checksum\tcovers the header and the sequences\n") {
+		t.Fatalf("db info: exit %d\n%s", code, stdout)
+	}
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := filepath.Join(dir, "edited.zdb")
+	os.WriteFile(edited, []byte(strings.Replace(string(data), `"name":"`, `"name":"edited `, 1)), 0o644)
+	code, _, stderr := zonula(t, "", "db", "info", edited)
+	if code != exitDatabase || !strings.Contains(stderr, "checksum of its header and sequences") {
+		t.Errorf("edited header: exit %d, %q; want %d", code, stderr, exitDatabase)
 	}
 }

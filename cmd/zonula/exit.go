@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/zonula/zonula/pipeline"
 	"github.com/zonula/zonula/taxonomy/refdb"
@@ -56,10 +57,10 @@ func (e *databaseError) Error() string { return e.err.Error() }
 func (e *databaseError) Unwrap() error { return e.err }
 
 // run executes the command line and returns the exit code. It is main
-// without the process: tests call it directly.
+// without the process: tests call it directly. Cancelling ctx (main does on
+// SIGINT, SIGTERM or SIGHUP) stops the command, which leaves no partial
+// outputs and returns exit status 130.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	root := newRootCommand(stdin)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -69,11 +70,58 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	code := exitCode(err)
+	if code == exitInterrupted {
+		fmt.Fprintln(stderr, "zonula: interrupted")
+		return code
+	}
 	fmt.Fprintf(stderr, "zonula: %v\n", err)
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'zonula --help' or 'zonula COMMAND --help' for usage.")
 	}
 	return code
+}
+
+// interruptGrace is how long a command may take to stop after the first
+// interrupt before the process exits anyway. Reads waiting for input stop
+// at once (pipeline's reader gives up on the context); a step that does not
+// check the context (rendering a PDF, building an index) may hold a command
+// longer, and is cut short: its staging directory is then left, and removed
+// by the next command writing into the directory.
+const interruptGrace = time.Second
+
+// interruptible returns a context cancelled by SIGINT, SIGTERM or SIGHUP
+// (all three mean "stop": a closed terminal too). The command then has
+// interruptGrace to stop and clean up; a second signal, or the grace
+// running out, ends the process at once with exit status 130. stop releases
+// the signals.
+func interruptible(parent context.Context, stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		timer := time.NewTimer(interruptGrace)
+		defer timer.Stop()
+		select {
+		case <-sigs:
+		case <-timer.C:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(stderr, "zonula: interrupted; stopping now (a staging directory left behind goes with the next run into the directory)")
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
 }
 
 // inputProblem is implemented by every error that names a user's input
@@ -99,7 +147,7 @@ func exitCode(err error) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, pipeline.ErrSampleName):
 		return exitUsage
 	case errors.As(err, &be):
 		return exitPartial

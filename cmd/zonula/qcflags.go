@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/zonula/zonula/pipeline/qc"
+	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/report"
 )
 
@@ -24,6 +25,7 @@ type qcFlags struct {
 	noPrimerTrim, noPrimerSearch  bool
 	requirePrimers, noMultiQC     bool
 	errorRate                     float64 // for reads without qualities; 0 estimates it
+	maxReadLength                 int     // longest read accepted at all (bounds memory)
 }
 
 func (q *qcFlags) register(f *pflag.FlagSet) {
@@ -41,6 +43,7 @@ func (q *qcFlags) register(f *pflag.FlagSet) {
 	f.BoolVar(&q.noPrimerSearch, "no-primer-search", false, "do not search for primers at all (reads are oriented by the classifier)")
 	f.BoolVar(&q.requirePrimers, "require-primers", false, "filter reads in which no primer was found (reason no_primers)")
 	f.Float64Var(&q.errorRate, "error-rate", 0, "error rate of reads without qualities (FASTA), up to 0.25; 0 estimates it from the sample's first reads")
+	f.IntVar(&q.maxReadLength, "max-read-length", seqio.DefaultMaxReadLength, "longest read (and, plus 64 KiB, longest input line) accepted at all, in bases; a longer one stops the run as bad input, which keeps memory bounded (raise it for long-read amplicons beyond 1 Mbp)")
 	f.BoolVar(&q.noMultiQC, "no-multiqc", false, "do not write the MultiQC files SAMPLE.zonula_general_mqc.json and SAMPLE.zonula_lengths_mqc.json")
 }
 
@@ -59,6 +62,9 @@ func (q *qcFlags) check() error {
 	}
 	if q.errorRate < 0 || q.errorRate > 0.25 || math.IsNaN(q.errorRate) {
 		return usagef("--error-rate %v: want 0 to 0.25", q.errorRate)
+	}
+	if q.maxReadLength < 1 || q.maxReadLength > 1<<30 {
+		return usagef("--max-read-length %d: want 1 to %d bases", q.maxReadLength, 1<<30)
 	}
 	if q.minEntropy > 6 {
 		return usagef("--min-entropy %v: want 0 to 6 bits", q.minEntropy)
@@ -124,6 +130,9 @@ func (q *qcFlags) args() ([]string, error) {
 		"--max-homopolymer", strconv.Itoa(q.maxHomopolymer),
 		"--primer-mismatches", strconv.Itoa(q.primerMismatches),
 		"--error-rate", strconv.FormatFloat(q.errorRate, 'g', -1, 64)}
+	if q.maxReadLength != seqio.DefaultMaxReadLength {
+		a = append(a, "--max-read-length", strconv.Itoa(q.maxReadLength))
+	}
 	if q.primers != "" {
 		p, err := filepath.Abs(q.primers)
 		if err != nil {

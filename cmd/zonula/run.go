@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -91,6 +92,10 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	if err := o.qc.check(); err != nil {
 		return err
 	}
+	// What could fail once the reads are classified fails now.
+	if err := pipeline.CheckRunSampleName(cmp.Or(o.sample, pipeline.SampleName(inputs[0]))); err != nil {
+		return err
+	}
 	for _, in := range inputs {
 		if in == "-" {
 			continue
@@ -122,7 +127,7 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: o.stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
-		Threads: o.threads, BIOMFormat: o.report.biom, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, Classify: classify.DefaultOptions(),
+		Threads: o.threads, BIOMFormat: o.report.biom, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength, Classify: classify.DefaultOptions(),
 		Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
 		Options: slices.Concat([]report.Option{
 			{Name: "biom-format", Value: o.report.biom.String()},
@@ -140,6 +145,9 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	prog := newProgress(stderr, o.quiet)
 	if c, ok := prog.(interface{ Close() }); ok {
 		defer c.Close() // also on an error, which leaves the bar unfinished
+	}
+	if w := pipeline.SpaceWarning(o.out, inputs, 1); w != "" && !o.quiet {
+		fmt.Fprintf(stderr, "zonula: warning: %s\n", w)
 	}
 	start := time.Now()
 	res, err := pipeline.Run(ctx, cfg, prog)

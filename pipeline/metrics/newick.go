@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/zonula/zonula/pipeline/safefile"
 )
 
 // Tree is a rooted phylogenetic tree read from Newick, for Faith's PD and
@@ -80,14 +82,17 @@ func (e *NewickError) Unwrap() error { return e.Err }
 const maxNewickBytes = 256 << 20
 
 // ReadNewick reads one Newick tree from r; name labels errors. See
-// ParseNewick for the accepted syntax.
+// ParseNewick for the accepted syntax. A tree holds no NUL byte and at most
+// maxNewickBytes: binary data or an endless stream (/dev/zero) fails at
+// once, with a *NewickError.
 func ReadNewick(r io.Reader, name string) (*Tree, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxNewickBytes+1))
-	if err != nil {
+	data, err := safefile.ReadBounded(r, safefile.Bounds{MaxBytes: maxNewickBytes, Text: true})
+	var be *safefile.BoundsError
+	switch {
+	case errors.As(err, &be):
+		return nil, &NewickError{File: name, Line: max(be.Line, 1), Column: 1, Err: err}
+	case err != nil:
 		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(data) > maxNewickBytes {
-		return nil, &NewickError{File: name, Line: 1, Column: 1, Err: fmt.Errorf("tree larger than %d bytes", maxNewickBytes)}
 	}
 	return ParseNewick(data, name)
 }

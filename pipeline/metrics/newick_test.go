@@ -1,7 +1,9 @@
 package metrics
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -131,4 +133,14 @@ func FuzzParseNewick(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadNewickBinary: binary data, such as /dev/zero, fails at its first
+// block with the file named.
+func TestReadNewickBinary(t *testing.T) {
+	_, err := ReadNewick(io.MultiReader(strings.NewReader("((A:1,B:2):1,\n"), bytes.NewReader(make([]byte, 1<<20))), "tree.nwk")
+	var ne *NewickError
+	if !errors.As(err, &ne) || ne.File != "tree.nwk" || ne.Line != 2 || !strings.Contains(err.Error(), "binary data") {
+		t.Errorf("binary tree: %v", err)
+	}
 }

@@ -1,6 +1,11 @@
-// Package safefile writes output files atomically: a temporary file in the
-// target directory, renamed over the target only once complete, so a reader
-// never sees a half-written output and a failed write leaves nothing behind.
+// Package safefile is how zonula touches the file system safely: output
+// files written atomically (a temporary file renamed over the target only
+// once complete), a command's outputs committed as one set (Stage: the
+// complete old set or the complete new one, never a mix), one writer per
+// output directory (LockDir), and untrusted inputs read within bounds
+// (ReadBounded), so that a reader never sees a half-written output, a
+// failed or killed command leaves nothing it did not finish, and a hostile
+// file cannot fill memory.
 package safefile
 
 import (
@@ -18,6 +23,7 @@ import (
 // left as it was.
 func Write(path string, fn func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
+	crashpoint("create")
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -28,23 +34,34 @@ func Write(path string, fn func(w io.Writer) error) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
+	bw := bufio.NewWriterSize(crashWriter{f}, 1<<16)
 	if err = fn(bw); err != nil {
 		return err
 	}
 	if err = bw.Flush(); err != nil {
 		return err
 	}
+	crashpoint("chmod")
 	if err = f.Chmod(0o644); err != nil {
 		return err
 	}
+	crashpoint("fsync")
 	if err = f.Sync(); err != nil {
 		return err
 	}
 	if err = f.Close(); err != nil {
 		return err
 	}
+	crashpoint("rename")
 	return os.Rename(f.Name(), path)
+}
+
+// crashWriter marks every write to an output file as a crash point.
+type crashWriter struct{ w io.Writer }
+
+func (c crashWriter) Write(p []byte) (int, error) {
+	crashpoint("write")
+	return c.w.Write(p)
 }
 
 // WriteFile is Write for data already in memory.

@@ -20,10 +20,13 @@ const (
 	bamFlagSupplementary = 0x800
 )
 
-// Limits that keep a corrupt BAM from asking for absurd allocations.
+// Limits that keep a corrupt BAM from asking for absurd allocations: a
+// record may hold its read (bases packed two to a byte, and qualities) and
+// up to bamTagRoom bytes of name, CIGAR and tags (a nanopore move table of
+// a megabase read is under 2 MB).
 const (
-	maxBAMRecord = 1 << 28 // 256 MiB: a 100 Mbp read with qualities still fits
-	maxBAMRefs   = 1 << 24
+	bamTagRoom = 8 << 20
+	maxBAMRefs = 1 << 24
 )
 
 // BAMReader reads unaligned (or aligned) BAM records as Records, the way
@@ -53,6 +56,17 @@ type BAMReader struct {
 	hdr  string
 	// release frees the decompressor NewBAMReader made; nil otherwise.
 	release func() error
+	maxRead int // longest read in bases (SetMaxReadLength)
+}
+
+// SetMaxReadLength sets the longest read, in bases, the reader accepts
+// (n ≤ 0 keeps DefaultMaxReadLength). A longer read, or a record larger
+// than such a read and 8 MiB of name and tags, stops the scan with a
+// *ParseError wrapping ErrReadTooLong.
+func (b *BAMReader) SetMaxReadLength(n int) {
+	if n > 0 {
+		b.maxRead = n
+	}
 }
 
 // NewBAMReader returns a BAMReader of r, a BAM file as stored (BGZF, i.e.
@@ -96,7 +110,7 @@ func newBAMReader(r io.Reader, name string) *BAMReader {
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<20)
 	}
-	b := &BAMReader{r: br, name: name}
+	b := &BAMReader{r: br, name: name, maxRead: DefaultMaxReadLength}
 	b.readHeader()
 	return b
 }
@@ -115,6 +129,8 @@ func (b *BAMReader) fail(err error, detail string) {
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		err = fmt.Errorf("%w: %w", ErrBadBAM, ErrTruncated)
+	case errors.Is(err, ErrReadTooLong), errors.Is(err, ErrBomb):
+		// not malformed: too much of it
 	case !errors.Is(err, ErrBadBAM):
 		err = fmt.Errorf("%w: %w", ErrBadBAM, err)
 	}
@@ -263,8 +279,12 @@ func (b *BAMReader) readRecord() (flag uint16, ok bool) {
 		b.fail(err, "reading the record length")
 		return 0, false
 	}
-	if size < 32 || size > maxBAMRecord {
+	if size < 32 {
 		b.fail(ErrBadBAM, fmt.Sprintf("bad record length %d", size))
+		return 0, false
+	}
+	if int64(size) > 2*int64(b.maxRead)+bamTagRoom {
+		b.fail(ErrReadTooLong, fmt.Sprintf("a record of %d bytes; %s", size, limitDetail(b.maxRead)))
 		return 0, false
 	}
 	p, err := b.readFull(int(size))
@@ -283,6 +303,10 @@ func (b *BAMReader) readRecord() (flag uint16, ok bool) {
 	}
 	if lSeq < 0 {
 		b.fail(ErrBadBAM, fmt.Sprintf("negative sequence length %d", lSeq))
+		return 0, false
+	}
+	if lSeq > b.maxRead {
+		b.fail(ErrReadTooLong, fmt.Sprintf("%d bases; %s", lSeq, limitDetail(b.maxRead)))
 		return 0, false
 	}
 	need := 32 + lName + 4*nCigar + (lSeq+1)/2 + lSeq

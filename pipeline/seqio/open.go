@@ -67,7 +67,9 @@ var (
 
 // NewReader returns a reader of r's decompressed content: gzip (every member
 // of a multi-member or bgzip file, decompressed in parallel), zstd, bzip2, or
-// r itself when it is not compressed. For BAM input (BGZF or uncompressed)
+// r itself when it is not compressed. Compressed input that inflates more
+// than MaxRatio times (after its first 4 MiB) fails with ErrBomb, and a
+// zstd frame may ask for at most a 128 MiB window. For BAM input (BGZF or uncompressed)
 // it returns a reader that NewRecordReader decodes as records and that, read
 // directly, fails with ErrBAM.
 //
@@ -75,10 +77,14 @@ var (
 // it stops the gzip and zstd decoders' goroutines and frees their buffers. It
 // does not close r. Reading after Close fails.
 func NewReader(r io.Reader) (io.ReadCloser, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
+	raw := &countingReader{r: r}
+	br := bufio.NewReaderSize(raw, 1<<16)
 	head, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
+	}
+	guard := func(dec io.Reader, format string) io.Reader {
+		return &ratioGuard{r: dec, in: raw, format: format}
 	}
 	switch {
 	case bytes.HasPrefix(head, magicGzip):
@@ -86,19 +92,19 @@ func NewReader(r io.Reader) (io.ReadCloser, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
-		inner := bufio.NewReaderSize(&streamErrors{gz, "gzip"}, 1<<16)
+		inner := bufio.NewReaderSize(guard(&streamErrors{gz, "gzip"}, "gzip"), 1<<16)
 		if h, _ := inner.Peek(4); bytes.Equal(h, magicBAM) {
 			return &bamStream{r: inner, release: gz.Close}, nil
 		}
 		return &decoded{Reader: inner, release: gz.Close}, nil
 	case bytes.HasPrefix(head, magicZstd):
-		zr, err := zstd.NewReader(br)
+		zr, err := zstd.NewReader(br, zstd.WithDecoderMaxWindow(1<<27))
 		if err != nil {
 			return nil, fmt.Errorf("zstd: %w", err)
 		}
-		return &decoded{Reader: &streamErrors{zr, "zstd"}, release: func() error { zr.Close(); return nil }}, nil
+		return &decoded{Reader: guard(&streamErrors{zr, "zstd"}, "zstd"), release: func() error { zr.Close(); return nil }}, nil
 	case bytes.HasPrefix(head, magicBzip2):
-		return &decoded{Reader: bzip2.NewReader(br)}, nil
+		return &decoded{Reader: guard(bzip2.NewReader(br), "bzip2")}, nil
 	case bytes.Equal(head, magicBAM):
 		return &bamStream{r: br}, nil
 	}

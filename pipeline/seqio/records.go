@@ -11,6 +11,9 @@ type RecordReader interface {
 	Scan() bool
 	Record() *Record
 	Err() error
+	// SetMaxReadLength sets the longest read accepted, in bases (≤ 0:
+	// DefaultMaxReadLength); call it before the first Scan.
+	SetMaxReadLength(n int)
 }
 
 var (

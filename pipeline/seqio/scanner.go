@@ -109,11 +109,24 @@ type Scanner struct {
 	pendLn  int
 	err     error
 	done    bool
+	maxRead int // longest read in bases; lines may be lineSlack longer
 }
 
-// NewScanner returns a Scanner reading r; name is used in errors.
+// NewScanner returns a Scanner reading r; name is used in errors. It
+// accepts reads of up to DefaultMaxReadLength bases (see SetMaxReadLength).
 func NewScanner(r io.Reader, name string) *Scanner {
-	return &Scanner{r: bufio.NewReaderSize(r, 1<<20), name: name}
+	return &Scanner{r: bufio.NewReaderSize(r, 1<<20), name: name, maxRead: DefaultMaxReadLength}
+}
+
+// SetMaxReadLength sets the longest read, in bases, the Scanner accepts;
+// n ≤ 0 keeps DefaultMaxReadLength. A longer read, or a line longer than n
+// plus 64 KiB (room for a header), stops the scan with a *ParseError
+// wrapping ErrReadTooLong or ErrLineTooLong, so memory stays bounded by n
+// whatever the input. Call it before the first Scan.
+func (s *Scanner) SetMaxReadLength(n int) {
+	if n > 0 {
+		s.maxRead = n
+	}
 }
 
 // Format returns the detected format (Unknown before the first Scan).
@@ -141,6 +154,14 @@ func (s *Scanner) readLine() (line []byte, ok bool) {
 	s.buf = s.buf[:0]
 	for {
 		chunk, err := s.r.ReadSlice('\n')
+		if len(s.buf)+len(chunk) > s.maxRead+lineSlack {
+			first := chunk[0] // the line is long, so not empty
+			if len(s.buf) > 0 {
+				first = s.buf[0]
+			}
+			s.lineTooLong(first)
+			return nil, false
+		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			s.buf = append(s.buf, chunk...)
 			continue
@@ -167,6 +188,17 @@ func (s *Scanner) readLine() (line []byte, ok bool) {
 		}
 		return chunk[:n], true
 	}
+}
+
+// lineTooLong fails the scan at the line being read, whose first byte is
+// first: as not FASTA or FASTQ when it is the first line and does not look
+// like a header, else as ErrLineTooLong.
+func (s *Scanner) lineTooLong(first byte) {
+	if s.nrec == 0 && s.format == Unknown && first != '@' && first != '>' {
+		s.fail(s.line+1, "", ErrNotSequence, "")
+		return
+	}
+	s.fail(s.line+1, s.rec.ID, ErrLineTooLong, fmt.Sprintf("more than %d bytes; %s", s.maxRead+lineSlack, limitDetail(s.maxRead)))
 }
 
 // nextNonBlank skips empty lines.
@@ -337,6 +369,9 @@ func (s *Scanner) appendBases(line []byte) bool {
 		}
 	}
 	s.rec.Seq = seq[:n+j]
+	if len(s.rec.Seq) > s.maxRead {
+		return s.fail(s.line, s.rec.ID, ErrReadTooLong, fmt.Sprintf("more than %d bases; %s", s.maxRead, limitDetail(s.maxRead)))
+	}
 	return true
 }
 

@@ -18,8 +18,8 @@ const maxZipMembers = 10000
 // qzaMember returns the uncompressed bytes of the single member whose path
 // is "<uuid>/data/<file>" in a QIIME 2 artifact. Member names that are
 // absolute or climb out of the archive ("../x", "/x", "C:x") are refused,
-// as are members larger than limit (by their header or in fact) and
-// members whose CRC-32 does not match. ok is false when no such member
+// as are members larger than limit or than inflateLimit allows (by their
+// header or in fact) and members whose CRC-32 does not match. ok is false when no such member
 // exists.
 func qzaMember(name string, data []byte, file string, limit int64) (_ []byte, ok bool, _ error) {
 	fail := func(where string, err error) error {
@@ -51,8 +51,9 @@ func qzaMember(name string, data []byte, file string, limit int64) (_ []byte, ok
 	if found == nil {
 		return nil, false, nil
 	}
+	limit = inflateLimit(int64(min(found.CompressedSize64, 1<<62)), limit)
 	if found.UncompressedSize64 > uint64(limit) {
-		return nil, false, fail("member "+found.Name, fmt.Errorf("%d bytes uncompressed, more than the %d-byte limit", found.UncompressedSize64, limit))
+		return nil, false, fail("member "+found.Name, fmt.Errorf("%d bytes uncompressed, more than the %d-byte limit (at most %d times its compressed size)", found.UncompressedSize64, limit, MaxInflation))
 	}
 	rc, err := found.Open()
 	if err != nil {

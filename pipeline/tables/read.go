@@ -5,8 +5,6 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -75,10 +73,13 @@ type ReadOptions struct {
 // BIOM and .qza, the record): unreadable or unknown formats, ragged rows,
 // negative, non-finite or non-numeric counts, duplicate sample or feature
 // ids, samples whose counts are all zero, a table with no samples, and
-// lineages that do not parse. A file that cannot be opened gives the
-// *fs.PathError of os.ReadFile.
+// lineages that do not parse; and files that break the limits of
+// limits.go: larger than o.MaxMember, a gzip file inflating more than
+// MaxInflation times, a text table with a NUL byte or a line longer than
+// MaxTableLine. A file that cannot be opened gives the *fs.PathError of
+// os.Open.
 func ReadTables(path string, o ReadOptions) ([]*Profile, error) {
-	data, err := os.ReadFile(path)
+	data, err := readTableFile(path, o.maxMember())
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +125,7 @@ func ReadAll(paths []string, o ReadOptions) ([]*Profile, error) {
 func Decode(name string, data []byte, o ReadOptions, tax map[string]taxonomy.Lineage) ([]*Profile, error) {
 	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
 		var err error
-		if data, err = gunzip(name, data, o.maxMember()); err != nil {
+		if data, err = gunzip(name, data, inflateLimit(int64(len(data)), o.maxMember())); err != nil {
 			return nil, err
 		}
 	}
@@ -182,20 +183,13 @@ func Decode(name string, data []byte, o ReadOptions, tax map[string]taxonomy.Lin
 }
 
 // gunzip decompresses a gzip file (all members), refusing more than limit
-// bytes of output.
+// bytes of output and text that breaks the limits of readBoundedTable.
 func gunzip(name string, data []byte, limit int64) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, &ParseError{File: name, Where: "gzip", Err: err}
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
-	if err != nil {
-		return nil, &ParseError{File: name, Where: "gzip", Err: fmt.Errorf("%w (truncated or damaged file?)", err)}
-	}
-	if int64(len(out)) > limit {
-		return nil, &ParseError{File: name, Where: "gzip", Err: fmt.Errorf("decompresses to more than %d bytes", limit)}
-	}
-	return out, nil
+	return readBoundedTable(name, zr, limit, "gzip")
 }
 
 func (o ReadOptions) maxMember() int64 {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/zonula/zonula/taxonomy"
@@ -19,7 +18,10 @@ import (
 // Lineages are parsed with taxonomy.ParseLineage. Errors are *ParseError
 // values naming the line.
 func ReadTaxonomy(p string, maxMember int64) (map[string]taxonomy.Lineage, error) {
-	data, err := os.ReadFile(p)
+	if maxMember <= 0 {
+		maxMember = DefaultMaxMember
+	}
+	data, err := readTableFile(p, maxMember)
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -38,16 +40,20 @@ type Block struct {
 	Compressed int `json:"zsize"` // bytes of its zstd frame in the file
 }
 
-// Write stores refs with header h as a database file (format 2) and returns
+// Write stores refs with header h as a database file (format 3) and returns
 // the header as written: one line
 // "zonula-db <json header>\n", then the payload as a run of zstd frames, one
 // per Block listed in the header. The payload is one line per reference,
 // "id<TAB>lineage<TAB>sequence\n", lineage as taxonomy.Lineage.String writes
 // it, cut into blocks of whole lines of about 4 MiB that are compressed in
 // parallel and read back in parallel. The header's SHA256 is the SHA-256 of
-// everything after the header line (the compressed frames), so
-// "tail -n +2 DB | sha256sum" prints it; hashing the compressed bytes is ten
-// times less work on load than hashing the sequences.
+// the whole file with the header's own "sha256" value empty: the header line
+// as written but with "sha256":"" in place of the checksum, then the
+// compressed frames. It covers the header (the genus cohesion that sets
+// identity floors, the counts, the names) as well as the sequences, so an
+// edited header fails Read like an edited sequence; hashing the compressed
+// bytes is ten times less work on load than hashing the sequences. (Format
+// 2 hashed the frames only: "tail -n +2 DB | sha256sum".)
 // h.Format, Sequences, Bases, Genera, Blocks and SHA256 are filled in by
 // Write; the output depends only on h and refs.
 func Write(w io.Writer, h Header, refs []Reference) (Header, error) {
@@ -111,17 +117,23 @@ func Write(w io.Writer, h Header, refs []Reference) (Header, error) {
 	h.Sequences = len(refs)
 	h.Bases = bases
 	h.Genera = len(genera)
+	h.Compression = "zstd"
+	h.SHA256 = ""
+	blank, err := headerLine(h)
+	if err != nil {
+		return h, err
+	}
 	sum := sha256.New()
+	sum.Write(blank)
 	for _, c := range compressed {
 		sum.Write(c)
 	}
 	h.SHA256 = hex.EncodeToString(sum.Sum(nil))
-	h.Compression = "zstd"
-	hj, err := json.Marshal(h)
+	line, err := headerLine(h)
 	if err != nil {
 		return h, err
 	}
-	if _, err := fmt.Fprintf(w, "%s %s\n", magic, hj); err != nil {
+	if _, err := w.Write(line); err != nil {
 		return h, err
 	}
 	for _, c := range compressed {
@@ -132,53 +144,131 @@ func Write(w io.Writer, h Header, refs []Reference) (Header, error) {
 	return h, nil
 }
 
-// ReadHeader reads only the header of a database file.
-func ReadHeader(r io.Reader) (Header, error) {
-	br := bufio.NewReader(r)
-	return readHeader(br)
-}
-
-func readHeader(br *bufio.Reader) (Header, error) {
-	var h Header
-	line, err := br.ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return h, err
-	}
-	rest, ok := strings.CutPrefix(line, magic+" ")
-	if !ok {
-		return h, fmt.Errorf("%w: not a zonula database (no %q header)", ErrCorrupt, magic)
-	}
-	if err := json.Unmarshal([]byte(rest), &h); err != nil {
-		return h, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
-	}
-	if h.Format != FormatVersion && h.Format != 1 {
-		return h, fmt.Errorf("%w: format version %d, this zonula reads 1 and %d (rebuild it with 'zonula db build')", ErrCorrupt, h.Format, FormatVersion)
-	}
-	return h, nil
-}
-
-// Read loads a database file and checks its payload against the header's
-// checksum and counts: format 2 block by block, decompressing, hashing and
-// parsing blocks on every core; format 1 (one zstd stream, SHA-256 of the
-// whole payload) as it was written.
-func Read(r io.Reader) (*DB, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	h, err := readHeader(br)
+// headerLine is the first line of a database file with header h.
+func headerLine(h Header) ([]byte, error) {
+	hj, err := json.Marshal(h)
 	if err != nil {
 		return nil, err
 	}
-	if h.Format == 1 {
-		return readV1(br, h)
+	return []byte(magic + " " + string(hj) + "\n"), nil
+}
+
+// sumField is how the header's checksum appears in its JSON.
+var sumField = []byte(`"sha256":"`)
+
+// blankSum returns a header line with the value of its "sha256" field
+// removed ("sha256":""), as format 3 hashes it; ok is false when the line
+// has no such field holding 64 hex digits.
+func blankSum(line []byte) (blank []byte, ok bool) {
+	i := bytes.Index(line, sumField)
+	if i < 0 {
+		return line, false
 	}
+	v := i + len(sumField)
+	if len(line) < v+65 || line[v+64] != '"' {
+		return line, false
+	}
+	if _, err := hex.DecodeString(string(line[v : v+64])); err != nil {
+		return line, false
+	}
+	return slices.Concat(line[:v], line[v+64:]), true
+}
+
+// ReadHeader reads only the header of a database file.
+func ReadHeader(r io.Reader) (Header, error) {
+	br := bufio.NewReader(r)
+	h, _, err := readHeader(br)
+	return h, err
+}
+
+// maxHeaderLine bounds the header line (a SILVA-sized database's, with
+// its genus cohesion table, is under a megabyte).
+const maxHeaderLine = 16 << 20
+
+// readHeader parses the header line and returns it with the line as read.
+func readHeader(br *bufio.Reader) (Header, []byte, error) {
+	var h Header
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > maxHeaderLine || len(line) >= len(magic) && !strings.HasPrefix(string(line[:len(magic)]), magic) {
+			return h, nil, fmt.Errorf("%w: not a zonula database (no %q header line of at most %d MiB)", ErrCorrupt, magic, maxHeaderLine>>20)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return h, nil, err
+		}
+		break
+	}
+	rest, ok := strings.CutPrefix(string(line), magic+" ")
+	if !ok {
+		return h, nil, fmt.Errorf("%w: not a zonula database (no %q header)", ErrCorrupt, magic)
+	}
+	if err := json.Unmarshal([]byte(rest), &h); err != nil {
+		return h, nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
+	}
+	if h.Format < 1 || h.Format > FormatVersion {
+		return h, nil, fmt.Errorf("%w: format version %d, this zonula reads 1 to %d (rebuild it with 'zonula db build')", ErrCorrupt, h.Format, FormatVersion)
+	}
+	return h, line, nil
+}
+
+// Read loads a database file and checks it against the header's checksum
+// and counts: formats 2 and 3 block by block, decompressing, hashing and
+// parsing blocks on every core; format 1 (one zstd stream, SHA-256 of the
+// whole payload) as it was written. Format 3's checksum covers the header
+// too (see Write); formats 1 and 2 cover the sequences only, so DB.SHA256,
+// the checksum over header and payload that provenance records, is
+// computed here for them.
+func Read(r io.Reader) (*DB, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	h, line, err := readHeader(br)
+	if err != nil {
+		return nil, err
+	}
+	blank, ok := blankSum(line)
+	if !ok && h.Format >= 3 {
+		return nil, fmt.Errorf("%w: header without a sha256 of 64 hex digits", ErrCorrupt)
+	}
+	whole := sha256.New() // the blanked header line, then the payload as stored
+	whole.Write(blank)
+	var db *DB
+	if h.Format == 1 {
+		db, err = readV1(br, h, whole)
+	} else {
+		db, err = readBlocks(br, h, whole)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.SHA256 = hex.EncodeToString(whole.Sum(nil))
+	return db, nil
+}
+
+// checkBlocks checks the header's block list against its sequence count.
+func checkBlocks(h Header) error {
 	total := 0
 	for i, b := range h.Blocks {
 		if b.Size <= 0 || b.Size > maxBlockSize || b.Compressed <= 0 || b.Compressed > maxBlockSize || b.Refs <= 0 {
-			return nil, fmt.Errorf("%w: block %d: sizes out of range", ErrCorrupt, i+1)
+			return fmt.Errorf("%w: block %d: sizes out of range", ErrCorrupt, i+1)
 		}
 		total += b.Refs
 	}
 	if total != h.Sequences {
-		return nil, fmt.Errorf("%w: blocks hold %d references, header says %d", ErrCorrupt, total, h.Sequences)
+		return fmt.Errorf("%w: blocks hold %d references, header says %d", ErrCorrupt, total, h.Sequences)
+	}
+	return nil
+}
+
+// readBlocks reads the payload of a format 2 or 3 file, adding its bytes
+// to whole, and checks the header's checksum: of whole (format 3) or of
+// the payload alone (format 2).
+func readBlocks(br *bufio.Reader, h Header, whole hash.Hash) (*DB, error) {
+	if err := checkBlocks(h); err != nil {
+		return nil, err
 	}
 	workers := runtime.GOMAXPROCS(0)
 	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(workers), zstd.WithDecoderMaxWindow(1<<26),
@@ -197,7 +287,8 @@ func Read(r io.Reader) (*DB, error) {
 	var sum string
 	g.Go(func() error {
 		defer close(jobs)
-		d := sha256.New()
+		payload := sha256.New()
+		d := io.MultiWriter(payload, whole)
 		for i, b := range h.Blocks {
 			buf := make([]byte, b.Compressed)
 			if _, err := io.ReadFull(br, buf); err != nil {
@@ -213,7 +304,11 @@ func Read(r io.Reader) (*DB, error) {
 		if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
 			return fmt.Errorf("%w: data after the last block", ErrCorrupt)
 		}
-		sum = hex.EncodeToString(d.Sum(nil))
+		if h.Format >= 3 {
+			sum = hex.EncodeToString(whole.Sum(nil))
+		} else {
+			sum = hex.EncodeToString(payload.Sum(nil))
+		}
 		return nil
 	})
 	for range workers {
@@ -240,18 +335,27 @@ func Read(r io.Reader) (*DB, error) {
 	if err := g.Wait(); err != nil {
 		if sum != "" && sum != h.SHA256 {
 			// A damaged frame usually fails to decode first: name the cause.
-			return nil, fmt.Errorf("%w: checksum %s, header says %s", ErrCorrupt, sum[:12], h.ShortID())
+			return nil, checksumError(h, sum)
 		}
 		return nil, err
 	}
 	if sum != h.SHA256 {
-		return nil, fmt.Errorf("%w: checksum %s, header says %s", ErrCorrupt, sum[:12], h.ShortID())
+		return nil, checksumError(h, sum)
 	}
 	refs := make([]Reference, 0, h.Sequences)
 	for _, p := range parts {
 		refs = append(refs, p...)
 	}
 	return &DB{Header: h, Refs: refs}, nil
+}
+
+// checksumError reports a file whose checksum is not its header's.
+func checksumError(h Header, sum string) error {
+	what := "its sequences"
+	if h.Format >= 3 {
+		what = "its header and sequences"
+	}
+	return fmt.Errorf("%w: checksum of %s %s, header says %s (the file was changed or damaged)", ErrCorrupt, what, sum[:12], h.ShortID())
 }
 
 // parsePayload fills refs from payload lines "id\tlineage\tseq\n"; refs has
@@ -291,9 +395,10 @@ func parsePayload(payload []byte, refs []Reference, cache map[string]taxonomy.Li
 	return nil
 }
 
-// readV1 reads a format-1 payload: one zstd stream, SHA-256 of the whole.
-func readV1(br *bufio.Reader, h Header) (*DB, error) {
-	dec, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<26))
+// readV1 reads a format-1 payload: one zstd stream, SHA-256 of the whole
+// uncompressed payload; the stream as stored is added to whole.
+func readV1(br *bufio.Reader, h Header, whole hash.Hash) (*DB, error) {
+	dec, err := zstd.NewReader(io.TeeReader(br, whole), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<26))
 	if err != nil {
 		return nil, err
 	}
@@ -302,9 +407,10 @@ func readV1(br *bufio.Reader, h Header) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: payload: %v", ErrCorrupt, err)
 	}
+	io.Copy(whole, br) // whatever the decoder left: the file as stored
 	sum := sha256.Sum256(payload)
 	if got := hex.EncodeToString(sum[:]); got != h.SHA256 {
-		return nil, fmt.Errorf("%w: checksum %s, header says %s", ErrCorrupt, got[:12], h.ShortID())
+		return nil, checksumError(h, got)
 	}
 	if c := bytes.Count(payload, []byte{'\n'}); c != h.Sequences {
 		return nil, fmt.Errorf("%w: %d references, header says %d", ErrCorrupt, c, h.Sequences)

@@ -4,9 +4,11 @@ import (
 	"github.com/zonula/zonula/taxonomy"
 )
 
-// FormatVersion is the version of the database file layout written by Write.
-// Version 1 (one zstd stream, SHA-256 of the whole payload) is still read.
-const FormatVersion = 2
+// FormatVersion is the version of the database file layout written by Write:
+// 3, whose checksum covers the header as well as the sequences. Version 2
+// (the same layout, checksum over the compressed sequences only) and 1 (one
+// zstd stream, SHA-256 of the uncompressed payload) are still read.
+const FormatVersion = 3
 
 // Reference is one reference sequence with its lineage.
 type Reference struct {
@@ -29,7 +31,7 @@ type Header struct {
 	Skipped     int     `json:"skipped,omitempty"` // input records left out (e.g. SILVA's eukaryotes)
 	Genera      int     `json:"genera"`            // distinct genus names
 	Bases       int64   `json:"bases"`
-	SHA256      string  `json:"sha256"` // format 2: of the blocks' digests (see Write); 1: of the payload
+	SHA256      string  `json:"sha256"` // format 3: of header and blocks (see Write); 2: of the blocks; 1: of the payload
 	Compression string  `json:"compression"`
 	Blocks      []Block `json:"blocks,omitempty"` // format 2
 	// GenusCohesion holds, per genus of two or more references, the lowest
@@ -43,6 +45,13 @@ type Header struct {
 type DB struct {
 	Header Header
 	Refs   []Reference
+	// SHA256 is the checksum of everything the classifier uses: the file
+	// with its header's own checksum value blanked (Write). For a format 3
+	// file it equals Header.SHA256, which Read has checked; for older
+	// formats, whose header checksum leaves the header out, Read computes
+	// it. Provenance records it, so databases that differ only in their
+	// headers (genus identity floors) are told apart.
+	SHA256 string
 }
 
 // ShortID returns the first 12 hex digits of the payload checksum, enough to

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 )
 
 // errUnsupported is wrapped by errors about HDF5 features this package does
@@ -16,6 +17,16 @@ var errUnsupported = errors.New("unsupported HDF5 feature")
 // may also not decode to more than about 1,100 times the file's size
 // (deflate's ratio is at most 1032:1; BIOM writes every chunk).
 const MaxDatasetBytes = 1 << 30
+
+// The datasets read from one file may decode to at most decodeFloor bytes
+// plus decodeRatio times the file's size in all: a BIOM table's counts and
+// indices decode to a few times their compressed size, while a gigabyte of
+// zeros fits in two megabytes of deflated chunks (a decompression bomb,
+// which would otherwise be allocated whole).
+const (
+	decodeFloor = 16 << 20
+	decodeRatio = 20
+)
 
 var signature = []byte("\x89HDF\r\n\x1a\n")
 
@@ -31,6 +42,7 @@ type File struct {
 	root          uint64
 	rootSymTable  [2]uint64 // b-tree, heap from the superblock's cache (v0/1)
 	hasRootCached bool
+	decoded       atomic.Int64 // bytes of datasets decoded so far (decodeRatio)
 }
 
 // Open parses the superblock of an HDF5 file held in data.

@@ -23,6 +23,10 @@ func (d *Dataset) raw() ([]byte, error) {
 		return nil, fmt.Errorf("%s: %d elements of %d bytes exceed the limit for this file (%d bytes)", d.path, n, es, limit)
 	}
 	total := n * es
+	budget := decodeFloor + decodeRatio*int64(len(d.f.data))
+	if used := d.f.decoded.Add(int64(total)); used > budget {
+		return nil, fmt.Errorf("%s: the datasets decode to more than %d MiB, %d times the file's size (a decompression bomb?)", d.path, budget>>20, decodeRatio)
+	}
 	r := d.f.bytesReader(d.layout)
 	switch v := r.u8(); v {
 	case 1, 2:

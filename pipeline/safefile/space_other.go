@@ -1,0 +1,5 @@
+//go:build !linux && !darwin
+
+package safefile
+
+func freeBytes(string) (int64, bool) { return 0, false }
