@@ -99,8 +99,10 @@ type ReportConfig struct {
 }
 
 // Report reads every table and writes each sample's outputs with
-// ReportProfile, then the findings table of all of them (findings.tsv,
-// writeFindingsTable) into cfg.OutDir. Samples must be uniquely named; with
+// ReportProfile; with several samples (each in cfg.OutDir/SAMPLE/), then
+// the findings table of all of them (findings.tsv, writeFindingsTable)
+// into cfg.OutDir. A single sample's findings are in its metrics.json, as
+// for zonula run: its directory holds one set. Samples must be uniquely named; with
 // several samples, names must also be usable as directory names
 // (CheckSampleName), and neither cfg.Sample nor cfg.OneSample may be set
 // (ErrSeveralSamples).
@@ -128,7 +130,7 @@ func Report(ctx context.Context, cfg ReportConfig) ([]*Result, error) {
 			cfg.Done(res, c.OutDir)
 		}
 	}
-	if len(done) > 0 {
+	if len(done) > 1 {
 		if _, err := safefile.WriteAll(cfg.OutDir, "", func(stage *safefile.Stage) error {
 			return stageFindingsTable(stage, done)
 		}); err != nil {
