@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 // qcFlags are the read-filter and primer flags that 'zonula run', 'zonula
@@ -24,6 +25,7 @@ type qcFlags struct {
 	noPrimerTrim, noPrimerSearch  bool
 	requirePrimers, noMultiQC     bool
 	errorRate                     float64 // for reads without qualities; 0 estimates it
+	minConfidence                 float64 // posterior a taxon needs to be called
 }
 
 func (q *qcFlags) register(f *pflag.FlagSet) {
@@ -41,6 +43,7 @@ func (q *qcFlags) register(f *pflag.FlagSet) {
 	f.BoolVar(&q.noPrimerSearch, "no-primer-search", false, "do not search for primers at all (reads are oriented by the classifier)")
 	f.BoolVar(&q.requirePrimers, "require-primers", false, "filter reads in which no primer was found (reason no_primers)")
 	f.Float64Var(&q.errorRate, "error-rate", 0, "error rate of reads without qualities (FASTA), up to 0.25; 0 estimates it from the sample's first reads")
+	f.Float64Var(&q.minConfidence, "min-confidence", classify.DefaultMinConfidence, "posterior probability a read's genus (or species) needs to be named; below it the read gets the common ancestor of the taxa needed to reach it (0.5 to 1)")
 	f.BoolVar(&q.noMultiQC, "no-multiqc", false, "do not write the MultiQC files SAMPLE.zonula_general_mqc.json and SAMPLE.zonula_lengths_mqc.json")
 }
 
@@ -59,6 +62,9 @@ func (q *qcFlags) check() error {
 	}
 	if q.errorRate < 0 || q.errorRate > 0.25 || math.IsNaN(q.errorRate) {
 		return usagef("--error-rate %v: want 0 to 0.25", q.errorRate)
+	}
+	if !(q.minConfidence >= 0.5 && q.minConfidence <= 1) {
+		return usagef("--min-confidence %v: want 0.5 to 1", q.minConfidence)
 	}
 	if q.minEntropy > 6 {
 		return usagef("--min-entropy %v: want 0 to 6 bits", q.minEntropy)
@@ -110,7 +116,15 @@ func (q *qcFlags) record() []report.Option {
 		{Name: "no-primer-search", Value: strconv.FormatBool(q.noPrimerSearch)},
 		{Name: "require-primers", Value: strconv.FormatBool(q.requirePrimers)},
 		{Name: "error-rate", Value: strconv.FormatFloat(q.errorRate, 'g', -1, 64)},
+		{Name: "min-confidence", Value: strconv.FormatFloat(q.minConfidence, 'g', -1, 64)},
 	}
+}
+
+// classifyOptions returns the classifier's options with --min-confidence.
+func (q *qcFlags) classifyOptions() classify.Options {
+	o := classify.DefaultOptions()
+	o.MinConfidence = q.minConfidence
+	return o
 }
 
 // args returns the flags as 'zonula run' arguments (for the workflow's
@@ -123,7 +137,8 @@ func (q *qcFlags) args() ([]string, error) {
 		"--min-entropy", strconv.FormatFloat(q.minEntropy, 'g', -1, 64),
 		"--max-homopolymer", strconv.Itoa(q.maxHomopolymer),
 		"--primer-mismatches", strconv.Itoa(q.primerMismatches),
-		"--error-rate", strconv.FormatFloat(q.errorRate, 'g', -1, 64)}
+		"--error-rate", strconv.FormatFloat(q.errorRate, 'g', -1, 64),
+		"--min-confidence", strconv.FormatFloat(q.minConfidence, 'g', -1, 64)}
 	if q.primers != "" {
 		p, err := filepath.Abs(q.primers)
 		if err != nil {

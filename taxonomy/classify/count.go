@@ -14,6 +14,7 @@ type candidate struct {
 	hits     uint32 // informative k-mers shared with the read
 	left     uint32 // of which in the read's left half
 	identity float64
+	edits    int32 // edit distance behind identity
 }
 
 func (c candidate) right() uint32 { return c.hits - c.left }

@@ -2,7 +2,9 @@ package classify
 
 import (
 	"maps"
+	"math"
 	"slices"
+	"strings"
 
 	"github.com/zonula/zonula/taxonomy"
 	"github.com/zonula/zonula/taxonomy/refdb"
@@ -75,12 +77,15 @@ func genusFloorsOf(refs []refdb.Reference, cohesion map[string]float64) map[stri
 	return floors
 }
 
-// floorErrorFactor scales the read's estimated error rate e before it is
-// subtracted from an identity floor: an alignment of a read to its own
-// source gene loses about e plus the alignment's own slack, and 1.2e kept
-// held-out recall highest for the same share of absent genera given one in
-// scripts/bench-classify.sh at 0.4 %, 3 % and 7.5 % error.
-const floorErrorFactor = 1.2
+// floorErrorFactor scales the read's error rate e before it is subtracted
+// from an identity floor: an alignment of a read to its own source gene
+// loses about e. It was 1.2, fitted on `zonula simulate` reads whose
+// qualities understate their errors by about a quarter; on reads whose
+// qualities match their errors (scripts/bench-community.sh), 1.2 gave
+// reads of genera absent from the database a genus 2–8 times as often as
+// 1.0 at Nanopore error (R9.4-like: 31 % against 3 % of a novel genus in
+// a healthy community) for no gain in recall.
+const floorErrorFactor = 1.0
 
 // GenusFloor returns the identity floor a read must reach, before the
 // error adjustment, to be assigned genus g: the Yarza floor when the
@@ -116,22 +121,80 @@ func (c *Classifier) floor(r taxonomy.Rank, lca taxonomy.Lineage) float64 {
 	return c.opts.Floors[r]
 }
 
-// minGenusMargin is the least lead, in identity, the best reference's genus
-// must have over every other genus for the read to be given a genus. On
-// held-out type strains at 0.4 % error (scripts/bench-classify.sh) a lead
-// below 0.0075 picked the wrong genus about a quarter of the time; at
-// Nanopore error rates the tie window is wider than this anyway.
-const minGenusMargin = 0.0075
+// Species calls. A read is named to a species only when it lies, beyond
+// what its errors explain, clearly nearer that species' genes than half
+// way to its nearest sister: with D the least distance (1 − identity)
+// between a gene of the species and one of another species of its genus
+// in the database (sisterDistance), the species floor is
+//
+//	1 − e − min(D/2, maxSpeciesSpread) + σ,  σ = √(e(1 − e)/m),
+//
+// σ the spread of a read's error count over m bases, and never below
+// Yarza's 98.7 % − e. The cap stands for sisters the database lacks:
+// reads whose own species was left out of the database
+// (scripts/bench-community.sh) lay 0.6–0.9 % beyond their errors from a
+// sister (Escherichia albertii from E. boydii, Citrobacter freundii from
+// C. braakii, Proteus mirabilis from P. penneri, whose nearest sister in
+// the database is further), and Yarza's floor alone named the wrong
+// species for a quarter of them. Where σ is as large as the cap (Nanopore
+// error) few or no reads are named to species: 16S cannot tell them apart
+// there, and a wrong species name costs more than a genus.
+func (c *Classifier) speciesFloor(l taxonomy.Lineage, e float64, m int) float64 {
+	if m <= 0 {
+		return 1
+	}
+	sigma := math.Sqrt(e * (1 - e) / float64(m))
+	return max(c.opts.Floors[taxonomy.Species]-floorErrorFactor*e, 1-e-min(c.sisterDistance(l)/2, maxSpeciesSpread)+sigma)
+}
 
-// tieWindow returns δ, how far below the best identity I a reference may
-// fall and still tie with it, for a read of error rate e:
-//
-//	δ = min(0.02, max(e, 1−I)/4).
-//
-// Read errors lower the identity to every reference alike, so differences
-// between references stay informative at high error: on simulated reads a
-// genus ahead of every other by 0.015 was right as often at 7.5 % error as
-// at 0.4 %, hence the cap.
-func tieWindow(e, identity float64) float64 {
-	return min(0.02, max(e, 1-identity)/4)
+// maxSpeciesSpread caps, in speciesFloor, how far beyond its errors a read
+// may lie from a species' genes to be named to it: half the 0.8 % that
+// separates many sister species' genes.
+const maxSpeciesSpread = 0.004
+
+// Bounds on the alignments sisterDistance makes per species: its first
+// sisterRefs genes against the first sisterOthers of its genus's others.
+const (
+	sisterRefs   = 16
+	sisterOthers = 256
+)
+
+// sisterDistance returns D for the species (or group "A / B" of species)
+// of lineage l: the least distance, 1 − d/n (edit distance d, semi-global,
+// over the gene's length n), between one of its genes and a gene of
+// another species of its genus; 1 when its genus holds no other species.
+// Computed once per species, when first needed.
+func (c *Classifier) sisterDistance(l taxonomy.Lineage) float64 {
+	key := l.Truncate(taxonomy.Species).String()
+	c.sisters.Lock()
+	defer c.sisters.Unlock()
+	if d, ok := c.sisters.d[key]; ok {
+		return d
+	}
+	names := strings.Split(l[taxonomy.Species], " / ")
+	var own, others []int
+	for _, i := range c.genusRefs[l[taxonomy.Genus]] {
+		if slices.Contains(names, c.refs[i].Lineage[taxonomy.Species]) {
+			own = append(own, i)
+		} else if c.refs[i].Lineage[taxonomy.Species] != "" {
+			others = append(others, i)
+		}
+	}
+	d := 1.0
+	var al aligner
+	for _, i := range own[:min(len(own), sisterRefs)] {
+		al.setPattern(c.refs[i].Seq)
+		n := float64(len(c.refs[i].Seq))
+		for _, j := range others[:min(len(others), sisterOthers)] {
+			k := int(d * n) // only nearer sisters matter
+			if e := al.distanceWithin(c.refs[j].Seq, k); e <= k {
+				d = min(d, float64(e)/n)
+			}
+		}
+	}
+	if c.sisters.d == nil {
+		c.sisters.d = map[string]float64{}
+	}
+	c.sisters.d[key] = d
+	return d
 }

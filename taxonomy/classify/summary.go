@@ -34,4 +34,14 @@ type Summary struct {
 	KmerSampling int `json:"kmer_sampling"`
 	// MeanIdentity is the mean best identity over reads with any hit.
 	MeanIdentity float64 `json:"mean_identity"`
+	// MinConfidence is the posterior a taxon needed to be called
+	// (--min-confidence).
+	MinConfidence float64 `json:"min_confidence"`
+	// EMReads counts the reads that took part in the community EM (their
+	// best reference cleared its genus floor); EMGroups the taxa (species,
+	// or groups the reads cannot tell apart) it kept; EMClasses the
+	// distinct read evidences it worked on.
+	EMReads   int64 `json:"em_reads"`
+	EMGroups  int   `json:"em_taxa"`
+	EMClasses int   `json:"em_classes"`
 }
