@@ -70,6 +70,9 @@ type Classifier struct {
 	refs       []refdb.Reference
 	index      *kmerIndex
 	maxPosting int // k-mers in more references than this (1/16 of them) are skipped
+	// countBudget bounds the postings one read's candidate count walks
+	// (maxCountPostings, or largeCountPostings for a large database).
+	countBudget int
 	// orientStride and countStride are the read k-mer strides for
 	// orientation and candidate counting (orientStride, countStride),
 	// divided by the index's sampling rate: a sampled index already thins
@@ -85,6 +88,7 @@ type Classifier struct {
 	sisters struct {
 		sync.Mutex
 		d map[string]float64
+		w *Worker // aligns for sisterDistance
 	}
 }
 
@@ -102,9 +106,14 @@ func New(db *refdb.DB, opts Options) (*Classifier, error) {
 	if !(opts.MinConfidence > 0 && opts.MinConfidence <= 1) {
 		return nil, fmt.Errorf("minimum confidence %v: want above 0, at most 1", opts.MinConfidence)
 	}
-	c := &Classifier{opts: opts, refs: db.Refs, index: newKmerIndex(db.Refs, opts.K, cmp.Or(opts.Threads, runtime.GOMAXPROCS(0))), genusFloors: genusFloorsOf(db.Refs, db.Header.GenusCohesion)}
-	c.maxPosting = max(64, len(db.Refs)/16)
+	c := &Classifier{opts: opts, refs: db.Refs, genusFloors: genusFloorsOf(db.Refs, db.Header.GenusCohesion)}
 	c.units = newUnits(db.Refs)
+	c.index = newKmerIndex(db.Refs, opts.K, cmp.Or(opts.Threads, runtime.GOMAXPROCS(0)))
+	c.maxPosting = max(64, len(db.Refs)/16)
+	c.countBudget = maxCountPostings
+	if len(db.Refs) >= largeDatabase {
+		c.countBudget = largeCountPostings
+	}
 	c.genusRefs = map[string][]int{}
 	for i, r := range db.Refs {
 		if g := r.Lineage[taxonomy.Genus]; g != "" {
@@ -157,7 +166,8 @@ type Assignment struct {
 // Worker classifies reads for one goroutine; it reuses its buffers.
 type Worker struct {
 	c       *Classifier
-	counts  []uint64 // per reference: shared k-mers, and in the high half those in the read's left half
+	counts  []uint64 // per reference: shared k-mers, those in the read's left half, the read's stamp (see countBits)
+	stamp   uint64   // the current read's
 	touched []uint32
 	cands   []candidate
 	kmers   []readKmer

@@ -152,18 +152,16 @@ func (c *Classifier) speciesFloor(l taxonomy.Lineage, e float64, m int) float64 
 // separates many sister species' genes.
 const maxSpeciesSpread = 0.004
 
-// Bounds on the alignments sisterDistance makes per species: its first
-// sisterRefs genes against the first sisterOthers of its genus's others.
-const (
-	sisterRefs   = 16
-	sisterOthers = 256
-)
+// sisterRefs bounds the genes of a species sisterDistance looks from.
+const sisterRefs = 4
 
 // sisterDistance returns D for the species (or group "A / B" of species)
 // of lineage l: the least distance, 1 − d/n (edit distance d, semi-global,
-// over the gene's length n), between one of its genes and a gene of
-// another species of its genus; 1 when its genus holds no other species.
-// Computed once per species, when first needed.
+// over the gene's length n), between one of its genes (the first
+// sisterRefs) and a gene of another species of its genus among those
+// sharing most k-mers with it (its candidates, as a read's); 1 when none
+// lies within 2·maxSpeciesSpread, beyond which speciesFloor takes the cap
+// anyway. Computed once per species, when first needed.
 func (c *Classifier) sisterDistance(l taxonomy.Lineage) float64 {
 	key := l.Truncate(taxonomy.Species).String()
 	c.sisters.Lock()
@@ -171,23 +169,31 @@ func (c *Classifier) sisterDistance(l taxonomy.Lineage) float64 {
 	if d, ok := c.sisters.d[key]; ok {
 		return d
 	}
-	names := strings.Split(l[taxonomy.Species], " / ")
-	var own, others []int
-	for _, i := range c.genusRefs[l[taxonomy.Genus]] {
-		if slices.Contains(names, c.refs[i].Lineage[taxonomy.Species]) {
-			own = append(own, i)
-		} else if c.refs[i].Lineage[taxonomy.Species] != "" {
-			others = append(others, i)
-		}
+	if c.sisters.w == nil {
+		c.sisters.w = c.NewWorker()
 	}
-	d := 1.0
-	var al aligner
-	for _, i := range own[:min(len(own), sisterRefs)] {
-		al.setPattern(c.refs[i].Seq)
-		n := float64(len(c.refs[i].Seq))
-		for _, j := range others[:min(len(others), sisterOthers)] {
-			k := int(d * n) // only nearer sisters matter
-			if e := al.distanceWithin(c.refs[j].Seq, k); e <= k {
+	w := c.sisters.w
+	names := strings.Split(l[taxonomy.Species], " / ")
+	d, seen := 1.0, 0
+	for _, i := range c.genusRefs[l[taxonomy.Genus]] {
+		if seen == sisterRefs || !slices.Contains(names, c.refs[i].Lineage[taxonomy.Species]) {
+			continue
+		}
+		seen++
+		seq := c.refs[i].Seq
+		cands, _, _, ok := w.countCandidates(seq)
+		if !ok {
+			continue
+		}
+		w.al.setPattern(seq)
+		n := float64(len(seq))
+		for _, cd := range cands {
+			other := c.refs[cd.ref].Lineage
+			if other[taxonomy.Genus] != l[taxonomy.Genus] || other[taxonomy.Species] == "" || slices.Contains(names, other[taxonomy.Species]) {
+				continue
+			}
+			k := int(min(d, 2*maxSpeciesSpread) * n) // only nearer sisters matter
+			if e := w.al.distanceWithin(c.refs[cd.ref].Seq, k); e <= k {
 				d = min(d, float64(e)/n)
 			}
 		}
