@@ -132,6 +132,9 @@ func (t *Tally) Add(rec *seqio.Record, r Read) error {
 		t.addOrientation(r)
 		a := r.Assignment
 		t.rec.kind, t.rec.a, t.rec.unit = spillPassed, a, a.Unit
+		if a.Mixed {
+			t.sum.MixedReads++
+		}
 		if ev := &a.Evidence; ev.InEM && len(ev.Units) > 0 && a.Status == classify.Classified {
 			t.rec.kind, t.rec.class = spillEM, t.community.Add(ev)
 			t.sum.EMReads++

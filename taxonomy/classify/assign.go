@@ -23,6 +23,29 @@ func (w *Worker) assign(a *Assignment) {
 	a.Status, a.Rank, a.Lineage, a.Confidence = Classified, call.Rank, call.Lineage, call.Confidence
 }
 
+// mixed marks a read whose halves favour references of different genera,
+// of lowest common ancestor lca: it stays out of the community EM and its
+// call is cut to lca, its confidence the posterior of the taxon cut to.
+func (w *Worker) mixed(a *Assignment, lca taxonomy.Lineage) {
+	a.Mixed, a.Evidence.InEM = true, false
+	if a.Status != Classified || a.Rank <= lca.Depth() {
+		return
+	}
+	a.Rank = min(a.Rank, lca.Depth())
+	if a.Rank == taxonomy.NoRank {
+		a.Status, a.Lineage, a.Confidence = Unclassified, taxonomy.Lineage{}, 0
+		return
+	}
+	a.Lineage = a.Lineage.Truncate(a.Rank)
+	a.Confidence = 0
+	for i, u := range a.Evidence.Units {
+		if w.c.units.lineages[u.Unit].Truncate(a.Rank) == a.Lineage {
+			a.Confidence += w.decider.post[i]
+		}
+	}
+	a.Confidence = min(a.Confidence, 1)
+}
+
 // supportedRank returns the deepest rank, from the domain down to lca's
 // depth, whose identity floor (floor, lowered by floorErrorFactor·e; at
 // species speciesFloor, for a read of m bases) the identity reaches, or

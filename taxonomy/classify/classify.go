@@ -157,6 +157,9 @@ type Assignment struct {
 	// Best is the index of the best reference (see Reference); Second,
 	// for a chimera, of the reference best supporting its right half.
 	Best, Second uint32
+	// Mixed says the read's halves favour references of different genera
+	// (mixedGain) without making it a chimera: its call stops above genus.
+	Mixed bool
 	// Evidence is what the read says about the units it aligned to, for
 	// the community EM and the call after it; zero for chimeras and reads
 	// that aligned to nothing.
@@ -212,7 +215,8 @@ func (c *Classifier) NewWorker() *Worker {
 // A read is a chimera when the references best supported by its left and
 // right halves belong to different genera and, aligned half by half, explain
 // the read better than the single best reference by a margin (see
-// isChimera); it then gets no lineage.
+// halfGain); it then gets no lineage. A read whose halves favour different
+// genera by less is "mixed" (mixedGain): its call stops above genus.
 func (w *Worker) Classify(seq, qual []byte) Assignment {
 	return w.ClassifyAt(seq, ErrorRate(qual))
 }
@@ -224,7 +228,7 @@ func (w *Worker) Classify(seq, qual []byte) Assignment {
 // It takes Classify's steps in turn: orienting (orient), counting the
 // references' shared k-mers (countCandidates), clipping the ends that reach
 // past the references (clipEnds), aligning the best candidates
-// (alignCandidates), the chimera test (isChimera) and the rank-wise
+// (alignCandidates), the chimera test (halfGain) and the rank-wise
 // assignment (assign).
 func (w *Worker) ClassifyAt(seq []byte, e float64) Assignment {
 	c := w.c
@@ -248,7 +252,8 @@ func (w *Worker) ClassifyAt(seq []byte, e float64) Assignment {
 	a.Identity = top.identity
 	a.Reference = c.refs[top.ref].ID
 	a.Best = top.ref
-	if w.isChimera(read, top, bestL, bestR) {
+	gain := w.halfGain(read, top, bestL, bestR)
+	if gain >= chimeraGain {
 		a.Status = Chimera
 		a.Best, a.Second = bestL.ref, bestR.ref
 		a.Reference = c.refs[bestL.ref].ID + "+" + c.refs[bestR.ref].ID
@@ -257,5 +262,8 @@ func (w *Worker) ClassifyAt(seq []byte, e float64) Assignment {
 	w.exact = exactCandidates(w.exact[:0], cands, top, a.ErrorRate)
 	a.Evidence = c.evidence(w.exact, len(read), a.ErrorRate, nil)
 	w.assign(&a)
+	if gain >= mixedGain {
+		w.mixed(&a, taxonomy.LCA(c.refs[bestL.ref].Lineage, c.refs[bestR.ref].Lineage))
+	}
 	return a
 }

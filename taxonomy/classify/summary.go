@@ -29,6 +29,10 @@ type Summary struct {
 	// adapters, barcodes or primers left on, or genes longer than the
 	// references.
 	ClippedReads int64 `json:"clipped_reads"`
+	// MixedReads counts reads whose halves favour references of different
+	// genera, though not enough to be chimeras (Assignment.Mixed): they
+	// are given no genus.
+	MixedReads int64 `json:"mixed_reads"`
 	// KmerSampling is n when the database's k-mer index held one k-mer in
 	// n (Classifier.KmerSampling); 1 for a whole index.
 	KmerSampling int `json:"kmer_sampling"`
