@@ -19,6 +19,8 @@ community TOOL READS OUT TRAIN [ABUNDANCE]   print one JSON line of community
                     genus >= 1 %, per-read genus recall and precision, novel
                     genera and chimeras given a genus, species precision, and
                     for zonula the calibration of its confidence column.
+table SCORES        the scores as a Markdown table, draws joined by '/'.
+calibration SCORES  zonula's calibration curve over every set in SCORES.
 """
 import gzip, re, sys
 from collections import OrderedDict
@@ -295,6 +297,27 @@ def community(tool, reads, path, train, abundance=None):
         "calibration": [[CAL_EDGES[i], b[0], round(b[1] / b[0], 4), round(b[2] / b[0], 4)] for i, b in enumerate(bins) if b[0]],
     }))
 
+def calibration(path):
+    """zonula's calibration over every set of scores.jsonl: per confidence
+    bin the reads called, their mean confidence and the share right, and the
+    expected calibration error over all of them."""
+    import json
+    bins = {}
+    for line in open(path):
+        j = json.loads(line)
+        for lo, n, conf, acc in j.get("calibration") or []:
+            b = bins.setdefault(lo, [0, 0.0, 0.0])
+            b[0] += n
+            b[1] += n * conf
+            b[2] += n * acc
+    total = sum(b[0] for b in bins.values())
+    print("| confidence from | reads | mean confidence | share right |")
+    print("|---|---|---|---|")
+    for lo in sorted(bins):
+        n, c, a = bins[lo]
+        print(f"| {lo:g} | {n} | {c / n:.4f} | {a / n:.4f} |")
+    print(f"expected calibration error: {sum(abs(b[2] - b[1]) for b in bins.values()) / total:.4f} over {total} reads")
+
 def table(path):
     """Markdown table of scores.jsonl: one row per community, platform and
     tool; the draws' values joined by '/'."""
@@ -319,6 +342,8 @@ if __name__ == "__main__":
         print("\t".join(map(str, score(tool, reads, path, train, label))))
     elif sys.argv[1] == "loo":
         loo(*sys.argv[2:6])
+    elif sys.argv[1] == "calibration":
+        calibration(sys.argv[2])
     elif sys.argv[1] == "table":
         table(sys.argv[2])
     elif sys.argv[1] == "community":

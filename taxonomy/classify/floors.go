@@ -127,7 +127,7 @@ func (c *Classifier) floor(r taxonomy.Rank, lca taxonomy.Lineage) float64 {
 // between a gene of the species and one of another species of its genus
 // in the database (sisterDistance), the species floor is
 //
-//	1 − e − min(D/2, maxSpeciesSpread) + σ,  σ = √(e(1 − e)/m),
+//	1 − e − min(D/2, maxSpeciesSpread) + 2σ,  σ = √(e(1 − e)/m),
 //
 // σ the spread of a read's error count over m bases, and never below
 // Yarza's 98.7 % − e. The cap stands for sisters the database lacks:
@@ -136,15 +136,19 @@ func (c *Classifier) floor(r taxonomy.Rank, lca taxonomy.Lineage) float64 {
 // sister (Escherichia albertii from E. boydii, Citrobacter freundii from
 // C. braakii, Proteus mirabilis from P. penneri, whose nearest sister in
 // the database is further), and Yarza's floor alone named the wrong
-// species for a quarter of them. Where σ is as large as the cap (Nanopore
-// error) few or no reads are named to species: 16S cannot tell them apart
-// there, and a wrong species name costs more than a genus.
+// species for a quarter of them; with σ rather than 2σ, reads of the mock
+// and post-antibiotic communities at Nanopore error were named to the wrong
+// species a third to a half of the time, as their error counts fall short
+// of their qualities' by σ or more for one read in six. Where σ is about
+// the cap (Nanopore error) few or no reads are named to species: 16S
+// cannot tell them apart there, and a wrong species name costs more than a
+// genus.
 func (c *Classifier) speciesFloor(l taxonomy.Lineage, e float64, m int) float64 {
 	if m <= 0 {
 		return 1
 	}
 	sigma := math.Sqrt(e * (1 - e) / float64(m))
-	return max(c.opts.Floors[taxonomy.Species]-floorErrorFactor*e, 1-e-min(c.sisterDistance(l)/2, maxSpeciesSpread)+sigma)
+	return max(c.opts.Floors[taxonomy.Species]-floorErrorFactor*e, 1-e-min(c.sisterDistance(l)/2, maxSpeciesSpread)+2*sigma)
 }
 
 // maxSpeciesSpread caps, in speciesFloor, how far beyond its errors a read
