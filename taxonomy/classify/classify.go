@@ -84,11 +84,11 @@ type Classifier struct {
 	genusFloors map[string]float64
 	units       units
 	genusRefs   map[string][]int // references by genus name, in database order
-	// sisters caches each species' sisterDistance.
+	// sisters caches each species' speciesFacts.
 	sisters struct {
 		sync.Mutex
-		d map[string]float64
-		w *Worker // aligns for sisterDistance
+		facts map[string]speciesFact
+		w     *Worker // aligns for speciesFacts
 	}
 }
 

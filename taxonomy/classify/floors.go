@@ -125,12 +125,20 @@ func (c *Classifier) floor(r taxonomy.Rank, lca taxonomy.Lineage) float64 {
 // what its errors explain, clearly nearer that species' genes than half
 // way to its nearest sister: with D the least distance (1 − identity)
 // between a gene of the species and one of another species of its genus
-// in the database (sisterDistance), the species floor is
+// in the database (speciesFacts), the species floor is
 //
 //	1 − e − min(D/2, maxSpeciesSpread) + 2σ,  σ = √(e(1 − e)/m),
 //
 // σ the spread of a read's error count over m bases, and never below
-// Yarza's 98.7 % − e. The cap stands for sisters the database lacks:
+// Yarza's 98.7 % − e. A species the database holds once is not named
+// when another species of its genus lies within loneSisterRadius of that
+// gene: one gene cannot show how far the species' genes vary, and in a
+// genus that dense a read of a sister the database lacks looks like it
+// (the bloom of scripts/bench-community.sh at 0.4 % error, Citrobacter
+// freundii left out: 17 of 18 species calls of draw 1 were its reads named
+// C. braakii, a single gene 0.1 % from C. freundii's). A lone gene far
+// from its congeners (Akkermansia muciniphila in the embedded database) is
+// named as any other species. The cap stands for sisters the database lacks:
 // reads whose own species was left out of the database
 // (scripts/bench-community.sh) lay 0.6–0.9 % beyond their errors from a
 // sister (Escherichia albertii from E. boydii, Citrobacter freundii from
@@ -139,16 +147,24 @@ func (c *Classifier) floor(r taxonomy.Rank, lca taxonomy.Lineage) float64 {
 // species for a quarter of them; with σ rather than 2σ, reads of the mock
 // and post-antibiotic communities at Nanopore error were named to the wrong
 // species a third to a half of the time, as their error counts fall short
-// of their qualities' by σ or more for one read in six. Where σ is about
-// the cap (Nanopore error) few or no reads are named to species: 16S
-// cannot tell them apart there, and a wrong species name costs more than a
-// genus.
+// of their qualities' by σ or more for one read in six. Where 2σ exceeds
+// the cap (Nanopore error: e = 3 % over 1,500 bases gives 2σ = 0.9 %) no
+// read is named to species: the floor then sits above 1 − e, and the only
+// reads that pass are those whose errors fell short of their qualities' by
+// chance, named to whichever sister they happen to lie nearest (Bacillus
+// subtilis reads named B. amyloliquefaciens, 17 of 34 species calls in
+// the mock at 7.5 % error). 16S cannot tell sisters apart there, and a
+// wrong species name costs more than a genus.
 func (c *Classifier) speciesFloor(l taxonomy.Lineage, e float64, m int) float64 {
-	if m <= 0 {
-		return 1
+	sister, genes := c.speciesFacts(l)
+	if m <= 0 || (genes < 2 && sister < loneSisterRadius) {
+		return 2 // unreachable
 	}
 	sigma := math.Sqrt(e * (1 - e) / float64(m))
-	return max(c.opts.Floors[taxonomy.Species]-floorErrorFactor*e, 1-e-min(c.sisterDistance(l)/2, maxSpeciesSpread)+2*sigma)
+	if 2*sigma > maxSpeciesSpread {
+		return 2 // only reads whose error count fell short of their qualities' would pass
+	}
+	return max(c.opts.Floors[taxonomy.Species]-floorErrorFactor*e, 1-e-min(sister/2, maxSpeciesSpread)+2*sigma)
 }
 
 // maxSpeciesSpread caps, in speciesFloor, how far beyond its errors a read
@@ -156,22 +172,29 @@ func (c *Classifier) speciesFloor(l taxonomy.Lineage, e float64, m int) float64 
 // separates many sister species' genes.
 const maxSpeciesSpread = 0.004
 
-// sisterRefs bounds the genes of a species sisterDistance looks from.
+// loneSisterRadius is how near another species of its genus may lie
+// before a species the database holds once is no longer named (twice
+// Yarza's 1.3 % species spread, less the cap a read may lie beyond its
+// errors).
+const loneSisterRadius = 0.02
+
+// sisterRefs bounds the genes of a species speciesFacts looks from.
 const sisterRefs = 4
 
-// sisterDistance returns D for the species (or group "A / B" of species)
-// of lineage l: the least distance, 1 − d/n (edit distance d, semi-global,
-// over the gene's length n), between one of its genes (the first
-// sisterRefs) and a gene of another species of its genus among those
-// sharing most k-mers with it (its candidates, as a read's); 1 when none
-// lies within 2·maxSpeciesSpread, beyond which speciesFloor takes the cap
-// anyway. Computed once per species, when first needed.
-func (c *Classifier) sisterDistance(l taxonomy.Lineage) float64 {
+// speciesFacts returns, for the species (or group "A / B" of species) of
+// lineage l, D, its distance to its nearest sister: the least distance,
+// 1 − d/n (edit distance d, semi-global, over the gene's length n),
+// between one of its genes (the first sisterRefs) and a gene of another
+// species of its genus among those sharing most k-mers with it (its
+// candidates, as a read's), or 1 when none lies within loneSisterRadius
+// (beyond 2·maxSpeciesSpread speciesFloor takes the cap anyway); and how
+// many genes name it. Computed once per species, when first needed.
+func (c *Classifier) speciesFacts(l taxonomy.Lineage) (float64, int) {
 	key := l.Truncate(taxonomy.Species).String()
 	c.sisters.Lock()
 	defer c.sisters.Unlock()
-	if d, ok := c.sisters.d[key]; ok {
-		return d
+	if f, ok := c.sisters.facts[key]; ok {
+		return f.dist, f.genes
 	}
 	if c.sisters.w == nil {
 		c.sisters.w = c.NewWorker()
@@ -180,10 +203,12 @@ func (c *Classifier) sisterDistance(l taxonomy.Lineage) float64 {
 	names := strings.Split(l[taxonomy.Species], " / ")
 	d, seen := 1.0, 0
 	for _, i := range c.genusRefs[l[taxonomy.Genus]] {
-		if seen == sisterRefs || !slices.Contains(names, c.refs[i].Lineage[taxonomy.Species]) {
+		if !slices.Contains(names, c.refs[i].Lineage[taxonomy.Species]) {
 			continue
 		}
-		seen++
+		if seen++; seen > sisterRefs {
+			continue
+		}
 		seq := c.refs[i].Seq
 		cands, _, _, ok := w.countCandidates(seq)
 		if !ok {
@@ -196,15 +221,21 @@ func (c *Classifier) sisterDistance(l taxonomy.Lineage) float64 {
 			if other[taxonomy.Genus] != l[taxonomy.Genus] || other[taxonomy.Species] == "" || slices.Contains(names, other[taxonomy.Species]) {
 				continue
 			}
-			k := int(min(d, 2*maxSpeciesSpread) * n) // only nearer sisters matter
+			k := int(min(d, loneSisterRadius) * n) // only nearer sisters matter
 			if e := w.al.distanceWithin(c.refs[cd.ref].Seq, k); e <= k {
 				d = min(d, float64(e)/n)
 			}
 		}
 	}
-	if c.sisters.d == nil {
-		c.sisters.d = map[string]float64{}
+	if c.sisters.facts == nil {
+		c.sisters.facts = map[string]speciesFact{}
 	}
-	c.sisters.d[key] = d
-	return d
+	c.sisters.facts[key] = speciesFact{dist: d, genes: seen}
+	return d, seen
+}
+
+// speciesFact is what speciesFacts caches for a species.
+type speciesFact struct {
+	dist  float64
+	genes int
 }
