@@ -54,11 +54,11 @@ const maxBatchBytes = 4 << 20
 
 // readInput streams one file in batches of at most batchSize reads and
 // maxBatchBytes bytes, hashing its raw bytes as they are read and adding
-// their number to consumed. Reads longer than the run's read-length limit
-// (withMaxReadLength) stop it with a *seqio.ParseError. Opening and reading
+// their number to consumed. Reads longer than maxReadLength bases (≤ 0:
+// seqio.DefaultMaxReadLength) stop it with a *seqio.ParseError. Opening and reading
 // return as soon as ctx is done, even while blocked on a pipe or FIFO that
 // nobody writes to.
-func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atomic.Int64, send func(*batch) error) (report.InputFile, error) {
+func readInput(ctx context.Context, path string, stdin io.Reader, maxReadLength int, consumed *atomic.Int64, send func(*batch) error) (report.InputFile, error) {
 	raw, closeRaw, err := openRaw(ctx, path, stdin)
 	if err != nil {
 		return report.InputFile{Path: path}, err
@@ -72,7 +72,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atom
 	// Close stops the decompressor's goroutines, also on an early return.
 	defer dec.Close()
 	sc := seqio.NewRecordReader(dec, path) // FASTQ, FASTA or unaligned BAM
-	sc.SetMaxReadLength(maxReadLengthOf(ctx))
+	sc.SetMaxReadLength(maxReadLength)
 	for {
 		if err := ctx.Err(); err != nil {
 			return h.file(), err
@@ -102,22 +102,6 @@ func readInput(ctx context.Context, path string, stdin io.Reader, consumed *atom
 		return h.file(), wrapInput(path, err)
 	}
 	return h.file(), nil
-}
-
-// maxReadLengthKey carries Config.MaxReadLength from Run and Classify to
-// readInput, which the classification stream calls with its context.
-type maxReadLengthKey struct{}
-
-// withMaxReadLength returns ctx carrying n as the longest read accepted.
-func withMaxReadLength(ctx context.Context, n int) context.Context {
-	return context.WithValue(ctx, maxReadLengthKey{}, n)
-}
-
-// maxReadLengthOf returns the limit withMaxReadLength set; 0 (the seqio
-// default) when none was.
-func maxReadLengthOf(ctx context.Context) int {
-	n, _ := ctx.Value(maxReadLengthKey{}).(int)
-	return n
 }
 
 // openRaw opens a reads input as it is on disk; "-" is stdin. The reader

@@ -107,7 +107,7 @@ func Run(ctx context.Context, cfg Config, prog Progress) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	tally, inputFiles, err := runReads(withMaxReadLength(ctx, cfg.MaxReadLength), cfg, clf, threads, stage.Path("reads.tsv.gz"), prog)
+	tally, inputFiles, err := runReads(ctx, cfg, clf, threads, stage.Path("reads.tsv.gz"), prog)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func Classify(ctx context.Context, cfg Config, out string, prog Progress) (*Resu
 	if err != nil {
 		return nil, err
 	}
-	tally, _, err := runReads(withMaxReadLength(ctx, cfg.MaxReadLength), cfg, clf, threads, out, prog)
+	tally, _, err := runReads(ctx, cfg, clf, threads, out, prog)
 	if err != nil {
 		return nil, err
 	}

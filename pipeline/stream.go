@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -31,9 +32,11 @@ type batch struct {
 	noQualityError float64
 }
 
-// runReads streams every input through QC and the classifier, writes the
-// per-read table to readsPath (gzip when it ends in ".gz") in input order,
-// and tallies the reads (profile.Tally). It returns the tally and the
+// runReads streams every input through QC and the classifier, tallies the
+// reads (profile.Tally, whose community EM settles their calls) and writes
+// the per-read table to readsPath (gzip when it ends in ".gz") in input
+// order. Each read's record waits for the EM in a temporary file beside
+// readsPath (the run's staging directory). It returns the tally and the
 // inputs with their checksums.
 func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads int, readsPath string, prog Progress) (*profile.Result, []report.InputFile, error) {
 	var pf *qc.PrimerFinder
@@ -43,41 +46,46 @@ func runReads(ctx context.Context, cfg Config, clf *classify.Classifier, threads
 			return nil, nil, fmt.Errorf("primers: %w", err)
 		}
 	}
-	tally := profile.New(cfg.Sample, cfg.QC, clf)
+	tally, err := profile.New(cfg.Sample, cfg.QC, clf, filepath.Dir(readsPath))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tally.Close()
 	meter := newInputMeter(cfg.Inputs, prog)
-	var inputs []report.InputFile
 	prog.Stage("classifying")
-	err := safefile.Write(readsPath, func(out io.Writer) error {
-		table, err := newReadsTable(out, readsPath)
-		if err != nil {
-			return err
-		}
-		var done, passed int64
-		inputs, err = classifyInOrder(ctx, cfg, clf, pf, threads, &meter.read, func(b *batch) error {
-			tally.SetNoQualityErrorRate(b.noQualityError)
-			for i, rec := range b.recs {
-				r := b.results[i]
-				tally.Add(rec, r)
-				if err := table.add(rec.ID, r); err != nil {
-					return err
-				}
-				done++
-				if r.Passed {
-					passed++
-				}
+	var done, passed int64
+	inputs, err := classifyInOrder(ctx, cfg, clf, pf, threads, &meter.read, func(b *batch) error {
+		tally.SetNoQualityErrorRate(b.noQualityError)
+		for i, rec := range b.recs {
+			r := b.results[i]
+			if err := tally.Add(rec, r); err != nil {
+				return err
 			}
-			meter.report(done, passed)
-			return nil
-		})
-		if err != nil {
-			return err
+			done++
+			if r.Passed {
+				passed++
+			}
 		}
-		return table.close()
+		meter.report(done, passed)
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := tally.Finish()
+	// The per-read table follows the community EM, which needs every read:
+	// the tally writes it from its records in a second pass.
+	prog.Stage("profiling")
+	var res *profile.Result
+	err = safefile.Write(readsPath, func(out io.Writer) error {
+		table, err := newReadsTable(out, readsPath)
+		if err != nil {
+			return err
+		}
+		if res, err = tally.Finish(table.add); err != nil {
+			return err
+		}
+		return table.close()
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -113,7 +121,7 @@ func classifyInOrder(ctx context.Context, cfg Config, clf *classify.Classifier, 
 				return nil
 			}}
 		for _, path := range cfg.Inputs {
-			f, err := readInput(gctx, path, cfg.Stdin, consumed, gate.add)
+			f, err := readInput(gctx, path, cfg.Stdin, cfg.MaxReadLength, consumed, gate.add)
 			if err != nil {
 				return err
 			}

@@ -29,7 +29,7 @@ allowed() {
   report/internal/reporttest) echo "pipeline/cohort pipeline/metrics pipeline/qc pipeline/tables report report/knowledge taxonomy taxonomy/classify" ;;
   report/knowledge) echo "pipeline/metrics" ;;
   report/plots) echo "pipeline/qc" ;;
-  scripts/benchreads) echo "pipeline/qc pipeline/seqio taxonomy/dna" ;;
+  scripts/benchreads) echo "pipeline/qc pipeline/seqio taxonomy taxonomy/dna taxonomy/refdb" ;;
   scripts/lengths) echo "" ;;
   scripts/refset) echo "pipeline/metrics pipeline/safefile report/knowledge taxonomy taxonomy/refdb" ;;
   taxonomy | taxonomy/dna) echo "" ;;

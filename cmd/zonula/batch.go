@@ -16,7 +16,6 @@ import (
 	"github.com/zonula/zonula/pipeline"
 	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
-	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 type batchOptions struct {
@@ -123,7 +122,7 @@ func runBatch(ctx context.Context, o batchOptions, args []string, _, stderr io.W
 		Run: pipeline.Config{
 			DB: db, DBName: dbName, BIOMFormat: o.report.biom,
 			QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength,
-			Classify: classify.DefaultOptions(),
+			Classify: o.qc.classifyOptions(),
 			HTML:     html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit,
 			Reference: ref,
 			Options: slices.Concat([]report.Option{

@@ -10,7 +10,6 @@ import (
 
 	"github.com/zonula/zonula/pipeline"
 	"github.com/zonula/zonula/pipeline/safefile"
-	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 type classifyOptions struct {
@@ -72,7 +71,7 @@ func runClassify(ctx context.Context, o classifyOptions, inputs []string, _, std
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: o.stdin, DB: db, Threads: o.threads,
-		QC: qopts, Primers: primers, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength, Classify: classify.DefaultOptions(),
+		QC: qopts, Primers: primers, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength, Classify: o.qc.classifyOptions(),
 	}
 	start := time.Now()
 	res, err := pipeline.Classify(ctx, cfg, o.out, newProgress(stderr, o.quiet))

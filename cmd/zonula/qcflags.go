@@ -11,6 +11,7 @@ import (
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/report"
+	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 // qcFlags are the read-filter and primer flags that 'zonula run', 'zonula
@@ -26,6 +27,7 @@ type qcFlags struct {
 	requirePrimers, noMultiQC     bool
 	errorRate                     float64 // for reads without qualities; 0 estimates it
 	maxReadLength                 int     // longest read accepted at all (bounds memory)
+	minConfidence                 float64 // posterior a taxon needs to be called
 }
 
 func (q *qcFlags) register(f *pflag.FlagSet) {
@@ -44,6 +46,7 @@ func (q *qcFlags) register(f *pflag.FlagSet) {
 	f.BoolVar(&q.requirePrimers, "require-primers", false, "filter reads in which no primer was found (reason no_primers)")
 	f.Float64Var(&q.errorRate, "error-rate", 0, "error rate of reads without qualities (FASTA), up to 0.25; 0 estimates it from the sample's first reads")
 	f.IntVar(&q.maxReadLength, "max-read-length", seqio.DefaultMaxReadLength, "longest read (and, plus 64 KiB, longest input line) accepted at all, in bases; a longer one stops the run as bad input, which keeps memory bounded (raise it for long-read amplicons beyond 1 Mbp)")
+	f.Float64Var(&q.minConfidence, "min-confidence", classify.DefaultMinConfidence, "posterior probability a read's genus (or species) needs to be named; below it the read gets the common ancestor of the taxa needed to reach it (0.5 to 1)")
 	f.BoolVar(&q.noMultiQC, "no-multiqc", false, "do not write the MultiQC files SAMPLE.zonula_general_mqc.json and SAMPLE.zonula_lengths_mqc.json")
 }
 
@@ -65,6 +68,9 @@ func (q *qcFlags) check() error {
 	}
 	if q.maxReadLength < 1 || q.maxReadLength > 1<<30 {
 		return usagef("--max-read-length %d: want 1 to %d bases", q.maxReadLength, 1<<30)
+	}
+	if !(q.minConfidence >= 0.5 && q.minConfidence <= 1) {
+		return usagef("--min-confidence %v: want 0.5 to 1", q.minConfidence)
 	}
 	if q.minEntropy > 6 {
 		return usagef("--min-entropy %v: want 0 to 6 bits", q.minEntropy)
@@ -116,7 +122,15 @@ func (q *qcFlags) record() []report.Option {
 		{Name: "no-primer-search", Value: strconv.FormatBool(q.noPrimerSearch)},
 		{Name: "require-primers", Value: strconv.FormatBool(q.requirePrimers)},
 		{Name: "error-rate", Value: strconv.FormatFloat(q.errorRate, 'g', -1, 64)},
+		{Name: "min-confidence", Value: strconv.FormatFloat(q.minConfidence, 'g', -1, 64)},
 	}
+}
+
+// classifyOptions returns the classifier's options with --min-confidence.
+func (q *qcFlags) classifyOptions() classify.Options {
+	o := classify.DefaultOptions()
+	o.MinConfidence = q.minConfidence
+	return o
 }
 
 // args returns the flags as 'zonula run' arguments (for the workflow's
@@ -129,7 +143,8 @@ func (q *qcFlags) args() ([]string, error) {
 		"--min-entropy", strconv.FormatFloat(q.minEntropy, 'g', -1, 64),
 		"--max-homopolymer", strconv.Itoa(q.maxHomopolymer),
 		"--primer-mismatches", strconv.Itoa(q.primerMismatches),
-		"--error-rate", strconv.FormatFloat(q.errorRate, 'g', -1, 64)}
+		"--error-rate", strconv.FormatFloat(q.errorRate, 'g', -1, 64),
+		"--min-confidence", strconv.FormatFloat(q.minConfidence, 'g', -1, 64)}
 	if q.maxReadLength != seqio.DefaultMaxReadLength {
 		a = append(a, "--max-read-length", strconv.Itoa(q.maxReadLength))
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/report"
-	"github.com/zonula/zonula/taxonomy/classify"
 )
 
 type runOptions struct {
@@ -127,7 +126,7 @@ func runRun(ctx context.Context, o runOptions, inputs []string, _, stderr io.Wri
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Stdin: o.stdin, OutDir: o.out, Sample: o.sample, DB: db, DBName: dbName,
-		Threads: o.threads, BIOMFormat: o.report.biom, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength, Classify: classify.DefaultOptions(),
+		Threads: o.threads, BIOMFormat: o.report.biom, QC: qopts, Primers: primers, NoMultiQC: o.qc.noMultiQC, NoQualityErrorRate: o.qc.errorRate, MaxReadLength: o.qc.maxReadLength, Classify: o.qc.classifyOptions(),
 		Metadata: md, HTML: html, PDF: pdf, PageSize: o.report.pageSize, Version: ver, Commit: commit, Reference: ref,
 		Options: slices.Concat([]report.Option{
 			{Name: "biom-format", Value: o.report.biom.String()},

@@ -1,10 +1,6 @@
 package profile
 
 import (
-	"maps"
-	"slices"
-	"strings"
-
 	"github.com/zonula/zonula/pipeline/qc"
 	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/pipeline/tables"
@@ -68,26 +64,48 @@ type Tally struct {
 		n   int64
 	}
 	builder *tables.Builder
-	// species holds the reads called to species, by genus lineage and then
-	// by the set of species they tie between; SpeciesAbundance shares them
-	// out at the end, while their genus totals are exact.
-	species map[string]map[string]*classify.TieSet
+	clf     *classify.Classifier
+	// community gathers the evidence of the reads that enter the EM;
+	// spill keeps every read's record for the second pass (Finish).
+	community *classify.Community
+	spill     *spill
+	rec       record
 }
 
 // New returns a tally for sample whose reads are filtered with o and
-// classified by clf (whose floors and index sampling the classification
-// summary records).
-func New(sample string, o qc.Options, clf *classify.Classifier) *Tally {
+// classified by clf (whose floors, index sampling and confidence level the
+// classification summary records). Each read's record waits for the
+// second pass in a temporary file in spillDir (the run's staging
+// directory; "" is the system's temporary directory), removed by Finish
+// or Close.
+func New(sample string, o qc.Options, clf *classify.Classifier, spillDir string) (*Tally, error) {
+	sp, err := newSpill(spillDir)
+	if err != nil {
+		return nil, err
+	}
 	t := &Tally{
-		qc:      qc.NewCollector(o),
-		dups:    newDuplicateCounter(duplicateCheckLimit),
-		builder: tables.NewBuilder(sample),
-		species: map[string]map[string]*classify.TieSet{},
+		qc:        qc.NewCollector(o),
+		dups:      newDuplicateCounter(duplicateCheckLimit),
+		builder:   tables.NewBuilder(sample),
+		clf:       clf,
+		community: clf.NewCommunity(),
+		spill:     sp,
 	}
 	t.sum.Floors = clf.Floors()
 	t.sum.GenusFloorMin, t.sum.GenusFloorMax = clf.GenusFloorRange()
 	t.sum.KmerSampling = clf.KmerSampling()
-	return t
+	t.sum.MinConfidence = clf.MinConfidence()
+	return t, nil
+}
+
+// Close removes the tally's temporary file; after Finish it does nothing.
+func (t *Tally) Close() error {
+	if t.spill == nil {
+		return nil
+	}
+	err := t.spill.close()
+	t.spill = nil
+	return err
 }
 
 // SetNoQualityErrorRate records the error rate the reads without qualities
@@ -95,8 +113,10 @@ func New(sample string, o qc.Options, clf *classify.Classifier) *Tally {
 func (t *Tally) SetNoQualityErrorRate(e float64) { t.sum.NoQualityErrorRate = e }
 
 // Add counts one read: rec as QC left it (trimmed, turned to the sense
-// strand by its primers) and r, what QC and the classifier made of it.
-func (t *Tally) Add(rec *seqio.Record, r Read) {
+// strand by its primers) and r, what QC and the classifier made of it. Its
+// classification is counted, and its call made final, by Finish; an error
+// is a failure to write the temporary file.
+func (t *Tally) Add(rec *seqio.Record, r Read) error {
 	if r.Inspected {
 		t.qc.AddInspected(rec, r.QC, r.Reverse)
 	} else {
@@ -107,12 +127,20 @@ func (t *Tally) Add(rec *seqio.Record, r Read) {
 		t.amb.reads++
 		t.amb.bases += int64(n)
 	}
-	if !r.Passed {
-		return
+	t.rec = record{id: rec.ID, kind: spillFiltered, reason: r.Reason}
+	if r.Passed {
+		t.addOrientation(r)
+		a := r.Assignment
+		t.rec.kind, t.rec.a, t.rec.unit = spillPassed, a, a.Unit
+		if a.Mixed {
+			t.sum.MixedReads++
+		}
+		if ev := &a.Evidence; ev.InEM && len(ev.Units) > 0 && a.Status == classify.Classified {
+			t.rec.kind, t.rec.class = spillEM, t.community.Add(ev)
+			t.sum.EMReads++
+		}
 	}
-	t.addOrientation(r)
-	t.addAssignment(r.Assignment)
-	t.addToProfile(r.Assignment)
+	return t.spill.put(&t.rec)
 }
 
 // addOrientation counts how a passed read was oriented.
@@ -157,61 +185,6 @@ func (t *Tally) addAssignment(a classify.Assignment) {
 		t.ident.sum += a.Identity
 		t.ident.n++
 	}
-}
-
-// addToProfile adds a passed read to the profile: at its lineage, held back
-// for the species EM when it reached species, or unclassified.
-func (t *Tally) addToProfile(a classify.Assignment) {
-	switch {
-	case a.Status == classify.Classified && len(a.Species) > 0:
-		g := a.Lineage.Truncate(taxonomy.Genus).String()
-		if t.species[g] == nil {
-			t.species[g] = map[string]*classify.TieSet{}
-		}
-		key := strings.Join(a.Species, "|")
-		if t.species[g][key] == nil {
-			t.species[g][key] = &classify.TieSet{Species: a.Species}
-		}
-		t.species[g][key].Reads++
-	case a.Status == classify.Classified:
-		t.builder.Add(a.Lineage, 1)
-	default:
-		t.builder.Add(taxonomy.Lineage{}, 1)
-	}
-}
-
-// Finish shares the species-level reads out by EM, genus by genus in name
-// order, and returns the tally's summaries and profile.
-func (t *Tally) Finish() (*Result, error) {
-	for _, g := range slices.Sorted(maps.Keys(t.species)) {
-		genus, err := taxonomy.ParsePrefixed(g)
-		if err != nil {
-			return nil, err
-		}
-		var sets []classify.TieSet
-		for _, k := range slices.Sorted(maps.Keys(t.species[g])) {
-			sets = append(sets, *t.species[g][k])
-		}
-		est := classify.SpeciesAbundance(sets)
-		for _, name := range slices.Sorted(maps.Keys(est)) {
-			l := genus
-			l[taxonomy.Species] = name
-			t.builder.Add(l, est[name])
-		}
-	}
-	res := &Result{
-		QC: t.qc.Summary(), Classification: t.sum, Profile: t.builder.Profile(),
-		Orientation:  t.orient,
-		DuplicateIDs: t.dups.found, DuplicatesChecked: t.dups.checked,
-		AmbiguousReads: t.amb.reads, AmbiguousBases: t.amb.bases,
-	}
-	if t.ident.n > 0 {
-		res.Classification.MeanIdentity = t.ident.sum / float64(t.ident.n)
-	}
-	if res.QC.PassedReads > 0 {
-		res.Orientation.Share = float64(res.Orientation.Reverse) / float64(res.QC.PassedReads)
-	}
-	return res, nil
 }
 
 // ambiguousBases counts the bases of seq other than A, C, G, T (and U).

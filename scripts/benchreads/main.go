@@ -32,7 +32,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchreads gen|scan ...")
+		fmt.Fprintln(os.Stderr, "usage: benchreads gen|scan|sources|sim ...")
 		os.Exit(2)
 	}
 	var err error
@@ -41,6 +41,10 @@ func main() {
 		err = gen(os.Args[2:])
 	case "scan":
 		err = scan(os.Args[2:])
+	case "sources":
+		err = sources(os.Args[2:])
+	case "sim":
+		err = sim(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

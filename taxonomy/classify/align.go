@@ -1,6 +1,11 @@
 package classify
 
-import "github.com/zonula/zonula/taxonomy"
+import (
+	"cmp"
+	"slices"
+
+	"github.com/zonula/zonula/taxonomy"
+)
 
 // minSupport is the least share of the best candidate's k-mer support that
 // a candidate needs to be aligned, for a read whose error rate or divergence
@@ -35,20 +40,47 @@ func (w *Worker) alignCandidates(read []byte, cands []candidate, e float64) ([]c
 	if d > near {
 		d = w.al.distanceWithin(c.refs[cands[0].ref].Seq, worst)
 	}
-	cands[0].identity = max(0, 1-float64(d)/m)
+	cands[0].identity, cands[0].edits = max(0, 1-float64(d)/m), int32(d)
 	cut := minSupport(max(e, 1-cands[0].identity)) * float64(cands[0].hits)
 	best, n := 0, 1
 	for i := 1; i < len(cands) && float64(cands[i].hits) >= cut; i++ {
 		// Only identities within 2δ of the best matter (ties and
 		// confidence); anything further is computed only as "too far".
 		top := cands[best].identity
-		window := top - max(2*tieWindow(e, top), minGenusMargin)
+		window := top - alignWindow(e, top)
 		d := w.al.distanceWithin(c.refs[cands[i].ref].Seq, int((1-window)*m)+1)
-		cands[i].identity = max(0, 1-float64(d)/m)
+		cands[i].identity, cands[i].edits = max(0, 1-float64(d)/m), int32(d)
 		if cands[i].identity > top {
 			best = i
 		}
 		n = i + 1
 	}
 	return cands[:n], best
+}
+
+// exactCandidates appends to out the candidates whose edit distance
+// alignCandidates computed exactly (within its window of the best, top),
+// best first (then by reference index).
+func exactCandidates(out []Candidate, cands []candidate, top candidate, e float64) []Candidate {
+	window := top.identity - alignWindow(e, top.identity)
+	for _, cd := range cands {
+		if cd.identity >= window {
+			out = append(out, Candidate{Ref: cd.ref, Edits: cd.edits})
+		}
+	}
+	slices.SortFunc(out, func(x, y Candidate) int { return cmp.Or(cmp.Compare(x.Edits, y.Edits), cmp.Compare(x.Ref, y.Ref)) })
+	return out
+}
+
+// alignWindow returns how far below the best identity I a candidate's
+// identity is computed exactly, for a read of error rate e:
+//
+//	max(0.0075, 2·min(0.02, max(e, 1−I)/4)).
+//
+// Candidates further away weigh exp(−λ·extra) ≤ e⁻¹⁰ or less against the
+// best in a read's likelihood (Evidence), so their distance need only be
+// known to be large. Read errors lower the identity to every reference
+// alike, so the window grows with the error rate only up to 0.04.
+func alignWindow(e, identity float64) float64 {
+	return max(0.0075, 2*min(0.02, max(e, 1-identity)/4))
 }

@@ -1,70 +1,64 @@
 package classify
 
-import (
-	"slices"
+import "github.com/zonula/zonula/taxonomy"
 
-	"github.com/zonula/zonula/taxonomy"
-)
-
-// assign gives a the rank-wise assignment Classify describes, from the
-// aligned candidates cands and the best of them, top: the consensus of the
-// references within δ of the best identity (tieWindow), narrowed at genus
-// by those within minGenusMargin (tiedConsensus), cut to the deepest rank
-// whose floor the identity reaches (supportedRank), with the tied species
-// and the confidence.
-func (c *Classifier) assign(a *Assignment, cands []candidate, top candidate) {
-	delta := tieWindow(a.ErrorRate, top.identity)
-	var ties []taxonomy.Lineage
-	for _, cd := range cands {
-		if cd.identity >= top.identity-delta {
-			ties = append(ties, c.refs[cd.ref].Lineage)
-		}
+// assign gives a its call as the read alone supports it (Decider.Decide
+// with equal priors over the units of its Evidence): what reads.tsv.gz
+// holds for reads that stay out of the community EM, and for every read of
+// a caller that runs none.
+func (w *Worker) assign(a *Assignment) {
+	ev := &a.Evidence
+	w.hyps = w.hyps[:0]
+	for _, u := range ev.Units {
+		w.hyps = append(w.hyps, Hypothesis{Lineage: w.c.units.lineages[u.Unit], Extra: u.Extra})
 	}
-	lca := c.tiedConsensus(cands, top, ties, delta)
-	rank, below := c.supportedRank(lca, top.identity, a.ErrorRate)
-	a.BelowFloor = below
-	if rank == taxonomy.NoRank {
+	call := w.decider.Decide(w.hyps, ev, a.ErrorRate, w.c.opts.MinConfidence)
+	a.BelowFloor = call.BelowFloor
+	if call.Top >= 0 {
+		a.Unit = ev.Units[call.Top].Unit
+	}
+	if call.Rank == taxonomy.NoRank {
 		return
 	}
-	a.Status = Classified
-	a.Rank = rank
-	a.Lineage = lca.Truncate(rank)
-	if rank >= taxonomy.Genus && top.identity >= c.opts.Floors[taxonomy.Species]-floorErrorFactor*a.ErrorRate {
-		a.Species = tiedSpecies(ties)
-	}
-	a.Confidence = c.confidence(cands, top.identity-2*delta, rank, a.Lineage.Name(rank))
+	a.Status, a.Rank, a.Lineage, a.Confidence = Classified, call.Rank, call.Lineage, call.Confidence
 }
 
-// tiedConsensus returns the consensus of top's lineage with ties, the
-// lineages of the references within delta of its identity. A genus is
-// named only when every reference within minGenusMargin of the best that
-// names a genus names the same; otherwise the lineage stops at what those
-// references share.
-func (c *Classifier) tiedConsensus(cands []candidate, top candidate, ties []taxonomy.Lineage, delta float64) taxonomy.Lineage {
-	topLineage := c.refs[top.ref].Lineage
-	lca := consensus(topLineage, ties)
-	if margin := max(delta, minGenusMargin); margin > delta && lca.Depth() >= taxonomy.Genus {
-		near := ties
-		for _, cd := range cands {
-			if cd.identity < top.identity-delta && cd.identity >= top.identity-margin {
-				near = append(near, c.refs[cd.ref].Lineage)
-			}
-		}
-		if wide := consensus(topLineage, near); wide.Depth() < taxonomy.Genus {
-			lca = wide
+// mixed marks a read whose halves favour references of different genera,
+// of lowest common ancestor lca: it stays out of the community EM and its
+// call is cut to lca, its confidence the posterior of the taxon cut to.
+func (w *Worker) mixed(a *Assignment, lca taxonomy.Lineage) {
+	a.Mixed, a.Evidence.InEM = true, false
+	if a.Status != Classified || a.Rank <= lca.Depth() {
+		return
+	}
+	a.Rank = min(a.Rank, lca.Depth())
+	if a.Rank == taxonomy.NoRank {
+		a.Status, a.Lineage, a.Confidence = Unclassified, taxonomy.Lineage{}, 0
+		return
+	}
+	a.Lineage = a.Lineage.Truncate(a.Rank)
+	a.Confidence = 0
+	for i, u := range a.Evidence.Units {
+		if w.c.units.lineages[u.Unit].Truncate(a.Rank) == a.Lineage {
+			a.Confidence += w.decider.post[i]
 		}
 	}
-	return lca
+	a.Confidence = min(a.Confidence, 1)
 }
 
 // supportedRank returns the deepest rank, from the domain down to lca's
-// depth, whose identity floor (floor, lowered by floorErrorFactor·e) the
-// identity reaches, or NoRank; and below, the broadest rank whose floor it
-// misses, ranks deeper than lca's at their fixed floors, or NoRank.
-func (c *Classifier) supportedRank(lca taxonomy.Lineage, identity, e float64) (rank, below taxonomy.Rank) {
+// depth, whose identity floor (floor, lowered by floorErrorFactor·e; at
+// species speciesFloor, for a read of m bases) the identity reaches, or
+// NoRank; and below, the broadest rank whose floor it misses, ranks deeper
+// than lca's at their fixed floors, or NoRank.
+func (c *Classifier) supportedRank(lca taxonomy.Lineage, identity, e float64, m int) (rank, below taxonomy.Rank) {
 	rank = taxonomy.NoRank
 	for r := taxonomy.Domain; r <= lca.Depth(); r++ {
-		if identity < c.floor(r, lca)-floorErrorFactor*e {
+		floor := c.floor(r, lca) - floorErrorFactor*e
+		if r == taxonomy.Species {
+			floor = max(floor, c.speciesFloor(lca, e, m))
+		}
+		if identity < floor {
 			return rank, r
 		}
 		rank = r
@@ -75,22 +69,6 @@ func (c *Classifier) supportedRank(lca taxonomy.Lineage, identity, e float64) (r
 		}
 	}
 	return rank, taxonomy.NoRank
-}
-
-// confidence returns the share of cands with identity at least from that
-// name taxon at rank, among those that name a taxon there: as in
-// consensus, a reference that names none abstains, except at species.
-func (c *Classifier) confidence(cands []candidate, from float64, rank taxonomy.Rank, taxon string) float64 {
-	support, agree := 0, 0
-	for _, cd := range cands {
-		if name := c.refs[cd.ref].Lineage.Name(rank); cd.identity >= from && (name != "" || rank == taxonomy.Species) {
-			support++
-			if name == taxon {
-				agree++
-			}
-		}
-	}
-	return float64(agree) / float64(support)
 }
 
 // consensus returns the part of the best reference's lineage best that the
@@ -119,19 +97,10 @@ func consensus(best taxonomy.Lineage, ls []taxonomy.Lineage) taxonomy.Lineage {
 	return best.Truncate(depth)
 }
 
-// tiedSpecies returns the sorted distinct species of the tied lineages, or
-// nil when any of them names no species.
-func tiedSpecies(ties []taxonomy.Lineage) []string {
-	var out []string
-	for _, l := range ties {
-		sp := l[taxonomy.Species]
-		if sp == "" {
-			return nil
-		}
-		if !slices.Contains(out, sp) {
-			out = append(out, sp)
-		}
-	}
-	slices.Sort(out)
-	return out
+// SupportedLineage returns l cut to the deepest rank whose identity floor,
+// for a read of m bases at error rate e, identity reaches (as a call is
+// cut; see supportedRank); an empty lineage when not even the domain's.
+func (c *Classifier) SupportedLineage(l taxonomy.Lineage, identity, e float64, m int) taxonomy.Lineage {
+	r, _ := c.supportedRank(l, identity, e, m)
+	return l.Truncate(r)
 }

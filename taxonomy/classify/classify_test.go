@@ -393,3 +393,43 @@ func TestClipEnds(t *testing.T) {
 		t.Errorf("bare gene: %d bases clipped", a.Clipped)
 	}
 }
+
+// TestSpeciesFloorRules checks when a species can be named at all: a
+// species held by one gene and far from its congeners (Akkermansia
+// muciniphila) can at HiFi error; a lone gene with a sister within
+// loneSisterRadius (Escherichia albertii beside E. coli) cannot; and no
+// species can when the read's error spread, 2σ, exceeds maxSpeciesSpread.
+func TestSpeciesFloorRules(t *testing.T) {
+	db, c := embedded(t)
+	lineageOf := func(species string) taxonomy.Lineage {
+		for _, r := range db.Refs {
+			if r.Lineage[taxonomy.Species] == species {
+				return r.Lineage
+			}
+		}
+		t.Fatalf("no reference of %s in the embedded database", species)
+		return taxonomy.Lineage{}
+	}
+	for _, tc := range []struct {
+		species string
+		genes   int
+		e       float64
+		named   bool
+	}{
+		{"Akkermansia muciniphila", 1, 0.004, true},
+		{"Escherichia albertii", 1, 0.004, false},
+		{"Escherichia coli", 2, 0.004, true},
+		{"Escherichia coli", 2, 0.03, false},
+		{"Akkermansia muciniphila", 1, 0.03, false},
+	} {
+		l := lineageOf(tc.species)
+		_, genes := c.speciesFacts(l)
+		if (genes < 2) != (tc.genes < 2) {
+			t.Fatalf("%s: %d genes in the embedded database; the case expects %d", tc.species, genes, tc.genes)
+		}
+		f := c.speciesFloor(l, tc.e, 1500)
+		if named := f <= 1; named != tc.named {
+			t.Errorf("%s at error %.3f: floor %.4f, reachable %v, want %v", tc.species, tc.e, f, named, tc.named)
+		}
+	}
+}

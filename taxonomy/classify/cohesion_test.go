@@ -82,15 +82,16 @@ func TestGenusFloor(t *testing.T) {
 	}
 }
 
-func TestTieWindow(t *testing.T) {
+func TestAlignWindow(t *testing.T) {
 	for _, tc := range []struct{ e, id, want float64 }{
-		{0.004, 0.99, 0.0025}, // divergence 1 % dominates: 0.01/4
-		{0.004, 0.999, 0.001}, // the read's error dominates
-		{0.075, 0.90, 0.02},   // capped
-		{0, 1, 0},             // an exact match ties only with exact matches
+		{0.004, 0.99, 0.0075}, // 2·0.01/4 = 0.005, below the least window
+		{0.004, 0.97, 0.015},  // divergence 3 % dominates: 2·0.03/4
+		{0.03, 0.999, 0.015},  // the read's error dominates
+		{0.075, 0.90, 0.04},   // capped at 2·0.02
+		{0, 1, 0.0075},        // an exact match still looks 0.75 % below
 	} {
-		if got := tieWindow(tc.e, tc.id); math.Abs(got-tc.want) > 1e-12 {
-			t.Errorf("tieWindow(%v, %v) = %v, want %v", tc.e, tc.id, got, tc.want)
+		if got := alignWindow(tc.e, tc.id); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("alignWindow(%v, %v) = %v, want %v", tc.e, tc.id, got, tc.want)
 		}
 	}
 }

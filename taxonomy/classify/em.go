@@ -1,136 +1,136 @@
 package classify
 
 import (
-	"maps"
+	"encoding/binary"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/zonula/zonula/taxonomy"
 )
 
-// TieSet is a group of reads whose best references tie across the same
-// species (one genus), with how many reads share it.
-type TieSet struct {
-	Species []string // sorted, distinct
-	Reads   float64
+// Community gathers the Evidence of a sample's reads that enter the EM
+// (Evidence.InEM) and estimates the units' abundances from them
+// (Estimate). Reads with the same evidence (λ and extra edits per unit;
+// λ does not matter for a read that reaches one unit) form one class, so
+// memory grows with the distinct evidence, not with the reads. Not safe
+// for concurrent use.
+type Community struct {
+	c      *Classifier
+	index  map[string]int32
+	key    []byte
+	count  []float64 // reads per class
+	lambda []float64
+	start  []int32 // class i's units are unit[start[i]:start[i+1]]
+	unit   []uint32
+	extra  []int32
 }
 
-// SpeciesAbundance estimates reads per species from reads that tie across
-// species, by expectation–maximisation as Emu does (Curry et al. 2022): each
-// read's unit weight is shared among its tied species in proportion to their
-// current abundance, and abundances are re-estimated from those shares until
-// they change by less than 1e-10 of the total (at most 1,000 rounds). A read
-// whose tie set holds one species goes to it alone.
-//
-// Species that 16S cannot tell apart here, because every tie set that holds
-// one holds the other, are merged first and reported as one group named
-// "A / B" (sorted names): the data give no way to split them. Groups whose
-// estimate falls below 1e-6 of the reads are dropped and their share goes to
-// the others. The result is deterministic and its values sum to the reads.
-func SpeciesAbundance(sets []TieSet) map[string]float64 {
-	// Signature of each species: the tie sets it appears in.
-	sig := map[string][]int{}
-	for i, s := range sets {
-		for _, sp := range s.Species {
-			sig[sp] = append(sig[sp], i)
-		}
+// NewCommunity returns an empty Community over c's units.
+func (c *Classifier) NewCommunity() *Community {
+	return &Community{c: c, index: map[string]int32{}, start: []int32{0}}
+}
+
+// Add counts one read's evidence and returns its class, for Abundance's
+// Hypotheses. ev must be InEM and hold at least one unit.
+func (m *Community) Add(ev *Evidence) int32 {
+	lambda := ev.Lambda
+	if len(ev.Units) == 1 {
+		lambda = 0 // weighs nothing against nothing: one class per unit
 	}
-	group := map[string]string{} // species → group name
-	bySig := map[string][]string{}
-	for _, sp := range slices.Sorted(maps.Keys(sig)) {
-		key := joinInts(sig[sp]) // tie-set indices, in increasing order
-		bySig[key] = append(bySig[key], sp)
+	m.key = binary.AppendUvarint(m.key[:0], math.Float64bits(lambda))
+	for _, u := range ev.Units {
+		m.key = binary.AppendUvarint(m.key, uint64(u.Unit))
+		m.key = binary.AppendUvarint(m.key, uint64(u.Extra))
 	}
-	for _, members := range bySig {
-		name := strings.Join(members, " / ")
-		for _, sp := range members {
-			group[sp] = name
-		}
+	if i, ok := m.index[string(m.key)]; ok {
+		m.count[i]++
+		return i
 	}
-	// Tie sets over groups.
-	type gset struct {
-		groups []string
-		reads  float64
+	i := int32(len(m.count))
+	m.index[string(m.key)] = i
+	m.count = append(m.count, 1)
+	m.lambda = append(m.lambda, lambda)
+	for _, u := range ev.Units {
+		m.unit = append(m.unit, u.Unit)
+		m.extra = append(m.extra, u.Extra)
 	}
-	var gs []gset
-	var total float64
-	for _, s := range sets {
-		var g []string
-		for _, sp := range s.Species {
-			if !slices.Contains(g, group[sp]) {
-				g = append(g, group[sp])
-			}
+	m.start = append(m.start, int32(len(m.unit)))
+	return i
+}
+
+// Classes returns the number of distinct evidence classes added.
+func (m *Community) Classes() int { return len(m.count) }
+
+// Abundance is the outcome of the community EM: the groups of units the
+// data cannot tell apart and each group's share.
+type Abundance struct {
+	m        *Community
+	group    []int32            // per unit: its group, −1 when no read reached it
+	lineages []taxonomy.Lineage // per group
+	pi       []float64          // per group: share of the EM's reads; 0 when pruned
+	// Reads is the number of reads the shares are of: those whose
+	// classes keep a group with a share above 0.
+	Reads float64
+	seen  []int32 // Hypotheses' groups so far
+}
+
+// Groups returns the number of groups.
+func (a *Abundance) Groups() int { return len(a.pi) }
+
+// Group returns group g's lineage and its estimated reads (share × Reads).
+func (a *Abundance) Group(g int) (taxonomy.Lineage, float64) {
+	return a.lineages[g], a.pi[g] * a.Reads
+}
+
+// Hypotheses returns, for a read of the given class, one hypothesis per
+// group it reaches (the fewest extra edits of the group's units) with the
+// group's share as prior, appended to dst.
+func (a *Abundance) Hypotheses(class int32, dst []Hypothesis) []Hypothesis {
+	m := a.m
+	dst, a.seen = dst[:0], a.seen[:0]
+	for j := m.start[class]; j < m.start[class+1]; j++ {
+		g := a.group[m.unit[j]]
+		if k := slices.Index(a.seen, g); k >= 0 {
+			dst[k].Extra = min(dst[k].Extra, m.extra[j])
+			continue
 		}
-		slices.Sort(g)
-		gs = append(gs, gset{g, s.Reads})
-		total += s.Reads
+		a.seen = append(a.seen, g)
+		dst = append(dst, Hypothesis{Lineage: a.lineages[g], Extra: m.extra[j], Prior: a.pi[g]})
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		seen := map[string]bool{}
-		for _, n := range group {
-			if !seen[n] {
-				seen[n] = true
-				if !yield(n) {
-					return
-				}
-			}
+	return dst
+}
+
+// groupName joins distinct names with " / ", sorted.
+func groupName(names []string) string {
+	slices.Sort(names)
+	return strings.Join(slices.Compact(names), " / ")
+}
+
+// groupLineage is the lineage of a group of units: the ranks they share,
+// and at the first rank where they differ, if it is genus or species,
+// their names joined ("Escherichia coli / Escherichia fergusonii");
+// differing above genus, the group stops at what they share.
+func groupLineage(ls []taxonomy.Lineage) taxonomy.Lineage {
+	out := ls[0]
+	for r := taxonomy.Domain; r < taxonomy.NumRanks; r++ {
+		names := []string{}
+		for _, l := range ls {
+			names = append(names, l[r])
 		}
-	})
-	pi := make(map[string]float64, len(names))
-	for _, n := range names {
-		pi[n] = 1 / float64(len(names))
-	}
-	next := make(map[string]float64, len(names))
-	for range 1000 {
-		clear(next)
-		for _, s := range gs {
-			var z float64
-			for _, g := range s.groups {
-				z += pi[g]
-			}
-			if z == 0 {
-				continue
-			}
-			for _, g := range s.groups {
-				next[g] += s.reads * pi[g] / z
-			}
+		if slices.Contains(names, "") && slices.ContainsFunc(names, func(s string) bool { return s != "" }) {
+			return out.Truncate(r - 1)
 		}
-		var change float64
-		for _, n := range names {
-			v := next[n] / total
-			if v < 1e-6 {
-				v = 0
+		if n := groupName(names); strings.Contains(n, " / ") {
+			if r < taxonomy.Genus {
+				return out.Truncate(r - 1)
 			}
-			change += math.Abs(v - pi[n])
-			pi[n] = v
-		}
-		if change < 1e-10 {
-			break
-		}
-	}
-	out := map[string]float64{}
-	for _, s := range gs {
-		var z float64
-		for _, g := range s.groups {
-			z += pi[g]
-		}
-		for _, g := range s.groups {
-			share := 1 / float64(len(s.groups)) // every group dropped: share evenly
-			if z > 0 {
-				share = pi[g] / z
-			}
-			if share > 0 {
-				out[g] += s.reads * share
-			}
+			out[r] = n
+			return out.Truncate(r)
 		}
 	}
 	return out
 }
 
-func joinInts(xs []int) string {
-	parts := make([]string, len(xs))
-	for i, x := range xs {
-		parts[i] = strconv.Itoa(x)
-	}
-	return strings.Join(parts, ",")
-}
+// Lambda returns the per-edit weight λ of the reads of class (Evidence).
+func (a *Abundance) Lambda(class int32) float64 { return a.m.lambda[class] }

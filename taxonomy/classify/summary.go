@@ -29,9 +29,23 @@ type Summary struct {
 	// adapters, barcodes or primers left on, or genes longer than the
 	// references.
 	ClippedReads int64 `json:"clipped_reads"`
+	// MixedReads counts reads whose halves favour references of different
+	// genera, though not enough to be chimeras (Assignment.Mixed): they
+	// are given no genus.
+	MixedReads int64 `json:"mixed_reads"`
 	// KmerSampling is n when the database's k-mer index held one k-mer in
 	// n (Classifier.KmerSampling); 1 for a whole index.
 	KmerSampling int `json:"kmer_sampling"`
 	// MeanIdentity is the mean best identity over reads with any hit.
 	MeanIdentity float64 `json:"mean_identity"`
+	// MinConfidence is the posterior a taxon needed to be called
+	// (--min-confidence).
+	MinConfidence float64 `json:"min_confidence"`
+	// EMReads counts the reads that took part in the community EM (their
+	// best reference cleared its genus floor); EMGroups the taxa (species,
+	// or groups the reads cannot tell apart) it kept; EMClasses the
+	// distinct read evidences it worked on.
+	EMReads   int64 `json:"em_reads"`
+	EMGroups  int   `json:"em_taxa"`
+	EMClasses int   `json:"em_classes"`
 }
