@@ -25,7 +25,11 @@
 # (default 3000 reads, draws "1 2"). A second run in the same WORKDIR reuses
 # the databases, reads and peers' outputs (and their CPU seconds) and runs
 # zonula again: ZONULA_BIN=path uses that binary instead of building one,
-# LABEL=name keeps its outputs apart (default "z").
+# LABEL=name keeps its outputs apart (default "z"). LOO_ID=0.999 is the
+# identity at which genes like a source leave the database with it (1 leaves
+# out the source alone, as a benchmark that drops only the sequences it reads
+# from); ZONULA_ARGS adds flags to zonula run (e.g. --min-confidence 0.5 to
+# see calibration below 0.95); PEERS="minimap2 vsearch" chooses the peers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-3000}
@@ -68,7 +72,7 @@ for d in $draws; do
   mkdir -p "$dd"
   if [ ! -s "$dd/train.zdb" ]; then
     "$work/benchreads" sources -db "$work/full.zdb" -spec scripts/benchreads/communities.tsv -draw "$d" -o "$dd"
-    vsearch --usearch_global "$dd/sources.fasta" --db "$gold" --id 0.999 --maxaccepts 0 --maxrejects 0 \
+    vsearch --usearch_global "$dd/sources.fasta" --db "$gold" --id "${LOO_ID:-0.999}" --maxaccepts 0 --maxrejects 0 \
       --strand both --userout "$dd/hits.tsv" --userfields query+target --quiet
     python3 scripts/bench_classify.py loo "$gold" "$dd/sources.tsv" "$dd/hits.tsv" "$dd/train.fasta"
     "$z" db build --format gold --name "loo$d" -o "$dd/train.zdb" "$dd/train.fasta" >/dev/null
@@ -84,13 +88,17 @@ for d in $draws; do
       awk 'NR%4==1{print ">" substr($0,2)} NR%4==2{print}' "$work/reads.fq" >"$work/reads.fa"
       out="$dd/$label.$comm.$plat"
       s=$(cpu /dev/null "$z" run "$reads" --db "$dd/train.zdb" --format none --min-length 0 --max-length 100000 \
-        --threads $threads -q -o "$out")
+        --threads $threads -q -o "$out" ${ZONULA_ARGS:-})
       score zonula "$d" $comm $plat "$s" "$reads" "$out/reads.tsv.gz" "$dd/train.fasta" "$out/abundance.tsv"
-      s=$(peer "$dd/mm.$comm.$plat.paf" "$dd/mm.$comm.$plat.paf" minimap2 -x $mm -t $threads --secondary=no "$dd/train.fasta" "$work/reads.fq")
-      score paf "$d" $comm $plat "$s" "$reads" "$dd/mm.$comm.$plat.paf" "$dd/train.fasta"
-      s=$(peer "$dd/vs.$comm.$plat.b6" /dev/null vsearch --usearch_global "$work/reads.fa" --db "$dd/train.fasta" --id 0.75 \
-        --strand both --maxaccepts 1 --maxrejects 32 --threads $threads --blast6out "$dd/vs.$comm.$plat.b6")
-      score blast6 "$d" $comm $plat "$s" "$reads" "$dd/vs.$comm.$plat.b6" "$dd/train.fasta"
+      if [[ ${PEERS:-minimap2 vsearch} == *minimap2* ]]; then
+        s=$(peer "$dd/mm.$comm.$plat.paf" "$dd/mm.$comm.$plat.paf" minimap2 -x $mm -t $threads --secondary=no "$dd/train.fasta" "$work/reads.fq")
+        score paf "$d" $comm $plat "$s" "$reads" "$dd/mm.$comm.$plat.paf" "$dd/train.fasta"
+      fi
+      if [[ ${PEERS:-minimap2 vsearch} == *vsearch* ]]; then
+        s=$(peer "$dd/vs.$comm.$plat.b6" /dev/null vsearch --usearch_global "$work/reads.fa" --db "$dd/train.fasta" --id 0.75 \
+          --strand both --maxaccepts 1 --maxrejects 32 --threads $threads --blast6out "$dd/vs.$comm.$plat.b6")
+        score blast6 "$d" $comm $plat "$s" "$reads" "$dd/vs.$comm.$plat.b6" "$dd/train.fasta"
+      fi
     done
   done
 done

@@ -112,11 +112,15 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// demoTruth returns the true genus of every demo read, from the read
-// descriptions that zonula simulate writes ("lineage=d__…;g__X;s__…").
-func demoTruth(t *testing.T) map[string]float64 {
+// demoTruth returns the reads of each true genus in the demo sample.
+func demoTruth(t *testing.T) map[string]float64 { return genusTruth(t, demoReads) }
+
+// genusTruth returns the reads of each true genus in a gzipped FASTQ file
+// that zonula simulate wrote, from its read descriptions
+// ("lineage=d__…;g__X;s__…").
+func genusTruth(t *testing.T, path string) map[string]float64 {
 	t.Helper()
-	f, err := os.Open(demoReads)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
