@@ -25,7 +25,9 @@ func TestSpillRoundTrip(t *testing.T) {
 			Identity: 0.9, Reference: "x", Best: 3, Second: 4}},
 		{id: "u1", kind: spillPassed, a: classify.Assignment{Rank: taxonomy.NoRank, BelowFloor: taxonomy.NoRank}},
 		{id: "e1", kind: spillEM, unit: 2, class: 5, a: classify.Assignment{Status: classify.Classified, Rank: taxonomy.Genus, BelowFloor: taxonomy.Species,
-			Identity: 0.99, ErrorRate: 0.004, Reference: "x", Best: 9, Evidence: classify.Evidence{Best: 15, Length: 1500}}},
+			Identity: 0.99, ErrorRate: 0.004, Reference: "x", Best: 9, Evidence: classify.Evidence{Best: 15, Length: 1500, Rival: classify.UnitEdits{Extra: -1}}}},
+		{id: "e2", kind: spillEM, unit: 3, class: 6, a: classify.Assignment{Status: classify.Classified, Rank: taxonomy.Genus, BelowFloor: taxonomy.Species,
+			Identity: 0.95, ErrorRate: 0.004, Reference: "x", Best: 10, Evidence: classify.Evidence{Best: 70, Length: 1495, Rival: classify.UnitEdits{Unit: 41, Extra: 11}, RivalGap: 23}}},
 	}
 	for i := range in {
 		if err := sp.put(&in[i]); err != nil {
@@ -47,7 +49,8 @@ func TestSpillRoundTrip(t *testing.T) {
 		if got.id != want.id || got.kind != want.kind || got.reason != want.reason || got.unit != want.unit || got.class != want.class ||
 			got.a.Status != want.a.Status || got.a.Rank != want.a.Rank || got.a.BelowFloor != want.a.BelowFloor || got.a.Identity != want.a.Identity ||
 			got.a.ErrorRate != want.a.ErrorRate || got.a.Confidence != want.a.Confidence || got.a.Best != want.a.Best || got.a.Second != want.a.Second ||
-			got.a.Clipped != want.a.Clipped || got.a.Reference != want.a.Reference || got.a.Evidence.Best != want.a.Evidence.Best || got.a.Evidence.Length != want.a.Evidence.Length {
+			got.a.Clipped != want.a.Clipped || got.a.Reference != want.a.Reference || got.a.Evidence.Best != want.a.Evidence.Best || got.a.Evidence.Length != want.a.Evidence.Length ||
+			got.a.Evidence.Rival != want.a.Evidence.Rival || got.a.Evidence.RivalGap != want.a.Evidence.RivalGap {
 			t.Errorf("read back %+v, want %+v", got, want)
 		}
 	}

@@ -93,8 +93,8 @@ func (d *Decider) Decide(hs []Hypothesis, ev *Evidence, e, level float64) Call {
 		lca = consensus(lca, d.ls)
 	}
 	if lca.Depth() >= taxonomy.Genus {
-		if next := d.nearestOtherGenus(hs, lca, ev, e); next >= 0 {
-			lca = consensus(lca, []taxonomy.Lineage{hs[next].Lineage})
+		if next, ok := d.nearestOtherGenus(hs, lca, ev, e); ok {
+			lca = consensus(lca, []taxonomy.Lineage{next})
 		}
 	}
 	call.Identity = identityOf(ev.Best+extra, ev.Length)
@@ -132,30 +132,40 @@ func (d *Decider) Decide(hs []Hypothesis, ev *Evidence, e, level float64) Call {
 // Raoultella in a sample without Raoultella goes to Klebsiella.
 const divergenceMargin = 0.5
 
-// nearestOtherGenus returns the index of the hypothesis of another genus
-// than lca's (naming one) that costs the fewest extra edits, when it costs
-// fewer than divergenceMargin requires over lca's genus; −1 otherwise.
-func (d *Decider) nearestOtherGenus(hs []Hypothesis, lca taxonomy.Lineage, ev *Evidence, e float64) int {
+// nearestOtherGenus returns the lineage of the hypothesis of another genus
+// than lca's (naming one) that costs the fewest extra edits when it costs
+// fewer than divergenceMargin requires over lca's genus; ok is false
+// otherwise. The read's Rival, a genus whose floor the read misses, counts
+// as such a hypothesis when it also lies within that margin of its floor
+// (RivalGap): a read of a genus the database lacks, 4.7 % from Desulfuromusa
+// (whose floor is 94.4 %) and 11 edits further from Malonomonas (96.5 %),
+// is not named Desulfuromusa; a read 9 % from the nearest Prevotella gene,
+// within that wide genus's floor, keeps its genus beside a tighter genus
+// of its family whose floor it misses by 5 %.
+func (d *Decider) nearestOtherGenus(hs []Hypothesis, lca taxonomy.Lineage, ev *Evidence, e float64) (next taxonomy.Lineage, ok bool) {
 	g := lca[taxonomy.Genus]
-	own, next := int32(math.MaxInt32), -1
-	for i, h := range hs {
+	own, nearest := int32(math.MaxInt32), int32(math.MaxInt32)
+	for _, h := range hs {
 		switch name := h.Lineage[taxonomy.Genus]; {
 		case name == g:
 			own = min(own, h.Extra)
-		case name != "" && (next < 0 || h.Extra < hs[next].Extra):
-			next = i
+		case name != "" && h.Extra < nearest:
+			next, nearest = h.Lineage, h.Extra
 		}
-	}
-	if next < 0 {
-		return -1
 	}
 	eps := min(max(e, 0.001), maxErrorRate)
 	m := float64(ev.Length)
 	div := max(0, float64(ev.Best)-eps*m)
-	if float64(hs[next].Extra-own) >= divergenceMargin*(div+math.Sqrt(m*eps*(1-eps))) {
-		return -1
+	margin := divergenceMargin * (div + math.Sqrt(m*eps*(1-eps)))
+	if r := ev.Rival; r.Extra >= 0 && r.Extra < nearest && float64(ev.RivalGap) < margin {
+		if l := d.c.units.lineages[r.Unit]; l[taxonomy.Genus] != g {
+			next, nearest = l, r.Extra
+		}
 	}
-	return next
+	if nearest == math.MaxInt32 {
+		return next, false
+	}
+	return next, float64(nearest-own) < margin
 }
 
 // weigh sets d.post to the hypotheses' posteriors and d.order to their

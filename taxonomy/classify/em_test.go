@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,7 +159,9 @@ func testDB(species ...string) *refdb.DB {
 // at λ = 1 (e⁵ ≈ 148:1, posterior 0.9933) the genus is named at 0.95 and
 // not at 0.999; a prior of 1:200 against it turns the call around; and a
 // read 30 edits beyond its errors from both is not given the genus 5 edits
-// ahead (divergenceMargin: 0.5·(30 + 2.4)).
+// ahead (divergenceMargin: 0.5·(30 + 2.4)); nor is it when another genus,
+// left out of its hypotheses for missing its floor, is its Rival 5 edits
+// behind and within the margin of that floor.
 func TestDecide(t *testing.T) {
 	c, _ := testClassifier(t, "Escherichia coli", "Klebsiella pneumoniae")
 	fam := taxonomy.Lineage{"Bacteria", "P", "C", "O", "F"}
@@ -185,5 +188,27 @@ func TestDecide(t *testing.T) {
 	far := &Evidence{Lambda: 1, Best: 36, Length: 1500}
 	if call = d.Decide([]Hypothesis{{Lineage: ec}, {Lineage: kp, Extra: 5}}, far, 0.004, 0.95); call.Lineage != fam || call.Confidence != 1 {
 		t.Errorf("30 edits of divergence: %v at %v, want the family at 1", call.Lineage, call.Confidence)
+	}
+	// A genus left out of the hypotheses for missing its floor still
+	// counts in the margin as the read's Rival.
+	kpUnit := slices.Index(c.units.lineages, kp)
+	if kpUnit < 0 {
+		t.Fatal("no unit for Klebsiella pneumoniae")
+	}
+	alone := &Evidence{Lambda: 1, Best: 36, Length: 1500, Rival: UnitEdits{Extra: -1}}
+	if call = d.Decide([]Hypothesis{{Lineage: ec}}, alone, 0.004, 0.95); call.Lineage.Name(taxonomy.Genus) != "Escherichia" {
+		t.Errorf("no rival: %v, want Escherichia", call.Lineage)
+	}
+	alone.Rival, alone.RivalGap = UnitEdits{Unit: uint32(kpUnit), Extra: 5}, 10
+	if call = d.Decide([]Hypothesis{{Lineage: ec}}, alone, 0.004, 0.95); call.Lineage != fam {
+		t.Errorf("rival 5 edits behind, 10 beyond its floor, at 30 edits of divergence: %v, want the family", call.Lineage)
+	}
+	alone.RivalGap = 60
+	if call = d.Decide([]Hypothesis{{Lineage: ec}}, alone, 0.004, 0.95); call.Lineage.Name(taxonomy.Genus) != "Escherichia" {
+		t.Errorf("rival 60 edits beyond its floor: %v, want Escherichia", call.Lineage)
+	}
+	alone.Rival.Extra = 40
+	if call = d.Decide([]Hypothesis{{Lineage: ec}}, alone, 0.004, 0.95); call.Lineage.Name(taxonomy.Genus) != "Escherichia" {
+		t.Errorf("rival 40 edits behind: %v, want Escherichia", call.Lineage)
 	}
 }

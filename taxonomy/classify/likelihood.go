@@ -3,6 +3,8 @@ package classify
 import (
 	"math"
 	"slices"
+
+	"github.com/zonula/zonula/taxonomy"
 )
 
 // Evidence is what one read says about the units it aligned to: the
@@ -46,6 +48,15 @@ type Evidence struct {
 	// genus floor, lowered by the read's error rate): the read then takes
 	// part in the community EM.
 	InEM bool
+	// Rival is, for a read in the EM, the unit of another genus than its
+	// best reference's that comes nearest (fewest extra edits) among those
+	// Units leaves out for missing their floors; Extra is −1 when there is
+	// none. RivalGap is how many edits the read lies beyond that unit's
+	// floor. Such a genus takes no share of the read, but a read nearly as
+	// close to it as to its own, and near its floor, lies between genera:
+	// Decide's genus margin counts it (nearestOtherGenus).
+	Rival    UnitEdits
+	RivalGap int32
 }
 
 // UnitEdits is one unit of a read's Evidence.
@@ -76,13 +87,18 @@ func lambdaOf(e float64, best int32, m int) float64 {
 // e, from its exact candidates (best first): the best edits per unit, and
 // whether it enters the EM. units is reused.
 func (c *Classifier) evidence(cands []Candidate, m int, e float64, buf []UnitEdits) Evidence {
-	ev := Evidence{Best: cands[0].Edits, Length: m, Units: buf[:0]}
+	ev := Evidence{Best: cands[0].Edits, Length: m, Units: buf[:0], Rival: UnitEdits{Extra: -1}}
 	ev.Lambda = lambdaOf(e, ev.Best, m)
 	adj := floorErrorFactor * e
 	ev.InEM = identityOf(ev.Best, m) >= c.units.floor[c.units.of[cands[0].Ref]]-adj
+	genus := c.refs[cands[0].Ref].Lineage[taxonomy.Genus]
 	for _, cd := range cands {
 		u := c.units.of[cd.Ref]
 		if ev.InEM && identityOf(cd.Edits, m) < c.units.floor[u]-adj {
+			if g := c.units.lineages[u][taxonomy.Genus]; ev.Rival.Extra < 0 && g != "" && g != genus {
+				ev.Rival = UnitEdits{Unit: u, Extra: cd.Edits - ev.Best} // best first: the first is nearest
+				ev.RivalGap = cd.Edits - int32((1-(c.units.floor[u]-adj))*float64(m))
+			}
 			continue
 		}
 		i, found := slices.BinarySearchFunc(ev.Units, u, func(x UnitEdits, u uint32) int { return int(x.Unit) - int(u) })
