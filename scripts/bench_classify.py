@@ -71,20 +71,7 @@ def split(gold, out):
 
 def truth(reads):
     """read id -> (kind, genus) from zonula simulate descriptions."""
-    t = {}
-    op = gzip.open if reads.endswith(".gz") else open
-    with op(reads, "rt") as f:
-        for n, line in enumerate(f):
-            if n % 4 == 0:
-                rid = line[1:].split()[0]
-                kind = re.search(r"kind=(\S+)", line).group(1)
-                m = re.search(r"lineage=(.*)$", line.rstrip("\n"))
-                genus = ""
-                if m:
-                    g = re.search(r"g__([^;]*)", m.group(1))
-                    genus = g.group(1) if g else ""
-                t[rid] = (kind, genus)
-    return t
+    return {rid: (kind, ranks[5]) for rid, (kind, ranks) in community_truth(reads).items()}
 
 def genus_of_ref(train):
     return {h.split()[0]: lineage_of(h)[5] for h, _ in read_fasta(train)}

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/taxonomy"
 )
 
@@ -180,21 +179,7 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Errorf("output %s missing or empty (%v)", name, err)
 		}
 	}
-	f, err := os.Open(filepath.Join(out, "abundance.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prof, err := tables.ReadTSV(f, "abundance.tsv")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	est := map[string]float64{}
-	for _, row := range prof.AtRank(taxonomy.Genus) {
-		if row.Taxon != tables.Unclassified {
-			est[row.Taxon] = row.Reads
-		}
-	}
+	est := genusReads(t, filepath.Join(out, "abundance.tsv"))
 	truth := demoTruth(t)
 	// Bray–Curtis between estimated and true genus counts: Σ|a−b| / Σ(a+b).
 	var diff, total float64
