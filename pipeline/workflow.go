@@ -30,6 +30,7 @@ type WorkflowOptions struct {
 	RuntimeMinutes int    // time limit per sample job
 	Options        string // flags for every `zonula run`, e.g. "--format html,pdf --min-q 20"
 	CombineOptions string // flags for the final `zonula combine`, e.g. "--biom-format 2.1"
+	CohortOptions  string // flags for the final `zonula cohort`, e.g. "--format html"
 	Force          bool   // overwrite an existing Snakefile and config.yaml
 }
 
@@ -63,8 +64,10 @@ func OpenWorkflowSheet(path string) (*Samplesheet, error) {
 
 // WriteWorkflow writes a Snakemake workflow into dir: Snakefile,
 // config.yaml, profiles/slurm/{config.yaml,status.py} (a Snakemake 7 SLURM
-// profile), samplesheet.csv and metadata/SAMPLE.json for the samples whose
-// sheet rows carry report metadata. The samplesheet is written normalised:
+// profile), samplesheet.csv, metadata/SAMPLE.json for the samples whose
+// sheet rows carry report metadata, and groups.tsv (sample, group,
+// subject) for the cohort report when any sample has a group, as `zonula
+// batch` groups its cohort report. The samplesheet is written normalised:
 // "sample", one "reads" column per file (padded with empty cells), then
 // group, subject, timepoint and the sheet's other columns; read paths are
 // written as given in sheet (make them absolute first so the workflow can
@@ -133,7 +136,37 @@ func WriteWorkflow(dir string, sheet *Samplesheet, o WorkflowOptions) ([]string,
 		}
 		written = append(written, rel)
 	}
-	return written, nil
+	groups := workflowGroups(sheet)
+	if groups == nil {
+		// A groups.tsv from an earlier sheet would group this one.
+		if err := os.Remove(filepath.Join(dir, "groups.tsv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return written, err
+		}
+		return written, nil
+	}
+	if err := safefile.WriteFile(filepath.Join(dir, "groups.tsv"), groups); err != nil {
+		return written, err
+	}
+	return append(written, "groups.tsv"), nil
+}
+
+// workflowGroups returns the groups file of the workflow's cohort report
+// (sample, group and subject, tab-separated, for the samples with a
+// group), or nil when no sample has a group.
+func workflowGroups(sheet *Samplesheet) []byte {
+	if sheet == nil {
+		return nil
+	}
+	var b bytes.Buffer
+	for _, s := range sheet.Samples {
+		if s.Group != "" {
+			fmt.Fprintf(&b, "%s\t%s\t%s\n", s.Name, s.Group, s.Subject)
+		}
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return b.Bytes()
 }
 
 // workflowSheet returns the normalised samplesheet and each sample's

@@ -24,11 +24,7 @@ func TestWriteWorkflow(t *testing.T) {
 	if !equalStrings(files, want) {
 		t.Errorf("files %v, want %v", files, want)
 	}
-	data, _ := os.ReadFile(filepath.Join(dir, "config.yaml"))
-	var cfg map[string]any
-	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		t.Fatalf("config.yaml is not YAML: %v\n%s", err, data)
-	}
+	cfg := readConfig(t, dir)
 	if cfg["zonula"] != opts.Zonula || cfg["threads"] != 3 || cfg["mem_mb"] != 1234 || cfg["runtime_minutes"] != 7 ||
 		cfg["options"] != opts.Options || cfg["outdir"] != "results" || cfg["samplesheet"] != "samplesheet.csv" {
 		t.Errorf("config.yaml reads back as %v", cfg)
@@ -52,8 +48,14 @@ func TestWriteWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if files[len(files)-1] != "metadata/A.json" || len(files) != 6 {
-		t.Errorf("files %v: want metadata/A.json only for the sample with metadata", files)
+	if files[len(files)-2] != "metadata/A.json" || files[len(files)-1] != "groups.tsv" || len(files) != 7 {
+		t.Errorf("files %v: want metadata/A.json only for the sample with metadata, then groups.tsv", files)
+	}
+	if g, _ := os.ReadFile(filepath.Join(dir, "groups.tsv")); string(g) != "A\tg1\t\n" {
+		t.Errorf("groups.tsv %q: want the one sample with a group", g)
+	}
+	if cfg := readConfig(t, dir); cfg["cohort_options"] != "" {
+		t.Errorf("cohort_options %q, want none given", cfg["cohort_options"])
 	}
 	sheet, _ = os.ReadFile(filepath.Join(dir, "samplesheet.csv"))
 	wantSheet := "sample,reads,reads,group,subject,timepoint,batch,site\nA,/d/a1.fq,/d/a2.fq,g1,,,7,\nB,\"/d/b, odd.fq\",,,P2,,,x\n"
@@ -66,6 +68,15 @@ func TestWriteWorkflow(t *testing.T) {
 	if err != nil || md.Age == nil || *md.Age != 61 {
 		t.Errorf("metadata/A.json reads back as %+v (%v)", md, err)
 	}
+	// A sheet without groups removes an earlier groups.tsv.
+	s.Samples[0].Group = ""
+	if _, err := WriteWorkflow(dir, s, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "groups.tsv")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("groups.tsv left from the earlier sheet (%v)", err)
+	}
+	s.Samples[0].Group = "g1"
 	// The normalised sheet reads back as the same samples (whose files do
 	// not exist here: they come back as unreadable, by name).
 	back, err := ReadSamplesheet(strings.NewReader(string(sheet)), "samplesheet.csv", dir)
@@ -75,4 +86,15 @@ func TestWriteWorkflow(t *testing.T) {
 	if len(back.Samples[1].Unreadable) != 1 || !strings.Contains(back.Samples[1].Unreadable[0].Error(), "reads file /d/b, odd.fq:") || back.Samples[0].Group != "g1" || back.Samples[1].Extra[1].Value != "x" {
 		t.Errorf("normalised sheet reads back as %+v", back.Samples)
 	}
+}
+
+// readConfig returns the workflow's config.yaml in dir as a map.
+func readConfig(t *testing.T, dir string) map[string]any {
+	t.Helper()
+	data, _ := os.ReadFile(filepath.Join(dir, "config.yaml"))
+	var cfg map[string]any
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatalf("config.yaml is not YAML: %v\n%s", err, data)
+	}
+	return cfg
 }

@@ -114,11 +114,12 @@ jobs=$(grep -c "Submitted job .* with external jobid" "$work/snakemake.log" || t
 [ "$jobs" -eq 3 ] || { echo "FAIL: $jobs jobs submitted to SLURM, want 3 (combine runs locally)" >&2; fail=1; }
 [ "$(ls "$work/wf/logs/slurm" | wc -l)" -eq 3 ] || { echo "FAIL: want 3 SLURM job logs in logs/slurm" >&2; fail=1; }
 "$z" batch -q --format html "$work/sheet.csv" -o "$work/batch"
-for f in abundance-genus.tsv abundance-genus.biom zonula_qc_mqc.tsv S1/abundance.tsv S2/qc.json S3/reads.tsv.gz S1/metrics.json S2/profile.biom; do
+for f in abundance-genus.tsv abundance-genus.biom zonula_qc_mqc.tsv S1/abundance.tsv S2/qc.json S3/reads.tsv.gz S1/metrics.json S2/profile.biom \
+  cohort/distances.tsv cohort/alpha.tsv cohort/permanova.tsv; do
   cmp -s "$work/wf/results/$f" "$work/batch/$f" || { echo "FAIL: $f differs between the SLURM workflow and zonula batch" >&2; fail=1; }
 done
 for i in 1 2 3; do
   [ -s "$work/wf/results/S$i/report.html" ] || { echo "FAIL: no report for S$i" >&2; fail=1; }
 done
 [ $fail -eq 0 ] || exit 1
-echo "ok: workflow ran 3 samples through SLURM ($jobs sbatch jobs) and combined them; outputs equal zonula batch's; $(($(date +%s) - start)) s" >&2
+echo "ok: workflow ran 3 samples through SLURM ($jobs sbatch jobs), combined them and made the cohort report; outputs equal zonula batch's; $(($(date +%s) - start)) s" >&2

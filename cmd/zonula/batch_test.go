@@ -263,7 +263,8 @@ func TestBatchInterruptAndResume(t *testing.T) {
 
 // TestWorkflowSnakemake writes the workflow for three demo samples and runs
 // it with Debian's snakemake (scripts/install-test-deps.sh installs it), then
-// checks the outputs equal 'zonula batch' ones.
+// checks the outputs, the cohort report's tables (grouped by the sheet's
+// group column) among them, equal 'zonula batch' ones.
 func TestWorkflowSnakemake(t *testing.T) {
 	snakemake, err := exec.LookPath("snakemake")
 	if err != nil {
@@ -298,7 +299,8 @@ func TestWorkflowSnakemake(t *testing.T) {
 	if code, _, errs := zonula(t, "", "batch", filepath.Join(dir, "sheet.csv"), "-o", out, "--format", "html"); code != 0 {
 		t.Fatalf("batch: %d: %s", code, errs)
 	}
-	for _, f := range []string{"abundance-genus.tsv", "abundance-genus.biom", "zonula_qc_mqc.tsv", "A1/abundance.tsv", "B2/qc.json", "C3/reads.tsv.gz", "C3/metrics.json", "A1/profile.biom"} {
+	for _, f := range []string{"abundance-genus.tsv", "abundance-genus.biom", "zonula_qc_mqc.tsv", "A1/abundance.tsv", "B2/qc.json", "C3/reads.tsv.gz", "C3/metrics.json", "A1/profile.biom",
+		"cohort/distances.tsv", "cohort/alpha.tsv", "cohort/permanova.tsv"} {
 		a, err1 := os.ReadFile(filepath.Join(wf, "results", f))
 		b, err2 := os.ReadFile(filepath.Join(out, f))
 		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {

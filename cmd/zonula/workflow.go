@@ -139,7 +139,8 @@ func runWorkflowInit(_ context.Context, o workflowOptions, args []string, _, std
 	ver, _ := buildVersion()
 	files, err := pipeline.WriteWorkflow(dir, sheet, pipeline.WorkflowOptions{
 		Zonula: zonula, Version: "zonula " + ver, Threads: o.threads, MemMB: o.memMB, RuntimeMinutes: o.runtime,
-		Options: strings.Join(flags, " "), CombineOptions: "--biom-format " + o.report.biom.String(), Force: o.force,
+		Options: strings.Join(flags, " "), CombineOptions: "--biom-format " + o.report.biom.String(),
+		CohortOptions: "--format " + o.report.formats + " --page-size " + o.report.pageSize, Force: o.force,
 	})
 	if errors.Is(err, pipeline.ErrWorkflowExists) {
 		return usagef("%v", err)
