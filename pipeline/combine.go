@@ -22,6 +22,10 @@ type CombineInput struct {
 // SampleFromDir returns the CombineInput of a directory Run wrote, named by
 // the "sample" field of its qc.json.
 func SampleFromDir(dir string) (CombineInput, error) {
+	// The files Combine reads must be of one complete run.
+	if err := safefile.CheckFiles(dir, "run.json", "abundance.tsv", "qc.json", "metrics.json"); err != nil {
+		return CombineInput{}, &InputError{Path: dir, Err: err}
+	}
 	path := filepath.Join(dir, "qc.json")
 	q, err := readQCRecord(path)
 	if err != nil {

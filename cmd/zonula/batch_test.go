@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -117,8 +118,27 @@ func TestBatchCommand(t *testing.T) {
 			t.Errorf("%s: combine and batch differ", f)
 		}
 	}
-	if code, _, errs = zonula(t, "", "combine", "-o", comb, dir); code != exitBadInput || !strings.Contains(errs, "qc.json") {
+	if code, _, errs = zonula(t, "", "combine", "-o", comb, dir); code != exitBadInput || !strings.Contains(errs, "run.json") {
 		t.Errorf("combine of a directory without outputs: exit %d: %s", code, errs)
+	}
+	// A sample directory whose files are not those of one complete run (as
+	// a run killed while replacing them leaves it) is refused by combine
+	// and cohort, naming the file, and nothing is written.
+	os.WriteFile(filepath.Join(out, "S2", "abundance.tsv"), []byte("rank\ttaxon\tlineage\treads\tfraction\n"), 0o644)
+	comb2 := filepath.Join(dir, "combined2")
+	if code, _, errs = zonula(t, "", "combine", "-o", comb2, filepath.Join(out, "S1"), filepath.Join(out, "S2")); code != exitBadInput ||
+		!strings.Contains(errs, "abundance.tsv differs from its checksum") {
+		t.Errorf("combine of a tampered sample: exit %d: %s", code, errs)
+	}
+	coh := filepath.Join(dir, "cohort2")
+	if code, _, errs = zonula(t, "", "cohort", "--format", "none", "-o", coh, filepath.Join(out, "S1"), filepath.Join(out, "S2")); code != exitBadInput ||
+		!strings.Contains(errs, "abundance.tsv differs from its checksum") {
+		t.Errorf("cohort of a tampered sample: exit %d: %s", code, errs)
+	}
+	for _, d := range []string{comb2, coh} {
+		if _, err := os.Stat(d); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s written after the refusal (%v)", d, err)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/pipeline/tables"
 )
 
@@ -191,6 +192,14 @@ type runRecord struct {
 
 // loadDir reads one zonula sample output directory.
 func loadDir(dir string, read TableReader) (Sample, error) {
+	// A zonula output directory (with a manifest or run.json) must hold
+	// the profile and run.json of one complete run; a directory of other
+	// tools' files laid out the same way is read as it is.
+	if isFile(filepath.Join(dir, safefile.ManifestFile)) || isFile(filepath.Join(dir, "run.json")) {
+		if err := safefile.CheckFiles(dir, "run.json", ProfileFile, "run.json"); err != nil {
+			return Sample{}, &InputError{Path: dir, Err: err}
+		}
+	}
 	path := filepath.Join(dir, ProfileFile)
 	ps, err := read(path)
 	if err != nil {

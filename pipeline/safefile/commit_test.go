@@ -110,6 +110,36 @@ func TestVerifyManifest(t *testing.T) {
 	}
 }
 
+// TestCheckFiles: the files a reader names must match the manifest; one
+// the manifest does not list must be absent; without a manifest the
+// marker must be there; only the named files count.
+func TestCheckFiles(t *testing.T) {
+	dir := t.TempDir()
+	commitSet(t, dir, "run.json", map[string]string{"a.tsv": "a", "b.tsv": "b", "run.json": "{}"})
+	if err := CheckFiles(dir, "run.json", "a.tsv", "b.tsv", "absent.tsv"); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "b.tsv"), []byte("changed"), 0o644)
+	if err := CheckFiles(dir, "run.json", "a.tsv"); err != nil {
+		t.Errorf("b.tsv changed, only a.tsv read: %v", err)
+	}
+	if err := CheckFiles(dir, "run.json", "a.tsv", "b.tsv"); !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "b.tsv differs") {
+		t.Errorf("changed file: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "c.tsv"), []byte("new"), 0o644)
+	if err := CheckFiles(dir, "run.json", "c.tsv"); !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "c.tsv is not in") {
+		t.Errorf("file the manifest does not list: %v", err)
+	}
+	os.Remove(filepath.Join(dir, ManifestFile))
+	if err := CheckFiles(dir, "run.json", "b.tsv"); err != nil {
+		t.Errorf("no manifest, marker there (a set from before manifests): %v", err)
+	}
+	os.Remove(filepath.Join(dir, "run.json"))
+	if err := CheckFiles(dir, "run.json", "a.tsv"); !errors.Is(err, ErrIncomplete) {
+		t.Errorf("neither manifest nor marker: %v", err)
+	}
+}
+
 // TestLockDir: a directory another process has locked is refused with its
 // process id and left untouched; this process's own lock is lent; a
 // released lock leaves nothing behind.

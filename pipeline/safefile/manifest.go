@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -96,6 +97,45 @@ func VerifyManifest(dir string) error {
 		}
 		if sum != sums[i] {
 			return fmt.Errorf("%w: %s differs from its checksum in %s", ErrIncomplete, n, ManifestFile)
+		}
+	}
+	return nil
+}
+
+// CheckFiles checks, before names of dir are read, that they belong to one
+// complete set: when dir has a manifest, each of names it lists must match
+// its checksum, and each it does not list must be absent; without one,
+// marker (the file a commit writes last, such as run.json) must be there,
+// as in sets committed before manifests existed. A directory a commit was
+// killed in lacks its marker and keeps its old manifest, which no longer
+// matches the new files. The error wraps ErrIncomplete and names the file.
+// Only the named files are hashed, not the whole set.
+func CheckFiles(dir, marker string, names ...string) error {
+	listed, sums, err := readManifestSums(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
+			return fmt.Errorf("%w: %s has neither %s nor %s (a run killed before it finished?)", ErrIncomplete, dir, ManifestFile, marker)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrIncomplete, dir, err)
+	}
+	for _, n := range names {
+		path := filepath.Join(dir, n)
+		i := slices.Index(listed, n)
+		if i < 0 {
+			if _, err := os.Stat(path); err == nil {
+				return fmt.Errorf("%w: %s is not in %s (written by an interrupted run?)", ErrIncomplete, path, ManifestFile)
+			}
+			continue
+		}
+		sum, err := hashFile(path)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrIncomplete, err)
+		}
+		if sum != sums[i] {
+			return fmt.Errorf("%w: %s differs from its checksum in %s (a run killed while replacing it?)", ErrIncomplete, path, ManifestFile)
 		}
 	}
 	return nil
