@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync/atomic"
 
+	"github.com/zonula/zonula/pipeline/cohort"
 	"github.com/zonula/zonula/pipeline/profile"
 	"github.com/zonula/zonula/pipeline/seqio"
 	"github.com/zonula/zonula/report"
@@ -182,17 +183,10 @@ func (c *cancelReader) Read(p []byte) (int, error) {
 }
 
 // InputError is a problem with an input file that is not a parse error at a
-// record: missing, unreadable, or of an unknown format.
-type InputError struct {
-	Path string
-	Err  error
-}
-
-func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
-
-// InputFile names the input at fault.
-func (e *InputError) InputFile() string { return e.Path }
+// record: missing, unreadable, or of an unknown format. It is cohort's type
+// (cohort, below pipeline, cannot use pipeline's), so both packages' input
+// errors are one.
+type InputError = cohort.InputError
 
 // wrapInput returns err as an *InputError naming path, unless it already
 // names the record at fault (*seqio.ParseError).

@@ -126,8 +126,8 @@ func interruptible(parent context.Context, stderr io.Writer) (ctx context.Contex
 
 // inputProblem is implemented by every error that names a user's input
 // file and, where known, the line or record at fault: *seqio.ParseError,
-// *tables.ParseError, *pipeline.InputError, *pipeline.SheetError,
-// *cohort.ParseError, *cohort.InputError, *metrics.NewickError,
+// *tables.ParseError, *pipeline.SheetError, *cohort.ParseError,
+// *cohort.InputError (also pipeline.InputError), *metrics.NewickError,
 // *qc.PrimerFileError, *refdb.ParseError, *simulate.ParseError. It means
 // exit status 3 (a database problem, checked first, means 4).
 type inputProblem interface {

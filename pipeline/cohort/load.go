@@ -32,6 +32,7 @@ type TableReader func(path string) ([]*tables.Profile, error)
 
 // InputError is a problem with an input that is not at a line of a file: a
 // missing file, a directory without profiles, a sample name used twice.
+// Package pipeline uses it too (pipeline.InputError), for reads inputs.
 type InputError struct {
 	Path string
 	Err  error
