@@ -9,6 +9,7 @@ import (
 
 	"github.com/zonula/zonula/pipeline/cohort"
 	"github.com/zonula/zonula/pipeline/safefile"
+	"github.com/zonula/zonula/pipeline/tables"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/report/knowledge"
 )
@@ -25,7 +26,10 @@ type CohortConfig struct {
 	// set instead (as Batch does from its samplesheet).
 	GroupsFile, GroupColumn, SubjectColumn string
 	Groups                                 *cohort.Groups
-	Analysis                               cohort.Options
+	// Read are the import options for the tables among Inputs (format,
+	// orientation, taxonomy file, mothur label; cohort.TableReaderWith).
+	Read     tables.ReadOptions
+	Analysis cohort.Options
 	ReportOutput
 }
 
@@ -55,7 +59,7 @@ type CohortResult struct {
 // *tables.ParseError, *InputError).
 func Cohort(ctx context.Context, cfg CohortConfig) (*CohortResult, error) {
 	started := clock(cfg.Now)().UTC()
-	samples, err := cohort.Load(cfg.Inputs, nil)
+	samples, err := cohort.Load(cfg.Inputs, cohort.TableReaderWith(cfg.Read))
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 )
 
 type cohortOptions struct {
+	tables                                                             tableFlags
 	out, groups, groupColumn, subjectColumn, metric, formats, pageSize string
 	permutations, instances                                            int
 	seed                                                               uint64
@@ -73,6 +74,7 @@ byte-identical on re-run with the same inputs and --seed. See docs/cohort.md.` +
 		},
 	}
 	f := cmd.Flags()
+	o.tables.register(cmd)
 	f.StringVarP(&o.out, "out", "o", "", "output `DIR` (required)")
 	f.StringVar(&o.groups, "groups", "", "groups `FILE`: sample<TAB>group[<TAB>subject] per line, or a table with a header")
 	f.StringVar(&o.groupColumn, "group-column", "", "take groups from column `COL` of the --groups table (header required)")
@@ -125,7 +127,7 @@ func runCohort(ctx context.Context, o cohortOptions, inputs []string, _, stderr 
 	}
 	ver, commit := buildVersion()
 	res, err := pipeline.Cohort(ctx, pipeline.CohortConfig{
-		Inputs: inputs, GroupsFile: o.groups, GroupColumn: o.groupColumn, SubjectColumn: o.subjectColumn,
+		Inputs: inputs, GroupsFile: o.groups, GroupColumn: o.groupColumn, SubjectColumn: o.subjectColumn, Read: o.tables.options(),
 		Analysis: cohort.Options{Metric: o.metric, Permutations: o.permutations, Seed: o.seed, MinPrevalence: o.minPrevalence,
 			MinShare: o.minShare, Instances: o.instances, RequireAllGroups: o.requireAll},
 		ReportOutput: pipeline.ReportOutput{OutDir: o.out, HTML: html, PDF: pdf, PageSize: o.pageSize, Version: ver, Commit: commit,
@@ -134,14 +136,18 @@ func runCohort(ctx context.Context, o cohortOptions, inputs []string, _, stderr 
 				{Name: "group-column", Value: o.groupColumn},
 				{Name: "groups", Value: o.groups},
 				{Name: "instances", Value: strconv.Itoa(o.instances)},
+				{Name: "label", Value: o.tables.label},
 				{Name: "metric", Value: o.metric},
 				{Name: "min-prevalence", Value: strconv.FormatFloat(o.minPrevalence, 'g', -1, 64)},
 				{Name: "min-share", Value: strconv.FormatFloat(o.minShare, 'g', -1, 64)},
+				{Name: "orientation", Value: o.tables.orientation.String()},
 				{Name: "page-size", Value: o.pageSize},
 				{Name: "permutations", Value: strconv.Itoa(o.permutations)},
 				{Name: "require-all-groups", Value: strconv.FormatBool(o.requireAll)},
 				{Name: "seed", Value: strconv.FormatUint(o.seed, 10)},
 				{Name: "subject-column", Value: o.subjectColumn},
+				{Name: "table-format", Value: o.tables.format.String()},
+				{Name: "taxonomy", Value: o.tables.taxonomy},
 			}},
 	})
 	if err != nil {

@@ -172,3 +172,33 @@ func TestMetricsLogBaseAgainstReferences(t *testing.T) {
 		t.Errorf("--log-base 3: exit %d: %s", code, errs)
 	}
 }
+
+// TestCohortWildTables: 'zonula cohort' takes the table-import flags of
+// 'zonula metrics': a mothur .shared with its .cons.taxonomy gives every
+// sample genus reads, and a --label the taxonomy was not made for is bad
+// input.
+func TestCohortWildTables(t *testing.T) {
+	shared := filepath.Join(wildFixtures, "mothur", "final.shared")
+	tax := filepath.Join(wildFixtures, "mothur", "final.0.03.cons.taxonomy")
+	out := filepath.Join(t.TempDir(), "cohort")
+	if code, _, errs := zonula(t, "", "cohort", "--format", "none", "-q", "-o", out, shared, "--taxonomy", tax); code != 0 {
+		t.Fatalf("cohort with --taxonomy: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "alpha.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(rows) < 3 {
+		t.Fatalf("alpha.tsv has %d rows", len(rows))
+	}
+	for _, row := range rows[1:] {
+		if f := strings.Split(row, "\t"); len(f) < 3 || f[2] == "0" {
+			t.Errorf("sample without genus reads: %q", row)
+		}
+	}
+	if code, _, errs := zonula(t, "", "cohort", "--format", "none", "-q", "-o", out+"2", shared, "--taxonomy", tax, "--label", "unique"); code != exitBadInput ||
+		!strings.Contains(errs, `is for label "0.03"`) {
+		t.Errorf("--label against the taxonomy: exit %d: %s", code, errs)
+	}
+}

@@ -59,24 +59,34 @@ const ProfileFile = "abundance.tsv"
 // zonula's own abundance.tsv is read as it is, so that a sample whose reads
 // all stayed unclassified loads (and is refused later, by name, by Analyze).
 func ReadTable(path string) ([]*tables.Profile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &InputError{Path: path, Err: errors.Unwrap(err)}
-	}
-	if f, derr := tables.Detect(path, data); derr == nil && f == tables.FormatZonula {
-		p, err := tables.ReadTSV(bytes.NewReader(data), path)
+	return TableReaderWith(tables.ReadOptions{})(path)
+}
+
+// TableReaderWith returns ReadTable with import options o (format,
+// orientation, taxonomy file, mothur label) for the tables that need them;
+// the sample name of a single-sample table is set per file, as ReadTable's.
+func TableReaderWith(o tables.ReadOptions) TableReader {
+	return func(path string) ([]*tables.Profile, error) {
+		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, &InputError{Path: path, Err: errors.Unwrap(err)}
 		}
-		p.Sample = sampleName(path)
-		return []*tables.Profile{p}, nil
+		if f, derr := tables.Detect(path, data); o.Format == tables.FormatAuto && derr == nil && f == tables.FormatZonula {
+			p, err := tables.ReadTSV(bytes.NewReader(data), path)
+			if err != nil {
+				return nil, err
+			}
+			p.Sample = sampleName(path)
+			return []*tables.Profile{p}, nil
+		}
+		o.Sample = sampleName(path)
+		ps, err := tables.ReadTables(path, o)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, &InputError{Path: path, Err: pe.Err}
+		}
+		return ps, err
 	}
-	ps, err := tables.ReadTables(path, tables.ReadOptions{Sample: sampleName(path)})
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return nil, &InputError{Path: path, Err: pe.Err}
-	}
-	return ps, err
 }
 
 // sampleName names the sample of a single-sample table: its directory for
