@@ -85,10 +85,10 @@ func (s *spill) put(r *record) error {
 			b = binary.AppendUvarint(b, uint64(r.class))
 			b = binary.AppendUvarint(b, uint64(a.Evidence.Best))
 			b = binary.AppendUvarint(b, uint64(a.Evidence.Length))
-			b = binary.AppendUvarint(b, uint64(a.Evidence.Rival.Extra+1))
-			if a.Evidence.Rival.Extra >= 0 {
+			b = binary.AppendUvarint(b, uint64(a.Evidence.RivalGap)) // 0: no rival
+			if a.Evidence.RivalGap > 0 {
 				b = binary.AppendUvarint(b, uint64(a.Evidence.Rival.Unit))
-				b = binary.AppendVarint(b, int64(a.Evidence.RivalGap))
+				b = binary.AppendUvarint(b, uint64(a.Evidence.Rival.Extra))
 			}
 		}
 	}
@@ -130,17 +130,6 @@ func (s *spillReader) uvarint() uint64 {
 		return 0
 	}
 	v, err := binary.ReadUvarint(s.br)
-	if err != nil {
-		s.err = errSpill
-	}
-	return v
-}
-
-func (s *spillReader) varint() int64 {
-	if s.err != nil {
-		return 0
-	}
-	v, err := binary.ReadVarint(s.br)
 	if err != nil {
 		s.err = errSpill
 	}
@@ -206,10 +195,9 @@ func (s *spillReader) get(r *record) error {
 		r.class = int32(s.uvarint())
 		a.Evidence.Best = int32(s.uvarint())
 		a.Evidence.Length = int(s.uvarint())
-		a.Evidence.Rival = classify.UnitEdits{Extra: int32(s.uvarint()) - 1}
-		if a.Evidence.Rival.Extra >= 0 {
+		if a.Evidence.RivalGap = int32(s.uvarint()); a.Evidence.RivalGap > 0 {
 			a.Evidence.Rival.Unit = uint32(s.uvarint())
-			a.Evidence.RivalGap = int32(s.varint())
+			a.Evidence.Rival.Extra = int32(s.uvarint())
 		}
 	}
 	return s.err

@@ -25,7 +25,7 @@ func TestSpillRoundTrip(t *testing.T) {
 			Identity: 0.9, Reference: "x", Best: 3, Second: 4}},
 		{id: "u1", kind: spillPassed, a: classify.Assignment{Rank: taxonomy.NoRank, BelowFloor: taxonomy.NoRank}},
 		{id: "e1", kind: spillEM, unit: 2, class: 5, a: classify.Assignment{Status: classify.Classified, Rank: taxonomy.Genus, BelowFloor: taxonomy.Species,
-			Identity: 0.99, ErrorRate: 0.004, Reference: "x", Best: 9, Evidence: classify.Evidence{Best: 15, Length: 1500, Rival: classify.UnitEdits{Extra: -1}}}},
+			Identity: 0.99, ErrorRate: 0.004, Reference: "x", Best: 9, Evidence: classify.Evidence{Best: 15, Length: 1500}}},
 		{id: "e2", kind: spillEM, unit: 3, class: 6, a: classify.Assignment{Status: classify.Classified, Rank: taxonomy.Genus, BelowFloor: taxonomy.Species,
 			Identity: 0.95, ErrorRate: 0.004, Reference: "x", Best: 10, Evidence: classify.Evidence{Best: 70, Length: 1495, Rival: classify.UnitEdits{Unit: 41, Extra: 11}, RivalGap: 23}}},
 	}

@@ -157,7 +157,7 @@ func (d *Decider) nearestOtherGenus(hs []Hypothesis, lca taxonomy.Lineage, ev *E
 	m := float64(ev.Length)
 	div := max(0, float64(ev.Best)-eps*m)
 	margin := divergenceMargin * (div + math.Sqrt(m*eps*(1-eps)))
-	if r := ev.Rival; r.Extra >= 0 && r.Extra < nearest && float64(ev.RivalGap) < margin {
+	if r := ev.Rival; ev.RivalGap > 0 && r.Extra < nearest && float64(ev.RivalGap) < margin {
 		if l := d.c.units.lineages[r.Unit]; l[taxonomy.Genus] != g {
 			next, nearest = l, r.Extra
 		}

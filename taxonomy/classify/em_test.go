@@ -195,7 +195,7 @@ func TestDecide(t *testing.T) {
 	if kpUnit < 0 {
 		t.Fatal("no unit for Klebsiella pneumoniae")
 	}
-	alone := &Evidence{Lambda: 1, Best: 36, Length: 1500, Rival: UnitEdits{Extra: -1}}
+	alone := &Evidence{Lambda: 1, Best: 36, Length: 1500}
 	if call = d.Decide([]Hypothesis{{Lineage: ec}}, alone, 0.004, 0.95); call.Lineage.Name(taxonomy.Genus) != "Escherichia" {
 		t.Errorf("no rival: %v, want Escherichia", call.Lineage)
 	}

@@ -50,10 +50,11 @@ type Evidence struct {
 	InEM bool
 	// Rival is, for a read in the EM, the unit of another genus than its
 	// best reference's that comes nearest (fewest extra edits) among those
-	// Units leaves out for missing their floors; Extra is −1 when there is
-	// none. RivalGap is how many edits the read lies beyond that unit's
-	// floor. Such a genus takes no share of the read, but a read nearly as
-	// close to it as to its own, and near its floor, lies between genera:
+	// Units leaves out for missing their floors, and RivalGap how many
+	// edits the read lies beyond that unit's floor: at least 1, as the read
+	// misses it; 0 when there is no rival (the zero Evidence has none).
+	// Such a genus takes no share of the read, but a read nearly as close
+	// to it as to its own, and near its floor, lies between genera:
 	// Decide's genus margin counts it (nearestOtherGenus).
 	Rival    UnitEdits
 	RivalGap int32
@@ -87,7 +88,7 @@ func lambdaOf(e float64, best int32, m int) float64 {
 // e, from its exact candidates (best first): the best edits per unit, and
 // whether it enters the EM. units is reused.
 func (c *Classifier) evidence(cands []Candidate, m int, e float64, buf []UnitEdits) Evidence {
-	ev := Evidence{Best: cands[0].Edits, Length: m, Units: buf[:0], Rival: UnitEdits{Extra: -1}}
+	ev := Evidence{Best: cands[0].Edits, Length: m, Units: buf[:0]}
 	ev.Lambda = lambdaOf(e, ev.Best, m)
 	adj := floorErrorFactor * e
 	ev.InEM = identityOf(ev.Best, m) >= c.units.floor[c.units.of[cands[0].Ref]]-adj
@@ -95,9 +96,11 @@ func (c *Classifier) evidence(cands []Candidate, m int, e float64, buf []UnitEdi
 	for _, cd := range cands {
 		u := c.units.of[cd.Ref]
 		if ev.InEM && identityOf(cd.Edits, m) < c.units.floor[u]-adj {
-			if g := c.units.lineages[u][taxonomy.Genus]; ev.Rival.Extra < 0 && g != "" && g != genus {
-				ev.Rival = UnitEdits{Unit: u, Extra: cd.Edits - ev.Best} // best first: the first is nearest
-				ev.RivalGap = cd.Edits - int32((1-(c.units.floor[u]-adj))*float64(m))
+			if g := c.units.lineages[u][taxonomy.Genus]; ev.RivalGap == 0 && g != "" && g != genus {
+				// Candidates come best first: the first is nearest. The
+				// read misses the floor, so the gap is at least 1.
+				ev.Rival = UnitEdits{Unit: u, Extra: cd.Edits - ev.Best}
+				ev.RivalGap = max(1, cd.Edits-int32((1-(c.units.floor[u]-adj))*float64(m)))
 			}
 			continue
 		}
