@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/pipeline/safefile"
 	"github.com/zonula/zonula/report"
 	"github.com/zonula/zonula/taxonomy"
@@ -177,7 +178,8 @@ func BatchShares(threads, jobs, n int) (jobsAtOnce, threadsEach int) {
 
 // runSamples runs every sample of the sheet into res.Samples, res.Jobs at
 // a time, sharing one classifier index built when the first sample needs
-// it (a resumed batch with nothing left to do builds none). Samples not
+// it (a resumed batch with nothing left to do builds none) and one genus
+// catalogue for the indices' coverage. Samples not
 // started when ctx is cancelled are marked interrupted.
 func runSamples(ctx context.Context, cfg BatchConfig, res *BatchResult, prog BatchProgress) {
 	index := sync.OnceValues(func() (*classify.Classifier, error) {
@@ -188,6 +190,7 @@ func runSamples(ctx context.Context, cfg BatchConfig, res *BatchResult, prog Bat
 		defer func() { res.IndexSeconds = time.Since(t).Seconds() }()
 		return classify.New(cfg.Run.DB, cfg.Run.Classify)
 	})
+	catalogue := sync.OnceValue(func() *metrics.Catalogue { return catalogueOf(cfg.Run.DB) })
 	n := len(cfg.Sheet.Samples)
 	var mu sync.Mutex // guards finished and prog
 	finished := 0
@@ -196,7 +199,7 @@ func runSamples(ctx context.Context, cfg BatchConfig, res *BatchResult, prog Bat
 	for range res.Jobs {
 		wg.Go(func() {
 			for i := range next {
-				o := batchSample(ctx, cfg, i, res.ThreadsPerSample, index)
+				o := batchSample(ctx, cfg, i, res.ThreadsPerSample, index, catalogue)
 				res.Samples[i] = o
 				mu.Lock()
 				finished++
@@ -223,7 +226,7 @@ feed:
 }
 
 // batchSample runs the sheet's sample i with the batch's settings.
-func batchSample(ctx context.Context, cfg BatchConfig, i, threads int, index func() (*classify.Classifier, error)) SampleOutcome {
+func batchSample(ctx context.Context, cfg BatchConfig, i, threads int, index func() (*classify.Classifier, error), catalogue func() *metrics.Catalogue) SampleOutcome {
 	s := cfg.Sheet.Samples[i]
 	if len(s.Unreadable) > 0 {
 		first := *s.Unreadable[0]
@@ -236,6 +239,9 @@ func batchSample(ctx context.Context, cfg BatchConfig, i, threads int, index fun
 	c.Sample, c.Metadata = s.Name, s.Metadata
 	c.Threads = threads
 	c.Options = sampleOptions(cfg.Run.Options, s.Metadata)
+	if c.Catalogue == nil {
+		c.Catalogue = catalogue()
+	}
 	return runSample(ctx, c, index, cfg.Run.DB.SHA256, cfg.Force)
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/zonula/zonula/pipeline/metrics"
 	"github.com/zonula/zonula/report/knowledge"
 	"github.com/zonula/zonula/taxonomy"
+	"github.com/zonula/zonula/taxonomy/refdb"
 )
 
 // measureSample measures the sample's profile (metrics.MeasureSample): its
@@ -24,15 +25,21 @@ func measureSample(cfg Config, res *Result) (*knowledge.Knowledge, *metrics.Refe
 			return nil, nil, nil, fmt.Errorf("embedded reference set: %w", err)
 		}
 	}
-	var cat *metrics.Catalogue // nil: coverage unknown (a table without its database)
-	if cfg.DB != nil {
-		lineages := make([]taxonomy.Lineage, len(cfg.DB.Refs))
-		for i, r := range cfg.DB.Refs {
-			lineages[i] = r.Lineage
-		}
-		cat = metrics.NewCatalogue(lineages)
+	cat := cfg.Catalogue // nil: coverage unknown (a table without its database)
+	if cat == nil && cfg.DB != nil {
+		cat = catalogueOf(cfg.DB)
 	}
 	m := metrics.MeasureSample(res.Profile, kb.IndexDefs(), cat, ref)
 	res.Indices, res.Percentiles = m.Indices, m.Percentiles
 	return kb, ref, m, nil
+}
+
+// catalogueOf returns the genus catalogue of db's references, against
+// which index coverage is counted (metrics.NewCatalogue).
+func catalogueOf(db *refdb.DB) *metrics.Catalogue {
+	lineages := make([]taxonomy.Lineage, len(db.Refs))
+	for i, r := range db.Refs {
+		lineages[i] = r.Lineage
+	}
+	return metrics.NewCatalogue(lineages)
 }

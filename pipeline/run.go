@@ -69,6 +69,10 @@ type Config struct {
 	// (classify.New) on every call, so a batch indexes its database once;
 	// it must have been built from DB.
 	Classifier *classify.Classifier
+	// Catalogue, when set, is DB's genus catalogue for the indices'
+	// coverage (the genera of DB's references), so that a batch builds it
+	// once; nil builds it per run (147 ms for 500,000 genes).
+	Catalogue *metrics.Catalogue
 	// Reference is the reference set percentiles are taken in; nil means
 	// the embedded one (metrics.EmbeddedReferenceSet).
 	Reference *metrics.ReferenceSet

@@ -156,13 +156,18 @@ func (c *Classifier) floor(r taxonomy.Rank, lca taxonomy.Lineage) float64 {
 // the mock at 7.5 % error). 16S cannot tell sisters apart there, and a
 // wrong species name costs more than a genus.
 func (c *Classifier) speciesFloor(l taxonomy.Lineage, e float64, m int) float64 {
-	sister, genes := c.speciesFacts(l)
-	if m <= 0 || (genes < 2 && sister < loneSisterRadius) {
+	if m <= 0 {
 		return 2 // unreachable
 	}
 	sigma := math.Sqrt(e * (1 - e) / float64(m))
 	if 2*sigma > maxSpeciesSpread {
 		return 2 // only reads whose error count fell short of their qualities' would pass
+	}
+	// Checked after the read's own limits: speciesFacts locks and, the
+	// first time, aligns, which Nanopore reads need never wait for.
+	sister, genes := c.speciesFacts(l)
+	if genes < 2 && sister < loneSisterRadius {
+		return 2
 	}
 	return max(c.opts.Floors[taxonomy.Species]-floorErrorFactor*e, 1-e-min(sister/2, maxSpeciesSpread)+2*sigma)
 }
